@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Pricing Lab: set-up, build, serve, test, bench. Idempotent and safe on a fresh machine.
+#
+#   ./build.sh                 install what is missing, then build (wasm package, vendored files, wheel)
+#   ./build.sh serve [--port N] [--host H]   build, then serve web/ on http://127.0.0.1:8000
+#   ./build.sh test [pytest args]            build, then cargo test (native) and pytest (unit, server, browser)
+#   ./build.sh bench [--quick]               build, then the side-by-side benchmark suite
+#
+# Each step records a stamp (a hash of its inputs) under .build/ and is skipped when nothing changed,
+# so a second run with nothing changed takes seconds.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+STAMPS="$ROOT/.build"
+mkdir -p "$STAMPS"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$PATH"
+
+log() { printf '\033[1m[build]\033[0m %s\n' "$*" >&2; }
+die() { printf '[build] error: %s\n' "$*" >&2; exit 1; }
+
+# A hash of the given files/dirs' contents (sorted, stable), used as a step's stamp.
+hash_inputs() {
+    local f
+    for f in "$@"; do
+        if [ -d "$f" ]; then find "$f" -type f -not -path '*/target/*' -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum
+        elif [ -e "$f" ]; then sha256sum "$f"
+        else echo "missing $f"; fi
+    done | sha256sum | cut -d' ' -f1
+}
+stamp_ok() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
+stamp_set() { echo "$2" > "$STAMPS/$1"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ---------------------------------------------------------------------------------------------
+# 1. System packages (Debian): chromium for the browser tests; the rustc-web route to wasm32
+#    when rustup has no wasm32-unknown-unknown std (see docs/TOOLCHAIN notes in README).
+rustup_has_wasm32() {
+    local libdir
+    libdir="$(rustc --print target-libdir --target wasm32-unknown-unknown 2>/dev/null)" || return 1
+    [ -d "$libdir" ] && ls "$libdir"/libstd-*.rlib >/dev/null 2>&1
+}
+
+apt_packages() {
+    local want=(chromium)
+    if ! rustup_has_wasm32; then want+=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22); fi
+    local missing=() p
+    for p in "${want[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "apt: installing ${missing[*]}"
+        as_root apt-get update -q
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 2. Cargo tools: wasm-bindgen-cli at exactly Cargo.lock's version, and wasm-pack.
+locked_version() { # crate name -> version in wasm_core/Cargo.lock
+    awk -v n="$1" '$0=="name = \""n"\"" {getline; gsub(/version = |"/, ""); print; exit}' wasm_core/Cargo.lock
+}
+
+cargo_tools() {
+    local want have
+    want="$(locked_version wasm-bindgen)"
+    [ -n "$want" ] || die "wasm-bindgen not found in wasm_core/Cargo.lock"
+    have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" || true
+    if [ "$have" != "$want" ]; then
+        log "cargo: installing wasm-bindgen-cli $want (several minutes the first time)"
+        # --locked first; the registry mirror here lacks one of its locked dependencies
+        # (webpki-roots 1.0.11), so fall back to a fresh resolution of the same version.
+        cargo install wasm-bindgen-cli --version "$want" --locked --force \
+            || cargo install wasm-bindgen-cli --version "$want" --force
+    fi
+    if ! command -v wasm-pack >/dev/null; then
+        log "cargo: installing wasm-pack (several minutes the first time)"
+        cargo install wasm-pack --locked || cargo install wasm-pack
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3. npm packages (Pyodide runtime and what the pages load), from the committed lock file.
+npm_packages() {
+    local h
+    h="$(hash_inputs package.json package-lock.json)"
+    if stamp_ok npm "$h" && [ -d node_modules ]; then return; fi
+    log "npm: installing from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error
+    stamp_set npm "$h"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4. Python: .venv with the project (editable) and its test extras.
+python_env() {
+    local h
+    h="$(hash_inputs pyproject.toml)"
+    if stamp_ok venv "$h" && [ -x "$PY" ]; then return; fi
+    log "python: creating .venv with pricinglab[test]"
+    [ -x "$PY" ] || python3 -m venv "$VENV"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -e ".[test]"
+    stamp_set venv "$h"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 5. The wasm package: wasm_core -> web/pkg (wasm-pack --target web), then npm's wasm-opt.
+build_wasm() {
+    local h
+    h="$(hash_inputs wasm_core/src wasm_core/Cargo.toml wasm_core/Cargo.lock package-lock.json)"
+    if stamp_ok wasm "$h" && [ -f web/pkg/wasm_core_bg.wasm ]; then return; fi
+    log "wasm: building wasm_core -> web/pkg"
+    if rustup_has_wasm32; then
+        wasm-pack build wasm_core --release --target web --out-dir ../web/pkg --no-pack
+    else
+        # Debian's rustc-web builds std for wasm32 on the fly; rustup's cargo/rustc must not be
+        # picked up, so /usr/bin goes first and wasm-pack is called by its full path.
+        PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+            "$(command -v wasm-pack)" build wasm_core --release --target web --out-dir ../web/pkg \
+            --no-pack --mode force -- -Zbuild-std=std,panic_abort
+    fi
+    local opt=node_modules/.bin/wasm-opt
+    if [ -x "$opt" ]; then
+        log "wasm: wasm-opt -O3"
+        "$opt" -O3 --all-features web/pkg/wasm_core_bg.wasm -o web/pkg/wasm_core_bg.wasm.opt
+        mv web/pkg/wasm_core_bg.wasm.opt web/pkg/wasm_core_bg.wasm
+    fi
+    rm -f web/pkg/.gitignore
+    stamp_set wasm "$h"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 6. Vendored runtime files (from node_modules) and the pricinglab wheel, served from web/.
+vendor_files() {
+    local h
+    h="$(hash_inputs package-lock.json scripts/vendor.mjs)"
+    if ! stamp_ok vendor "$h" || [ ! -d web/vendor ]; then
+        log "vendor: copying runtime files into web/vendor"
+        node scripts/vendor.mjs
+        stamp_set vendor "$h"
+    fi
+    h="$(hash_inputs pyproject.toml pricinglab)"
+    if ! stamp_ok wheel "$h" || [ ! -f web/wheels/manifest.json ]; then
+        log "wheel: building pricinglab (py3-none-any) into web/wheels"
+        rm -rf web/wheels && mkdir -p web/wheels
+        "$PY" -m pip wheel -q --no-deps --no-build-isolation -w web/wheels . \
+            || "$PY" -m pip wheel -q --no-deps -w web/wheels .
+        "$PY" - <<'EOF'
+import json, pathlib
+wheels = sorted(p.name for p in pathlib.Path("web/wheels").glob("pricinglab-*-py3-none-any.whl"))
+assert wheels, "no py3-none-any wheel was built"
+pathlib.Path("web/wheels/manifest.json").write_text(json.dumps({"pricinglab": wheels[-1]}) + "\n")
+EOF
+        stamp_set wheel "$h"
+    fi
+}
+
+build_all() {
+    apt_packages
+    cargo_tools
+    npm_packages
+    python_env
+    build_wasm
+    vendor_files
+}
+
+cmd="${1:-build}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    build) build_all ;;
+    serve)
+        build_all
+        exec "$PY" server.py "$@"
+        ;;
+    test)
+        build_all
+        log "test: cargo test (native)"
+        (cd wasm_core && cargo test --quiet)
+        log "test: pytest"
+        exec "$PY" -m pytest "$@"
+        ;;
+    bench)
+        build_all
+        exec "$PY" benchmarks/run.py "$@"
+        ;;
+    python) python_env ;;   # just the .venv (handy when working on the Python side)
+    wasm) build_wasm ;;
+    *) die "unknown command '$cmd' (use: build, serve, test, bench)" ;;
+esac

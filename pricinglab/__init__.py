@@ -1,0 +1,1 @@
+"""Pricing Lab's Python side (being written: see docs/api.md)."""

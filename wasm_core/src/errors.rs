@@ -1,0 +1,182 @@
+//! The one error type of the crate.
+//!
+//! Every message names the parameter and the rule it broke, because that is what a user
+//! at a JavaScript console or in a notebook needs to fix the call. The bindings turn a
+//! `PricingError` into a thrown JS `Error` carrying `to_string()`; batch functions record
+//! `status_code()` per row instead (see [`STATUS_MESSAGES`]).
+
+use std::fmt;
+
+/// A rule an input broke. The `&'static str` fields name the parameter exactly as the
+/// public API spells it (`spot`, `vol`, `paths`, ...).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PricingError {
+    /// NaN or ±infinity where a finite number is required.
+    NotFinite { param: &'static str },
+    /// Must be strictly positive.
+    NotPositive { param: &'static str, value: f64 },
+    /// Must be zero or positive.
+    Negative { param: &'static str, value: f64 },
+    /// Outside a documented range; `rule` reads after the parameter name, e.g. "must be in [-1, 1]".
+    OutOfRange { param: &'static str, value: f64, rule: &'static str },
+    /// `kind` was not "call" or "put".
+    UnknownKind,
+    /// Any other rule about one parameter (wrong type, unknown name, missing field ...).
+    /// `rule` reads after the parameter name.
+    Invalid { param: String, rule: String },
+    /// An option price below the no-arbitrage lower bound (discounted intrinsic value of the forward).
+    PriceBelowLowerBound { price: f64, bound: f64 },
+    /// An option price at or above the no-arbitrage upper bound (discounted forward for a call,
+    /// discounted strike for a put): no finite volatility reproduces it.
+    PriceAtOrAboveUpperBound { price: f64, bound: f64 },
+}
+
+impl fmt::Display for PricingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PricingError::NotFinite { param } => write!(f, "{param} must be a finite number"),
+            PricingError::NotPositive { param, value } => {
+                write!(f, "{param} must be > 0 (got {value})")
+            }
+            PricingError::Negative { param, value } => {
+                write!(f, "{param} must be >= 0 (got {value})")
+            }
+            PricingError::OutOfRange { param, value, rule } => {
+                write!(f, "{param} {rule} (got {value})")
+            }
+            PricingError::UnknownKind => write!(f, "kind must be \"call\" or \"put\""),
+            PricingError::Invalid { param, rule } => write!(f, "{param} {rule}"),
+            PricingError::PriceBelowLowerBound { price, bound } => write!(
+                f,
+                "price must be >= the no-arbitrage lower bound {bound} \
+                 (the discounted intrinsic value of the forward); got {price}"
+            ),
+            PricingError::PriceAtOrAboveUpperBound { price, bound } => write!(
+                f,
+                "price must be < the no-arbitrage upper bound {bound} \
+                 (the discounted forward for a call, the discounted strike for a put); got {price}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PricingError {}
+
+/// Per-row status messages of the batch functions; a row's status code is its index here
+/// (0 = ok). The table is part of the public API (`status_message(code)` in JS and Python),
+/// so codes are only ever appended.
+pub const STATUS_MESSAGES: &[&str] = &[
+    "ok",
+    "kind must be \"call\" or \"put\"",
+    "spot must be a finite number > 0",
+    "strike must be a finite number > 0",
+    "expiry must be a finite number >= 0",
+    "rate must be a finite number",
+    "dividend must be a finite number",
+    "vol must be a finite number >= 0",
+    "price must be a finite number",
+    "price is below the no-arbitrage lower bound (the discounted intrinsic value of the forward)",
+    "price is at or above the no-arbitrage upper bound (discounted forward for a call, discounted strike for a put)",
+    "invalid input",
+];
+
+impl PricingError {
+    /// The batch status code of this error: an index into [`STATUS_MESSAGES`].
+    pub fn status_code(&self) -> u8 {
+        let param_code = |param: &str| match param {
+            "kind" => 1,
+            "spot" => 2,
+            "strike" => 3,
+            "expiry" => 4,
+            "rate" => 5,
+            "dividend" => 6,
+            "vol" => 7,
+            "price" => 8,
+            _ => 11,
+        };
+        match self {
+            PricingError::NotFinite { param }
+            | PricingError::NotPositive { param, .. }
+            | PricingError::Negative { param, .. }
+            | PricingError::OutOfRange { param, .. } => param_code(param),
+            PricingError::Invalid { param, .. } => param_code(param),
+            PricingError::UnknownKind => 1,
+            PricingError::PriceBelowLowerBound { .. } => 9,
+            PricingError::PriceAtOrAboveUpperBound { .. } => 10,
+        }
+    }
+}
+
+/// The message for a batch status code; `None` for a code no row can have.
+pub fn status_message(code: u8) -> Option<&'static str> {
+    STATUS_MESSAGES.get(usize::from(code)).copied()
+}
+
+/// `Ok(x)` when `x` is finite, else the error naming `param`.
+pub fn finite(param: &'static str, x: f64) -> Result<f64, PricingError> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(PricingError::NotFinite { param })
+    }
+}
+
+/// `Ok(x)` when `x` is finite and > 0.
+pub fn positive(param: &'static str, x: f64) -> Result<f64, PricingError> {
+    let x = finite(param, x)?;
+    if x > 0.0 {
+        Ok(x)
+    } else {
+        Err(PricingError::NotPositive { param, value: x })
+    }
+}
+
+/// `Ok(x)` when `x` is finite and >= 0.
+pub fn non_negative(param: &'static str, x: f64) -> Result<f64, PricingError> {
+    let x = finite(param, x)?;
+    if x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(PricingError::Negative { param, value: x })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_parameter_and_rule() {
+        assert_eq!(finite("spot", f64::NAN).unwrap_err().to_string(), "spot must be a finite number");
+        assert_eq!(
+            positive("strike", -1.0).unwrap_err().to_string(),
+            "strike must be > 0 (got -1)"
+        );
+        assert_eq!(non_negative("vol", -0.5).unwrap_err().to_string(), "vol must be >= 0 (got -0.5)");
+        assert!(non_negative("expiry", 0.0).is_ok());
+    }
+
+    #[test]
+    fn every_status_code_has_a_message() {
+        let errors = [
+            PricingError::UnknownKind,
+            PricingError::NotFinite { param: "spot" },
+            PricingError::NotPositive { param: "strike", value: 0.0 },
+            PricingError::Negative { param: "expiry", value: -1.0 },
+            PricingError::NotFinite { param: "rate" },
+            PricingError::NotFinite { param: "dividend" },
+            PricingError::Negative { param: "vol", value: -1.0 },
+            PricingError::NotFinite { param: "price" },
+            PricingError::PriceBelowLowerBound { price: 1.0, bound: 2.0 },
+            PricingError::PriceAtOrAboveUpperBound { price: 3.0, bound: 2.0 },
+            PricingError::Invalid { param: "paths".into(), rule: "must be an integer".into() },
+        ];
+        for e in errors {
+            let msg = status_message(e.status_code()).unwrap();
+            assert_ne!(msg, "ok", "{e}");
+        }
+        assert_eq!(status_message(0), Some("ok"));
+        assert_eq!(status_message(200), None);
+    }
+}

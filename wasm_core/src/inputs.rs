@@ -1,0 +1,120 @@
+//! The validated inputs of a European option under Black-Scholes-Merton.
+//!
+//! Validation happens here, once, at the boundary; the maths modules take an [`Inputs`]
+//! and assume it is valid (finite numbers, `spot, strike > 0`, `expiry, vol >= 0`).
+
+use crate::errors::{finite, non_negative, positive, PricingError};
+
+/// Call or put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OptionKind {
+    Call,
+    Put,
+}
+
+impl OptionKind {
+    /// Parses the API's spelling: exactly `"call"` or `"put"`.
+    ///
+    /// # Errors
+    /// [`PricingError::UnknownKind`] for anything else (no case folding: one spelling everywhere).
+    pub fn parse(s: &str) -> Result<Self, PricingError> {
+        match s {
+            "call" => Ok(OptionKind::Call),
+            "put" => Ok(OptionKind::Put),
+            _ => Err(PricingError::UnknownKind),
+        }
+    }
+
+    /// +1 for a call, -1 for a put: the payoff is `max(sign * (S - K), 0)`.
+    pub fn sign(self) -> f64 {
+        match self {
+            OptionKind::Call => 1.0,
+            OptionKind::Put => -1.0,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptionKind::Call => "call",
+            OptionKind::Put => "put",
+        }
+    }
+}
+
+/// A European option and its Black-Scholes-Merton market, in the API's order.
+///
+/// `expiry` in years; `rate` and `dividend` continuously compounded annual rates (negative
+/// values allowed); `vol` annualised (0.2 = 20%).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Inputs {
+    pub kind: OptionKind,
+    pub spot: f64,
+    pub strike: f64,
+    pub expiry: f64,
+    pub rate: f64,
+    pub dividend: f64,
+    pub vol: f64,
+}
+
+impl Inputs {
+    /// Validates and builds.
+    ///
+    /// # Errors
+    /// The first rule broken, checked in argument order: `spot` and `strike` finite and > 0,
+    /// `expiry` finite and >= 0, `rate` and `dividend` finite, `vol` finite and >= 0.
+    pub fn new(
+        kind: OptionKind,
+        spot: f64,
+        strike: f64,
+        expiry: f64,
+        rate: f64,
+        dividend: f64,
+        vol: f64,
+    ) -> Result<Self, PricingError> {
+        Ok(Inputs {
+            kind,
+            spot: positive("spot", spot)?,
+            strike: positive("strike", strike)?,
+            expiry: non_negative("expiry", expiry)?,
+            rate: finite("rate", rate)?,
+            dividend: finite("dividend", dividend)?,
+            vol: non_negative("vol", vol)?,
+        })
+    }
+
+    /// Forward price `F = S e^{(r-q)T}`.
+    pub fn forward(&self) -> f64 {
+        self.spot * ((self.rate - self.dividend) * self.expiry).exp()
+    }
+
+    /// Discount factor `e^{-rT}`.
+    pub fn discount(&self) -> f64 {
+        (-self.rate * self.expiry).exp()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_exact_spellings_only() {
+        assert_eq!(OptionKind::parse("call"), Ok(OptionKind::Call));
+        assert_eq!(OptionKind::parse("put"), Ok(OptionKind::Put));
+        assert_eq!(OptionKind::parse("Call"), Err(PricingError::UnknownKind));
+        assert_eq!(OptionKind::parse(""), Err(PricingError::UnknownKind));
+    }
+
+    #[test]
+    fn rejects_each_bad_field_by_name() {
+        let ok = |s, k, t, r, q, v| Inputs::new(OptionKind::Call, s, k, t, r, q, v);
+        let param = |e: PricingError| e.to_string().split(' ').next().unwrap().to_string();
+        assert_eq!(param(ok(0.0, 1.0, 1.0, 0.0, 0.0, 0.2).unwrap_err()), "spot");
+        assert_eq!(param(ok(1.0, f64::NAN, 1.0, 0.0, 0.0, 0.2).unwrap_err()), "strike");
+        assert_eq!(param(ok(1.0, 1.0, -1.0, 0.0, 0.0, 0.2).unwrap_err()), "expiry");
+        assert_eq!(param(ok(1.0, 1.0, 1.0, f64::INFINITY, 0.0, 0.2).unwrap_err()), "rate");
+        assert_eq!(param(ok(1.0, 1.0, 1.0, 0.0, f64::NAN, 0.2).unwrap_err()), "dividend");
+        assert_eq!(param(ok(1.0, 1.0, 1.0, 0.0, 0.0, -0.2).unwrap_err()), "vol");
+        assert!(ok(1.0, 1.0, 0.0, -0.01, 0.0, 0.0).is_ok());
+    }
+}

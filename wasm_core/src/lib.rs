@@ -1,0 +1,18 @@
+//! Pricing Lab's engine: option pricing maths in plain Rust, exported to JavaScript
+//! through one thin module (`bindings`, compiled for wasm32 only).
+//!
+//! Vocabulary used everywhere (Rust, JavaScript, Python):
+//! `kind, spot, strike, expiry, rate, dividend, vol` (+ `v0, kappa, theta, xi, rho, hurst`,
+//! `paths, steps, seed`).
+
+pub mod errors;
+pub mod inputs;
+pub mod normal;
+pub mod black_scholes;
+pub mod greeks;
+pub mod normalised_black;
+pub mod implied_vol;
+pub mod batch;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
