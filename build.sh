@@ -125,8 +125,10 @@ build_wasm() {
     fi
     local opt=node_modules/.bin/wasm-opt
     if [ -x "$opt" ]; then
+        # Features come from the module's target_features section (no --all-features: node 20
+        # and Chromium reject what that would enable).
         log "wasm: wasm-opt -O3"
-        "$opt" -O3 --all-features web/pkg/wasm_core_bg.wasm -o web/pkg/wasm_core_bg.wasm.opt
+        "$opt" -O3 web/pkg/wasm_core_bg.wasm -o web/pkg/wasm_core_bg.wasm.opt
         mv web/pkg/wasm_core_bg.wasm.opt web/pkg/wasm_core_bg.wasm
     fi
     rm -f web/pkg/.gitignore

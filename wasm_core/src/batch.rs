@@ -1,1 +1,303 @@
-//! (being written)
+//! Batch evaluation with broadcasting: one call prices a whole column of contracts.
+//!
+//! Each numeric argument is a [`Column`]: one number broadcast to every row, or a slice with one
+//! value per row; `kind` is a [`KindColumn`]. All slices must have the same length. A bad row does
+//! not fail the batch: its outputs are NaN and its status is the error's
+//! [`PricingError::status_code`] (0 = ok; see [`crate::errors::STATUS_MESSAGES`]).
+
+use crate::black_scholes;
+use crate::errors::PricingError;
+use crate::greeks::{self, Greeks};
+use crate::implied_vol;
+use crate::inputs::{Inputs, OptionKind};
+
+/// One numeric argument of a batch call.
+#[derive(Debug, Clone, Copy)]
+pub enum Column<'a> {
+    /// The same value in every row.
+    Scalar(f64),
+    /// One value per row.
+    Values(&'a [f64]),
+}
+
+impl Column<'_> {
+    fn get(&self, row: usize) -> f64 {
+        match self {
+            Column::Scalar(x) => *x,
+            Column::Values(v) => v[row],
+        }
+    }
+
+    fn len(&self) -> Option<usize> {
+        match self {
+            Column::Scalar(_) => None,
+            Column::Values(v) => Some(v.len()),
+        }
+    }
+}
+
+/// The `kind` argument of a batch call: one kind for all rows, or one per row. A row whose
+/// kind did not parse carries the error, so it fails alone.
+#[derive(Debug, Clone)]
+pub enum KindColumn {
+    One(OptionKind),
+    PerRow(Vec<Result<OptionKind, PricingError>>),
+}
+
+impl KindColumn {
+    fn get(&self, row: usize) -> Result<OptionKind, PricingError> {
+        match self {
+            KindColumn::One(k) => Ok(*k),
+            KindColumn::PerRow(v) => v[row].clone(),
+        }
+    }
+
+    fn len(&self) -> Option<usize> {
+        match self {
+            KindColumn::One(_) => None,
+            KindColumn::PerRow(v) => Some(v.len()),
+        }
+    }
+}
+
+/// The batch length: the common length of every per-row argument, 1 when all are scalars.
+///
+/// # Errors
+/// `Invalid` naming the first argument whose length differs from the first array's.
+pub fn batch_len(
+    kind: &KindColumn,
+    columns: &[(&'static str, Column<'_>)],
+) -> Result<usize, PricingError> {
+    let mut first: Option<(&'static str, usize)> = kind.len().map(|n| ("kind", n));
+    for (name, col) in columns {
+        if let Some(n) = col.len() {
+            match first {
+                None => first = Some((name, n)),
+                Some((first_name, m)) if m != n => {
+                    return Err(PricingError::Invalid {
+                        param: (*name).to_string(),
+                        rule: format!(
+                            "must have the same length as {first_name} ({m} rows), got {n} rows"
+                        ),
+                    })
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(first.map_or(1, |(_, n)| n))
+}
+
+/// Row-wise status codes: 0 = ok, else the broken rule's code.
+pub type Status = Vec<u8>;
+
+/// The seven Black-Scholes-Merton arguments of a batch, in API order.
+pub struct BsColumns<'a> {
+    pub kind: &'a KindColumn,
+    pub spot: Column<'a>,
+    pub strike: Column<'a>,
+    pub expiry: Column<'a>,
+    pub rate: Column<'a>,
+    pub dividend: Column<'a>,
+    pub vol: Column<'a>,
+}
+
+impl BsColumns<'_> {
+    fn len(&self) -> Result<usize, PricingError> {
+        batch_len(
+            self.kind,
+            &[
+                ("spot", self.spot),
+                ("strike", self.strike),
+                ("expiry", self.expiry),
+                ("rate", self.rate),
+                ("dividend", self.dividend),
+                ("vol", self.vol),
+            ],
+        )
+    }
+
+    fn inputs(&self, row: usize) -> Result<Inputs, PricingError> {
+        Inputs::new(
+            self.kind.get(row)?,
+            self.spot.get(row),
+            self.strike.get(row),
+            self.expiry.get(row),
+            self.rate.get(row),
+            self.dividend.get(row),
+            self.vol.get(row),
+        )
+    }
+}
+
+/// Runs `f` on every row, recording NaN-or-value and the status code.
+fn map_rows<T: Copy>(
+    n: usize,
+    nan: T,
+    mut f: impl FnMut(usize) -> Result<T, PricingError>,
+) -> (Vec<T>, Status) {
+    let mut values = Vec::with_capacity(n);
+    let mut status = Vec::with_capacity(n);
+    for row in 0..n {
+        match f(row) {
+            Ok(v) => {
+                values.push(v);
+                status.push(0);
+            }
+            Err(e) => {
+                values.push(nan);
+                status.push(e.status_code());
+            }
+        }
+    }
+    (values, status)
+}
+
+/// Black-Scholes-Merton prices of a batch.
+///
+/// # Errors
+/// Only for mismatched argument lengths; bad rows are reported in the status column.
+pub fn black_scholes_many(args: &BsColumns<'_>) -> Result<(Vec<f64>, Status), PricingError> {
+    let n = args.len()?;
+    Ok(map_rows(n, f64::NAN, |row| args.inputs(row).map(|i| black_scholes::price(&i))))
+}
+
+/// All Greeks of a batch, one `Greeks` per row (NaN in every field for a bad row).
+///
+/// # Errors
+/// Only for mismatched argument lengths.
+pub fn greeks_many(args: &BsColumns<'_>) -> Result<(Vec<Greeks>, Status), PricingError> {
+    let n = args.len()?;
+    let nan = Greeks::splat(f64::NAN);
+    Ok(map_rows(n, nan, |row| args.inputs(row).map(|i| greeks::greeks(&i))))
+}
+
+/// The implied-volatility arguments of a batch, in API order.
+pub struct IvColumns<'a> {
+    pub kind: &'a KindColumn,
+    pub price: Column<'a>,
+    pub spot: Column<'a>,
+    pub strike: Column<'a>,
+    pub expiry: Column<'a>,
+    pub rate: Column<'a>,
+    pub dividend: Column<'a>,
+}
+
+/// Implied volatilities of a batch.
+///
+/// # Errors
+/// Only for mismatched argument lengths.
+pub fn implied_vol_many(args: &IvColumns<'_>) -> Result<(Vec<f64>, Status), PricingError> {
+    let n = batch_len(
+        args.kind,
+        &[
+            ("price", args.price),
+            ("spot", args.spot),
+            ("strike", args.strike),
+            ("expiry", args.expiry),
+            ("rate", args.rate),
+            ("dividend", args.dividend),
+        ],
+    )?;
+    Ok(map_rows(n, f64::NAN, |row| {
+        implied_vol::implied_vol(
+            args.kind.get(row)?,
+            args.price.get(row),
+            args.spot.get(row),
+            args.strike.get(row),
+            args.expiry.get(row),
+            args.rate.get(row),
+            args.dividend.get(row),
+        )
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bs<'a>(kind: &'a KindColumn, spot: Column<'a>, vol: Column<'a>) -> BsColumns<'a> {
+        BsColumns {
+            kind,
+            spot,
+            strike: Column::Scalar(100.0),
+            expiry: Column::Scalar(1.0),
+            rate: Column::Scalar(0.01),
+            dividend: Column::Scalar(0.0),
+            vol,
+        }
+    }
+
+    #[test]
+    fn scalars_broadcast_and_each_row_matches_the_scalar_function() {
+        let spots = [80.0, 100.0, 120.0];
+        let kind = KindColumn::One(OptionKind::Put);
+        let (prices, status) =
+            black_scholes_many(&bs(&kind, Column::Values(&spots), Column::Scalar(0.2))).unwrap();
+        assert_eq!(status, vec![0, 0, 0]);
+        for (s, p) in spots.iter().zip(&prices) {
+            let i = Inputs::new(OptionKind::Put, *s, 100.0, 1.0, 0.01, 0.0, 0.2).unwrap();
+            assert_eq!(*p, black_scholes::price(&i));
+        }
+    }
+
+    #[test]
+    fn all_scalars_is_one_row() {
+        let kind = KindColumn::One(OptionKind::Call);
+        let (prices, _) =
+            black_scholes_many(&bs(&kind, Column::Scalar(100.0), Column::Scalar(0.2))).unwrap();
+        assert_eq!(prices.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_row_fails_alone_with_its_status() {
+        let spots = [100.0, -1.0, f64::NAN, 100.0];
+        let vols = [0.2, 0.2, 0.2, -0.1];
+        let kind = KindColumn::One(OptionKind::Call);
+        let (prices, status) =
+            black_scholes_many(&bs(&kind, Column::Values(&spots), Column::Values(&vols))).unwrap();
+        assert!(prices[0].is_finite());
+        assert!(prices[1].is_nan() && prices[2].is_nan() && prices[3].is_nan());
+        assert_eq!(status, vec![0, 2, 2, 7]);
+    }
+
+    #[test]
+    fn per_row_kinds_with_a_bad_one() {
+        let kind = KindColumn::PerRow(vec![
+            Ok(OptionKind::Call),
+            Err(PricingError::UnknownKind),
+            Ok(OptionKind::Put),
+        ]);
+        let (g, status) =
+            greeks_many(&bs(&kind, Column::Scalar(100.0), Column::Scalar(0.2))).unwrap();
+        assert_eq!(status, vec![0, 1, 0]);
+        assert!(g[0].delta > 0.0 && g[1].delta.is_nan() && g[2].delta < 0.0);
+    }
+
+    #[test]
+    fn mismatched_lengths_name_the_argument() {
+        let kind = KindColumn::One(OptionKind::Call);
+        let e = black_scholes_many(&bs(&kind, Column::Values(&[1.0, 2.0]), Column::Values(&[0.2])))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "vol must have the same length as spot (2 rows), got 1 rows");
+    }
+
+    #[test]
+    fn implied_vol_rows_report_bounds() {
+        let kind = KindColumn::One(OptionKind::Call);
+        let prices = [10.0, 0.5, 200.0];
+        let args = IvColumns {
+            kind: &kind,
+            price: Column::Values(&prices),
+            spot: Column::Scalar(110.0),
+            strike: Column::Scalar(100.0),
+            expiry: Column::Scalar(1.0),
+            rate: Column::Scalar(0.0),
+            dividend: Column::Scalar(0.0),
+        };
+        let (vols, status) = implied_vol_many(&args).unwrap();
+        // Zero rates: intrinsic 10 is the lower bound (vol 0); 0.5 is below it; 200 exceeds the spot.
+        assert_eq!(vols[0], 0.0);
+        assert_eq!(status, vec![0, 9, 10]);
+    }
+}
