@@ -26,6 +26,7 @@ What it adds to plain static serving, and why:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import importlib
@@ -649,7 +650,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
     config = uvicorn.Config(app, log_level="info", server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal it captured; that is the
+    # normal way to stop a dev server, not an error worth a traceback.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[sock])
+    print("Pricing Lab: stopped", flush=True)
     return 0
 
 
