@@ -56,12 +56,18 @@ __all__ = [
     "CONTENT_TYPES",
     "CSP_DIRECTIVES",
     "CSP_OVERRIDES",
+    "DEFAULT_CACHE_BYTES",
     "DEFAULT_CSP",
+    "HEALTH_FILES",
     "SECURITY_HEADERS",
     "ConfigError",
+    "SecurityHeadersMiddleware",
+    "choose_encoding",
     "content_security_policy",
     "create_app",
+    "if_none_match",
     "main",
+    "resolve_path",
 ]
 
 DEFAULT_ROOT: Final = Path(__file__).resolve().parent / "web"
