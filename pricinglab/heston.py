@@ -46,7 +46,11 @@ _GL_ORDER = 16
 # silently inaccurate price.
 _MAX_ROUNDS = 60
 _MAX_NODES = 2_000_000
+# Error estimates below this multiple of a panel's integral of |f| are rounding noise.
+_ROUNDING_FLOOR = 64.0 * 2.0**-52
 
+Integrand = Callable[[Sequence[float]], tuple[Sequence[float], Sequence[float]]]
+"""Maps nodes to integrand values and the sizes of the terms they were computed from."""
 LogCfBatch = Callable[[Sequence[float]], Sequence[complex]]
 """Maps nodes ``u`` to ``ln phi(u - i/2)``, the log characteristic function of ``ln(S_T/F)``."""
 
@@ -225,18 +229,16 @@ def _panel_nodes(a: float, b: float) -> list[float]:
     return [c + h * x for x in _GL_NODES]
 
 
-def _panel_sum(a: float, b: float, values: Sequence[float]) -> tuple[float, float]:
-    """Gauss-Legendre integral of ``f`` and of ``|f|`` over [a, b] from values at its nodes."""
-    h = 0.5 * (b - a)
-    total = math.fsum(w * v for w, v in zip(_GL_WEIGHTS, values, strict=True))
-    absolute = math.fsum(w * abs(v) for w, v in zip(_GL_WEIGHTS, values, strict=True))
-    return h * total, h * absolute
+def _panel_sum(a: float, b: float, values: Sequence[float]) -> float:
+    """Gauss-Legendre integral over [a, b] of ``f`` given its values at the panel's nodes."""
+    return 0.5 * (b - a) * math.fsum(w * v for w, v in zip(_GL_WEIGHTS, values, strict=True))
 
 
-def integrate_to_infinity(
-    f: Callable[[Sequence[float]], Sequence[float]], scale: float, tolerance: float
-) -> float:
+def integrate_to_infinity(f: Integrand, scale: float, tolerance: float) -> float:
     """``Int_0^inf f(u) du`` for a smooth integrand decaying at least like ``1/u^2``.
+
+    ``f`` maps a batch of nodes to ``(values, sizes)``: ``sizes`` bounds the magnitude of the
+    terms each value was computed from, so ``eps * size`` is the value's rounding error.
 
     Adaptive Gauss-Legendre bisection (each panel's error estimated as the difference
     between one ``_GL_ORDER``-point rule and the same rule on its two halves; the halves are
@@ -245,11 +247,12 @@ def integrate_to_infinity(
     ``[scale, 2 scale]``, ``[2 scale, 4 scale]``, ... and extended while the last octave still
     holds more than ``tolerance / 100`` of ``Int |f|``. A panel is accepted once its error
     estimate is below ``tolerance`` times its share of the covered length, so the accepted
-    errors sum to at most ``tolerance``.
+    errors sum to at most ``tolerance``, or below ``_ROUNDING_FLOOR`` times its integral of
+    ``sizes`` (rounding noise, which refining cannot remove).
 
     Raises ``ArithmeticError`` if the limits ``_MAX_ROUNDS``/``_MAX_NODES`` are reached.
     """
-    # a panel: [a, b, whole] where whole is the one-rule estimate (None until computed)
+    # a panel: (a, b, whole) where whole is the one-rule estimate (None until computed)
     active: list[tuple[float, float, float | None]] = []
 
     def add_octave(lo: float, hi: float) -> None:
@@ -262,8 +265,8 @@ def integrate_to_infinity(
     add_octave(end, 2.0 * end)
     end *= 2.0
     accepted: list[float] = []
-    # abs-integral of the current last octave, accumulated from panel estimates
     nodes_used = 0
+    n = _GL_ORDER
     for _ in range(_MAX_ROUNDS):
         nodes: list[float] = []
         for a, b, whole in active:
@@ -272,25 +275,28 @@ def integrate_to_infinity(
                 nodes += _panel_nodes(a, b)
             nodes += _panel_nodes(a, m)
             nodes += _panel_nodes(m, b)
-        values = list(f(nodes))
         nodes_used += len(nodes)
         if nodes_used > _MAX_NODES:
             break
+        values, sizes = f(nodes)
         pos = 0
-        n = _GL_ORDER
         refine: list[tuple[float, float, float | None]] = []
         last_octave_abs = 0.0
         for a, b, whole in active:
             m = 0.5 * (a + b)
             if whole is None:
-                whole, _ = _panel_sum(a, b, values[pos : pos + n])
+                whole = _panel_sum(a, b, values[pos : pos + n])
                 pos += n
-            left, left_abs = _panel_sum(a, m, values[pos : pos + n])
-            right, right_abs = _panel_sum(m, b, values[pos + n : pos + 2 * n])
-            pos += 2 * n
+            left = _panel_sum(a, m, values[pos : pos + n])
+            right = _panel_sum(m, b, values[pos + n : pos + 2 * n])
+            noise = _ROUNDING_FLOOR * (
+                _panel_sum(a, m, sizes[pos : pos + n]) + _panel_sum(m, b, sizes[pos + n : pos + 2 * n])
+            )
             if b > 0.5 * end:
-                last_octave_abs += left_abs + right_abs
-            if abs(whole - (left + right)) <= tolerance * (b - a) / end or b - a < 1e-12 * end:
+                last_octave_abs += _panel_sum(a, m, [abs(v) for v in values[pos : pos + n]])
+                last_octave_abs += _panel_sum(m, b, [abs(v) for v in values[pos + n : pos + 2 * n]])
+            pos += 2 * n
+            if abs(whole - (left + right)) <= max(tolerance * (b - a) / end, noise):
                 accepted.append(left + right)
             else:
                 refine.append((a, m, left))
@@ -345,19 +351,26 @@ def lewis_price(
     k = math.log(forward / strike)
     w = control_variance
 
-    def integrand(us: Sequence[float]) -> list[float]:
-        out = []
+    def integrand(us: Sequence[float]) -> tuple[list[float], list[float]]:
+        values = []
+        sizes = []
         for u, lcf in zip(us, log_cf(us), strict=True):
             # z = u - i/2: s = z^2 + iz = u^2 + 1/4, so ln phi_BS(z) = -w (u^2 + 1/4) / 2
             q = u * u + 0.25
-            diff = cmath.exp(complex(-0.5 * w * q, u * k)) - cmath.exp(lcf + 1j * u * k)
-            out.append(diff.real / q)
-        return out
+            bs = cmath.exp(complex(-0.5 * w * q, u * k))
+            model = cmath.exp(lcf + 1j * u * k)
+            values.append((bs - model).real / q)
+            sizes.append((abs(bs) + abs(model)) / q)
+        return values, sizes
 
     scale = 4.0 / math.sqrt(w)
     integral = integrate_to_infinity(integrand, scale, tolerance)
     base = black_total_variance_price(kind, forward, strike, discount, w)
-    return base + discount * math.sqrt(forward * strike) / math.pi * integral
+    price = base + discount * math.sqrt(forward * strike) / math.pi * integral
+    # Rounding (~1e-15 of the spot) must not take a far out-of-the-money price below the
+    # no-arbitrage bound D max(±(F - K), 0), which it exceeds for any positive variance.
+    sign = 1.0 if kind == "call" else -1.0
+    return max(price, discount * max(sign * (forward - strike), 0.0))
 
 
 def heston_price(
