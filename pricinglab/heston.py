@@ -20,7 +20,8 @@ integrand small and fast-decaying we subtract the same formula for Black-Scholes
 Heston model's expected total variance ``w`` (a control variate, as in Andersen &
 Piterbarg, "Interest Rate Modeling" vol. 1, sec. 9.5 / QuantLib's ``AnalyticHestonEngine``)::
 
-    C = C_BS(w) + D sqrt(F K) / pi * Int_0^inf Re[ e^{iuk} (phi_BS - phi)(u - i/2) ] / (u^2 + 1/4) du
+    C = C_BS(w) + D sqrt(F K) / pi
+                  * Int_0^inf Re[ e^{iuk} (phi_BS - phi)(u - i/2) ] / (u^2 + 1/4) du
 
 The characteristic function is the "little Heston trap" form (Albrecher, Mayer, Schoutens &
 Tistaert 2007, eq. 2, the form with ``e^{-dT}`` and ``g2``), which stays on the principal
@@ -141,10 +142,11 @@ def _log1p_over(w: complex) -> complex:
 
 
 def deterministic_variance(expiry: float, v0: float, kappa: float, theta: float) -> float:
-    """Expected total variance ``w = E[int_0^T V_t dt] = theta T + (v0 - theta)(1 - e^{-kappa T})/kappa``.
+    """Expected total variance ``w = E[int_0^T V_t dt]``.
 
-    The mean of the CIR variance is ``theta + (v0 - theta) e^{-kappa t}`` (Heston 1993, eq. 2
-    in expectation); ``w = v0 T`` when ``kappa = 0``.
+    ``w = theta T + (v0 - theta)(1 - e^{-kappa T}) / kappa``, the integral of the mean of the
+    CIR variance, ``theta + (v0 - theta) e^{-kappa t}`` (Heston 1993, eq. 2 in expectation);
+    ``w = v0 T`` when ``kappa = 0``.
     """
     if kappa == 0.0:
         return v0 * expiry
@@ -290,7 +292,8 @@ def integrate_to_infinity(f: Integrand, scale: float, tolerance: float) -> float
             left = _panel_sum(a, m, values[pos : pos + n])
             right = _panel_sum(m, b, values[pos + n : pos + 2 * n])
             noise = _ROUNDING_FLOOR * (
-                _panel_sum(a, m, sizes[pos : pos + n]) + _panel_sum(m, b, sizes[pos + n : pos + 2 * n])
+                _panel_sum(a, m, sizes[pos : pos + n])
+                + _panel_sum(m, b, sizes[pos + n : pos + 2 * n])
             )
             if b > 0.5 * end:
                 last_octave_abs += _panel_sum(a, m, [abs(v) for v in values[pos : pos + n]])
@@ -316,7 +319,10 @@ def integrate_to_infinity(f: Integrand, scale: float, tolerance: float) -> float
 def black_total_variance_price(
     kind: str, forward: float, strike: float, discount: float, w: float
 ) -> float:
-    """Black (1976) price with total variance ``w = sigma^2 T``; ``w = 0`` gives ``D max(±(F-K), 0)``."""
+    """Black (1976) price with total variance ``w = sigma^2 T``.
+
+    ``w = 0`` gives the discounted intrinsic value of the forward, ``D max(±(F - K), 0)``.
+    """
     sign = 1.0 if kind == "call" else -1.0
     if w <= 0.0:
         return discount * max(sign * (forward - strike), 0.0)

@@ -123,7 +123,8 @@ def fractional_adams(
 
 def _trapezoid(values: ComplexArray, dt: float) -> ComplexArray:
     """Trapezoidal rule along axis 0 on a uniform grid."""
-    return dt * (values.sum(axis=0) - 0.5 * (values[0] + values[-1]))
+    total: ComplexArray = dt * (values.sum(axis=0) - 0.5 * (values[0] + values[-1]))
+    return total
 
 
 def rough_heston_log_cf(
@@ -143,7 +144,7 @@ def rough_heston_log_cf(
     with ``I^(1-a) h = I^1 F(h)`` (as ``h = I^a F(h)``); ``h`` from :func:`fractional_adams`,
     the two integrals by the trapezoidal rule on the same grid.
     """
-    zs = np.asarray(z, dtype=np.complex128)
+    zs: ComplexArray = np.asarray(z, dtype=np.complex128)
     alpha = hurst + 0.5
     a0 = -0.5 * (zs * zs + 1j * zs)
     a1 = 1j * rho * xi * zs - kappa
@@ -209,7 +210,9 @@ def rough_heston_price(
 
     def log_cf(us: Sequence[float]) -> list[complex]:
         z = np.asarray(us, dtype=np.float64) - 0.5j
-        values = rough_heston_log_cf(z, expiry, v0, kappa, theta, xi, rho, hurst, steps)
+        values = rough_heston_log_cf(
+            z.astype(np.complex128), expiry, v0, kappa, theta, xi, rho, hurst, steps
+        )
         if not np.all(np.isfinite(values)) or np.max(values.real) > _LOG_MODULUS_LIMIT:
             raise ArithmeticError(
                 f"the Adams scheme is unstable at the Fourier nodes needed: increase steps "
