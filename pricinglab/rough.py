@@ -26,8 +26,13 @@ predictor-corrector scheme (Diethelm, Ford & Freed, Nonlinear Dyn. 29 (2002), eq
 El Euch & Rosenbaum sec. 5.1), vectorised over all Fourier nodes with NumPy. The price is
 Lewis's formula with a Black-Scholes control variate, shared with :mod:`pricinglab.heston`.
 
-Accuracy: the Adams scheme's error decreases about like ``steps^-2`` here; see
-tests/test_rough.py for the measured convergence. Cost: ``O(steps^2)`` per Fourier node.
+Accuracy and cost (measured; see tests/test_rough.py): the error decreases like
+``steps^-(hurst + 3/2)`` (the ``t^a`` behaviour of ``h`` at 0 limits the order below 2).
+With S=K=100, T=1, v0=theta=0.02, kappa=0.3, xi=0.3, rho=-0.7 the default 800 steps are
+within 2.2e-6 of the converged price for hurst >= 0.05 (1.3e-6 at 0.1, 8e-8 at 0.5; 400
+steps: 6e-6); on a 3-year put with xi=0.6, rho=-0.9, hurst=0.15 within 2e-5. The cost is
+``O(steps^2)`` per Fourier node (about 1,000 nodes): 0.1 s per price at 400 steps, 0.3-0.5 s
+at 800, 1.2 s at 1,600, 4.5 s at 3,200 on one core.
 """
 
 from __future__ import annotations
