@@ -8,7 +8,7 @@ Model (Heston 1993, eqs. 1-4), under the pricing measure::
     dS_t = (r - q) S_t dt + sqrt(V_t) S_t dW_t
     dV_t = kappa (theta - V_t) dt + xi sqrt(V_t) dB_t,     d<W, B>_t = rho dt
 
-Price (Lewis 2000, "Option Valuation under Stochastic Volatility", eq. 2.10 / Lewis 2001,
+Price (Lewis 2000, "Option Valuation under Stochastic Volatility", ch. 2; Lewis 2001,
 "A simple option formula for general jump-diffusion and other exponential Levy processes"),
 with ``F = S e^{(r-q)T}``, ``D = e^{-rT}``, ``k = ln(F/K)`` and ``phi`` the characteristic
 function of ``X_T = ln(S_T / F)``::
@@ -17,16 +17,16 @@ function of ``X_T = ln(S_T / F)``::
 
 and the put by put-call parity (the same integral: ``P = C - D (F - K)``). To make the
 integrand small and fast-decaying we subtract the same formula for Black-Scholes with the
-Heston model's expected total variance ``w`` (a control variate, as in Andersen &
-Piterbarg, "Interest Rate Modeling" vol. 1, sec. 9.5 / QuantLib's ``AnalyticHestonEngine``)::
+Heston model's expected total variance ``w`` (a control variate, like the Black-Scholes
+control variates of QuantLib's ``AnalyticHestonEngine``)::
 
     C = C_BS(w) + D sqrt(F K) / pi
                   * Int_0^inf Re[ e^{iuk} (phi_BS - phi)(u - i/2) ] / (u^2 + 1/4) du
 
 The characteristic function is the "little Heston trap" form (Albrecher, Mayer, Schoutens &
-Tistaert 2007, eq. 2, the form with ``e^{-dT}`` and ``g2``), which stays on the principal
-branch of the complex logarithm; we rewrite it so that it has no cancellation as
-``xi -> 0`` (see :func:`heston_log_cf`).
+Tistaert 2007: the second of their two formulations, with ``e^{-dT}`` and ``g2``), which
+they prove stays on the principal branch of the complex logarithm; we rewrite it so that it
+has no cancellation as ``xi -> 0`` (see :func:`heston_log_cf`).
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def deterministic_variance(expiry: float, v0: float, kappa: float, theta: float)
     """Expected total variance ``w = E[int_0^T V_t dt]``.
 
     ``w = theta T + (v0 - theta)(1 - e^{-kappa T}) / kappa``, the integral of the mean of the
-    CIR variance, ``theta + (v0 - theta) e^{-kappa t}`` (Heston 1993, eq. 2 in expectation);
+    CIR variance, ``theta + (v0 - theta) e^{-kappa t}`` (Cox, Ingersoll & Ross 1985);
     ``w = v0 T`` when ``kappa = 0``.
     """
     if kappa == 0.0:
@@ -158,8 +158,8 @@ def heston_log_cf(
 ) -> complex:
     """``ln E[exp(i z X_T)]`` for ``X_T = ln(S_T / F)`` under Heston, ``F`` the forward.
 
-    Albrecher, Mayer, Schoutens & Tistaert (2007), eq. 2 ("little Heston trap" form),
-    equivalently Gatheral, "The Volatility Surface" (2006), eqs. 2.6-2.8::
+    Albrecher, Mayer, Schoutens & Tistaert (2007), "The little Heston trap", their second
+    formulation; equivalently Gatheral, "The Volatility Surface" (2006), ch. 2::
 
         s  = z^2 + i z,   b = kappa - i rho xi z,   d = sqrt(b^2 + xi^2 s)   (Re d >= 0)
         r- = (b - d) / xi^2,   g = (b - d) / (b + d)

@@ -1,7 +1,7 @@
 """Rough Heston European option prices (El Euch & Rosenbaum 2019): a test oracle.
 
 Model (El Euch & Rosenbaum, "The characteristic function of rough Heston models",
-Math. Finance 29 (2019), eq. 1.1-1.2), with ``a = hurst + 1/2`` and the parameters of
+Math. Finance 29 (2019), sec. 1), with ``a = hurst + 1/2`` and the parameters of
 docs/api.md::
 
     dS_t = (r - q) S_t dt + S_t sqrt(V_t) dW_t
@@ -11,19 +11,21 @@ docs/api.md::
 (their ``lambda = kappa``, ``lambda nu = xi``); ``hurst = 1/2`` is Heston (1993) with the same
 ``kappa, theta, xi``.
 
-Characteristic function of ``X_T = ln(S_T / F)`` (their Theorem 2.1 / Corollary 3.1)::
+Characteristic function of ``X_T = ln(S_T / F)`` (their main theorem)::
 
     ln phi(z) = kappa theta I^1 h(z, T) + v0 I^(1-a) h(z, T)
 
 where ``I^b`` is the Riemann-Liouville fractional integral and ``h`` solves the fractional
-Riccati equation (their eq. 2.3, in our parameters)::
+Riccati equation (theirs, in our parameters)::
 
     D^a h = F(z, h) = -1/2 (z^2 + i z) + (i rho xi z - kappa) h + 1/2 xi^2 h^2,   I^(1-a) h(0) = 0.
 
 Since ``h = I^a F(z, h)``, ``I^(1-a) h = I^1 F(z, h)``: both terms are ordinary integrals
 over ``[0, T]`` of quantities computed on the grid. ``h`` comes from the fractional Adams
-predictor-corrector scheme (Diethelm, Ford & Freed, Nonlinear Dyn. 29 (2002), eqs. 1.7-1.11;
-El Euch & Rosenbaum sec. 5.1), vectorised over all Fourier nodes with NumPy. The price is
+predictor-corrector scheme (Diethelm, Ford & Freed, "A predictor-corrector approach for
+the numerical solution of fractional differential equations", Nonlinear Dyn. 29 (2002);
+El Euch & Rosenbaum sec. 5), with its corrector solved exactly (see
+:func:`fractional_adams`), vectorised over all Fourier nodes with NumPy. The price is
 Lewis's formula with a Black-Scholes control variate, shared with :mod:`pricinglab.heston`.
 
 Accuracy and cost (measured; see tests/test_rough.py): the error decreases like
@@ -71,8 +73,8 @@ def fractional_adams(
 ) -> tuple[ComplexArray, ComplexArray]:
     """Solves ``D^alpha h = F(h) = a0 + a1 h + a2 h^2``, ``h(0) = 0``, on ``t_k = k T / steps``.
 
-    The fractional Adams method (Diethelm, Ford & Freed, Nonlinear Dyn. 29 (2002),
-    eqs. 1.8-1.11; El Euch & Rosenbaum 2019, sec. 5.1): ``h = I^alpha F(h)`` discretised by
+    The fractional Adams method (Diethelm, Ford & Freed, Nonlinear Dyn. 29 (2002);
+    El Euch & Rosenbaum 2019, sec. 5): ``h = I^alpha F(h)`` discretised by
     the product trapezoidal rule, with ``Delta = T / steps`` and ``F_j = F(h_j)``::
 
         h_{k+1} = Delta^alpha / Gamma(alpha + 2) (Sum_{j<=k} a_{j,k+1} F_j + F(h_{k+1})),
@@ -145,7 +147,7 @@ def rough_heston_log_cf(
 ) -> ComplexArray:
     """``ln E[exp(i z X_T)]``, ``X_T = ln(S_T / F)``, under rough Heston, for each ``z``.
 
-    El Euch & Rosenbaum (2019), Corollary 3.1: ``kappa theta I^1 h(T) + v0 I^(1-a) h(T)``
+    El Euch & Rosenbaum (2019), main theorem: ``kappa theta I^1 h(T) + v0 I^(1-a) h(T)``
     with ``I^(1-a) h = I^1 F(h)`` (as ``h = I^a F(h)``); ``h`` from :func:`fractional_adams`,
     the two integrals by the trapezoidal rule on the same grid.
     """

@@ -131,7 +131,7 @@ def test_quantlib_grid(model: str, days: int) -> None:
 def mp_log_cf(
     u: mp.mpc, expiry: float, v0: float, kappa: float, theta: float, xi: float, rho: float
 ) -> mp.mpc:
-    """ln E[exp(iu ln(S_T/F))]: Albrecher et al. (2007) eq. 2, transcribed as published."""
+    """ln E[exp(iu ln(S_T/F))]: Albrecher et al. (2007), 2nd formulation, as published."""
     b = kappa - rho * xi * 1j * u
     d = mp.sqrt(b * b + xi * xi * (u * u + 1j * u))
     g = (b - d) / (b + d)

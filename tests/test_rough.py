@@ -148,8 +148,8 @@ def series_log_cf(
 
         c_{m+1} Gamma((m+1) a + 1) / Gamma(m a + 1) = a0 [m = 0] + a1 c_m + a2 Sum_{i+j=m} c_i c_j
 
-    (cf. Gatheral & Radoicic, "Rational approximation of the rough Heston solution", 2019,
-    sec. 3). Then ``I^1 h(T) = Sum c_k T^(ka+1) / (ka+1)`` and ``I^(1-a) h(T) =
+    (cf. Gatheral & Radoicic, "Rational approximation of the rough Heston solution", 2019).
+    Then ``I^1 h(T) = Sum c_k T^(ka+1) / (ka+1)`` and ``I^(1-a) h(T) =
     Sum c_k Gamma(ka+1) / Gamma(ka+2-a) T^(ka+1-a)``. Returns the value and the size of the
     last term (to check convergence).
     """
