@@ -12,7 +12,7 @@ rounds correctly, subnormals included) and printed as the shortest string that r
 from __future__ import annotations
 
 import mpmath  # type: ignore[import-untyped]
-from mpmath import mpf  # type: ignore[import-untyped]
+from mpmath import mpf
 
 mpmath.mp.dps = 50
 
