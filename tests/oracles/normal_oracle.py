@@ -34,6 +34,17 @@ def erfc(x: float) -> float:
     return to_double(mpmath.erfc(mpf(x)))
 
 
+def erf(x: float) -> float:
+    return to_double(mpmath.erf(mpf(x)))
+
+
+def one_minus_erfcx(x: float) -> float:
+    # 1 - erfcx(x) ≈ 2x/√π for tiny x: work with enough extra digits to survive the difference.
+    with mpmath.workdps(60 + int(max(0.0, -mpmath.log10(x)))):
+        xm = mpf(x)
+        return to_double(1 - mpmath.exp(xm * xm) * mpmath.erfc(xm))
+
+
 def erfcx(x: float) -> float:
     xm = mpf(x)
     if x > 1e4:
@@ -101,6 +112,12 @@ def erfcx_points() -> list[float]:
     return sorted(set(pts))
 
 
+def erf_points() -> list[float]:
+    pts = [10.0**-e for e in range(1, 320, 7)] + [0.0, 0.1, 0.3, 0.46875, 0.46876, 0.5, 0.7]
+    pts += [1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 27.0, -1e-300, -1e-5, -0.2, -0.5, -2.0, -6.0]
+    return sorted(set(pts))
+
+
 def inverse_points() -> list[float]:
     pts = [10.0**-e for e in range(1, 308, 3)] + [5e-324, 1e-320, 2.2250738585072014e-308]
     pts += [0.02425, 0.0245, 0.1, 0.15, 0.2, 0.3, 0.4, 0.45, 0.49, 0.499999, 0.5]
@@ -124,6 +141,8 @@ def main() -> None:
     emit("NORM_PDF", [(x, norm_pdf(x)) for x in cdf_points()])
     emit("ERFC", [(x, erfc(x)) for x in erfc_points()])
     emit("ERFCX", [(x, erfcx(x)) for x in erfcx_points()])
+    emit("ERF", [(x, erf(x)) for x in erf_points()])
+    emit("ONE_MINUS_ERFCX", [(x, one_minus_erfcx(x)) for x in erf_points() if x > 0])
     emit("INVERSE_NORM_CDF", [(p, inverse_norm_cdf(p)) for p in inverse_points()])
 
 
