@@ -147,6 +147,15 @@ fn exp_neg_square_times(x: f64, c: f64) -> f64 {
     (-rest * c).exp() * (-hh * c).exp()
 }
 
+/// e^{x²/2}, accurate to the library `exp` (exact split of x²); +inf beyond the double range.
+pub(crate) fn exp_half_square(x: f64) -> f64 {
+    if x.abs() >= 64.0 {
+        return if x.is_nan() { x } else { f64::INFINITY };
+    }
+    let (hh, rest) = split_square(x);
+    (0.5 * rest).exp() * (0.5 * hh).exp()
+}
+
 /// e^{+x²} for |x| < 27 (used only by `erfcx` for negative arguments).
 fn exp_square(x: f64) -> f64 {
     let (hh, rest) = split_square(x);
