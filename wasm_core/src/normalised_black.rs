@@ -206,6 +206,14 @@ pub(crate) fn otm_black(x: f64, x_lo: f64, s: f64) -> OtmBlack {
     }
 }
 
+/// ln b'(x + x_lo, s) = −(h² + t²)/2 − ln √(2π), h = x/s, t = s/2, without forming b' (which
+/// underflows far from the money); the exponent in double-double.
+pub(crate) fn ln_normalised_vega(x: f64, x_lo: f64, s: f64) -> f64 {
+    let h = x / s;
+    let (e_hi, e_lo) = half_exponent(x, x_lo, s, h);
+    -LN_SQRT_2PI - e_hi - e_lo
+}
+
 /// (h² + t²)/2 with h = (x + x_lo)/s, t = s/2, as an unevaluated sum hi + lo (Dekker's exact
 /// products): e^{−(h²+t²)/2} is then accurate to the library `exp`.
 fn half_exponent(x: f64, x_lo: f64, s: f64, h: f64) -> (f64, f64) {
