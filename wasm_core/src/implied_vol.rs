@@ -18,7 +18,7 @@
 //! below the bound by at most [`LOWER_BOUND_NOISE_ULPS`] units of ε·D·max(F, K) is therefore
 //! treated as *at* the bound (→ 0): below that scale the difference carries no information.
 //! Anything further below is an error naming the bound (e.g. S = 4127.83, K = 2600, T = 133/252,
-//! r = 0.01, call at 1529.75 is 12 below its bound 1541.7: an error, as it must be).
+//! r = 0.01, q = 0: a call at 1529.75 is 11.77 below its bound 1541.52, an error, as it must be).
 //!
 //! **Expiry 0.** Only the intrinsic value max(θ(S − K), 0) is attainable (→ 0, with the same
 //! noise allowance). A price above it is [`PricingError::Invalid`] on `price` ("must equal the

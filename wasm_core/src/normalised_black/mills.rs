@@ -43,6 +43,17 @@ pub fn y(z: f64) -> f64 {
 
 /// Y'(z) = 1 + z·Y(z), to a few ulps relative for every z (see the module note).
 pub fn y_prime(z: f64) -> f64 {
+    y_prime_with(z, y)
+}
+
+/// Y(z) and Y'(z) together, sharing the evaluation of Y where Y' needs it.
+pub fn y_and_y_prime(z: f64) -> (f64, f64) {
+    let value = y(z);
+    (value, y_prime_with(z, |_| value))
+}
+
+/// Y'(z), calling `y_of` for Y(z) only in the branch that needs it.
+fn y_prime_with(z: f64, y_of: impl Fn(f64) -> f64) -> f64 {
     if z <= ASYMPTOTIC_BELOW {
         y_prime_asymptotic(z)
     } else if z <= CODY_TAIL_BELOW {
@@ -50,7 +61,7 @@ pub fn y_prime(z: f64) -> f64 {
     } else if z < table::HIGH {
         y_prime_table(z)
     } else {
-        1.0 + z * y(z)
+        1.0 + z * y_of(z)
     }
 }
 
