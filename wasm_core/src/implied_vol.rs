@@ -4,14 +4,15 @@
 //! # Method
 //! With D = e^{−rT} and F = S·e^{(r−q)T}, the undiscounted price p = price/D is a Black price.
 //! In the money it is first reduced by put-call parity to the out-of-the-money price
-//! p − max(θ(F − K), 0) (ibid. eq. (2.5)): this is what keeps deep in-the-money options
+//! p − max(θ(F − K), 0) (ibid.): this is what keeps deep in-the-money options
 //! invertible, where the plain price is all intrinsic value. Normalising by √(F K) gives
 //! β = b(x, s) with x = −|ln(F/K)| <= 0, inverted by [`lets_be_rational`]. σ = s/√T.
 //!
 //! # Bounds (docs/api.md, "Implied volatility")
 //! - lower bound D·max(θ(F − K), 0): a price below it is [`PricingError::PriceBelowLowerBound`];
 //!   at it, the answer is 0;
-//! - upper bound D·F (call) or D·K (put): at or above it, [`PricingError::PriceAtOrAboveUpperBound`].
+//! - upper bound D·F (call) or D·K (put): at or above it,
+//!   [`PricingError::PriceAtOrAboveUpperBound`].
 //!
 //! **Rounding noise at the lower bound.** The bound itself is computed in floating point
 //! (D, F and F − K each round), and so is any price a caller derives from a model. A price

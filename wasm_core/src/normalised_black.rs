@@ -6,16 +6,17 @@
 //! ```text
 //! b(x, s, θ) = θ·[ e^{x/2}·Φ(θ(x/s + s/2)) − e^{−x/2}·Φ(θ(x/s − s/2)) ],  x = ln(F/K), s = σ√T
 //! ```
-//! (P. Jäckel, "Let's Be Rational", Wilmott, January 2015, eq. (2.3)). θ folds into x:
+//! (P. Jäckel, "Let's Be Rational", Wilmott, January 2015: the normalised Black function).
+//! θ folds into x:
 //! b(x, s, −1) = b(−x, s, +1); in the money, b(x, s) = 2·sinh(x/2) + b(−x, s) (put-call parity,
-//! ibid. eq. (2.5)), so everything reduces to the out-of-the-money case x < 0. There, with
-//! h = x/s, t = s/2 and Y(z) = Φ(z)/φ(z) (ibid. eq. (2.7)),
+//! ibid.), so everything reduces to the out-of-the-money case x < 0. There, with
+//! h = x/s, t = s/2 and Y(z) = Φ(z)/φ(z) (Jäckel's scaled form),
 //! ```text
 //! b = e^{−(h²+t²)/2}/√(2π) · [Y(h+t) − Y(h−t)]      and      ∂b/∂s = e^{−(h²+t²)/2}/√(2π),
 //! ```
 //! so b/b' = Y(h+t) − Y(h−t) = ∫_{h−t}^{h+t} Y'(z) dz. How that bracket is evaluated depends on
 //! how much the two Y values cancel:
-//! - far out of the money (h + t <= −10): Jäckel's asymptotic expansion (ibid. section 3 and his
+//! - far out of the money (h + t <= −10): Jäckel's asymptotic expansion (ibid., and his
 //!   2017 revision), summed here to convergence from A&S 26.2.12 in a cancellation-free form;
 //! - near the money with small |x| (the "small t" region): the Taylor series in t,
 //!   2·Σ Y^{(2n+1)}(h)·t^{2n+1}/(2n+1)!, every term positive;
@@ -83,7 +84,7 @@ impl OtmBlack {
     }
 }
 
-/// The normalised Black function b(x, s, θ) (Jäckel 2015, eq. (2.3)); see the module note.
+/// The normalised Black function b(x, s, θ) (Jäckel 2015); see the module note.
 ///
 /// `x` is the log-moneyness ln(F/K), `s` the total volatility σ√T >= 0, `theta` +1 for a call
 /// and −1 for a put. Limits: b(x, 0, θ) is the normalised intrinsic value
@@ -114,7 +115,7 @@ pub fn normalised_black(x: f64, s: f64, theta: f64) -> f64 {
 
 /// Undiscounted Black price of a call (theta = +1) or put (theta = −1) with forward F, strike K
 /// and total volatility s = σ√T: √(F K)·b(ln(F/K), s, θ), computed as the intrinsic value
-/// max(θ(F − K), 0) plus √(F K)·b(−|ln(F/K)|, s) (Jäckel 2015, eq. (2.5)).
+/// max(θ(F − K), 0) plus √(F K)·b(−|ln(F/K)|, s) (put-call parity, as in Jäckel 2015).
 ///
 /// Exact limits: at s = 0 the intrinsic value; at s = ∞ the upper bound F (call) or K (put).
 /// Accuracy: a few ulps relative to the exact price for the given doubles. ln(F/K) is carried in
@@ -239,7 +240,7 @@ fn half_exponent(x: f64, x_lo: f64, s: f64, h: f64) -> (f64, f64) {
 /// ```text
 /// Y(h+t) − Y(h−t) = (2t/r) · Σ_k c_k q^k S_{2k+1}(e),   q = (h/r)²
 /// ```
-/// (Jäckel's expansion of A(h, t), "Let's Be Rational" section 3, eq. (3.5)ff, here summed to
+/// (Jäckel's expansion of A(h, t) := (r/t)·[Y(h+t) − Y(h−t)] in "Let's Be Rational", here summed to
 /// convergence). S_m and T_m = Σ_i C(m, 2i) e^i obey S_{m+1} = S_m + T_m, T_{m+1} = T_m + e·S_m.
 fn asymptotic_scaled(h: f64, t: f64) -> f64 {
     let e = (t / h) * (t / h);
@@ -404,7 +405,7 @@ mod tests {
 
     #[test]
     fn parity_and_symmetry_hold_exactly_in_structure() {
-        // b(x,s,+1) − b(x,s,−1) = 2 sinh(x/2) and b(x,s,−1) = b(−x,s,+1) (Jäckel eqs. (2.4)-(2.5)).
+        // b(x,s,+1) − b(x,s,−1) = 2 sinh(x/2) and b(x,s,−1) = b(−x,s,+1) (Jäckel 2015).
         for &x in &[-3.0, -0.2, 0.2, 3.0] {
             for &s in &[0.05, 0.7, 4.0] {
                 let call = normalised_black(x, s, 1.0);

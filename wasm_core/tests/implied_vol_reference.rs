@@ -142,7 +142,8 @@ fn check(market: &Market, price: f64, vol: f64, source: Source, tally: &mut Tall
         let error = (recovered / vol - 1.0).abs();
         assert!(
             error <= VOL_TOLERANCE,
-            "{market:?} vol {vol} price {price:e}: recovered {recovered} (rel. error {error:e}, cond {cond:e})"
+            "{market:?} vol {vol} price {price:e}: recovered {recovered} \
+             (rel. error {error:e}, cond {cond:e})"
         );
         tally.determined += 1;
         tally.worst = tally.worst.max(error);

@@ -1,13 +1,13 @@
 //! The normalised implied volatility: the s = σ√T with b(x, s) = β for an out-of-the-money
 //! normalised price β and log-moneyness x <= 0, after P. Jäckel, "Let's Be Rational", Wilmott,
-//! January 2015, pp. 40-53 (section numbers below refer to it), with the 2017 revision's
+//! January 2015, pp. 40-53, with the 2017 revision's
 //! objective functions.
 //!
-//! Outline: four branches split at s_l < s_c < s_u (sec. 4): s_c = √(2|x|) is b's inflection
+//! Outline: four branches split at s_l < s_c < s_u: s_c = √(2|x|) is b's inflection
 //! point, s_l and s_u where the tangent at s_c meets 0 and b_max = e^{x/2}. In the two middle
 //! branches a rational cubic interpolates s(β) directly; in the outer two it interpolates a
-//! transformed value f(β) whose inverse maps are closed-form (sec. 5). Then at most two
-//! Householder(3) steps (third order) on an objective adapted to each branch (sec. 6): 1/ln b
+//! transformed value f(β) whose inverse maps are closed-form. Then at most two
+//! Householder(3) steps (fourth-order convergence) on an objective adapted to each branch: 1/ln b
 //! in the lowest branch (b spans hundreds of orders of magnitude there), ln(b_max − b) in the
 //! highest (b → b_max), plain b − β in between.
 
@@ -20,7 +20,7 @@ use crate::normalised_black::{ln_normalised_vega, otm_black};
 const SQRT_PI_OVER_2: f64 = 1.253_314_137_315_500_3;
 /// √(2π).
 const SQRT_2PI: f64 = 2.506_628_274_631_000_5;
-/// 2π/√27: the lower map f(s) = (2π/√27)·|x|·Φ(−|x|/(√3 s))³ (sec. 5, eq. (5.5)).
+/// 2π/√27: the lower map f(s) = (2π/√27)·|x|·Φ(−|x|/(√3 s))³ (Jäckel 2015).
 const TWO_PI_OVER_SQRT_27: f64 = 1.209_199_576_156_145_2;
 /// √3/∛(2π), for the lower map's inverse.
 const SQRT_3_OVER_CBRT_2PI: f64 = 0.938_643_487_427_383_6;
@@ -78,7 +78,7 @@ fn vega_ratios(x: f64, s: f64) -> (f64, f64) {
 }
 
 /// The Householder(3) step ν·(1 + ν h₂/2)/(1 + ν(h₂ + ν h₃/6)) for ν = −g/g', h₂ = g''/g',
-/// h₃ = g'''/g' (sec. 6, eq. (6.5)).
+/// h₃ = g'''/g' (A. S. Householder, 1970; as in Jäckel 2015).
 fn householder3(nu: f64, h2: f64, h3: f64) -> f64 {
     nu * (1.0 + 0.5 * h2 * nu) / (1.0 + nu * (h2 + h3 * nu / 6.0))
 }
@@ -98,7 +98,7 @@ impl Problem {
         let ax = -x;
         let s_c = (2.0 * ax).sqrt();
         let ome = one_minus_erfcx(ax.sqrt());
-        // b_c = b(x, s_c) = ½·b_max·(1 − erfcx(√|x|)), b'(s_c) = b_max/√(2π) (sec. 4).
+        // b_c = b(x, s_c) = ½·b_max·(1 − erfcx(√|x|)), b'(s_c) = b_max/√(2π).
         let b_c = 0.5 * self.b_max * ome;
         let inv_vega_c = SQRT_2PI / self.b_max;
         if beta < b_c {
@@ -145,7 +145,7 @@ impl Problem {
 
     /// Lowest branch guess: interpolate f(β) with f = (2π/√27)|x|Φ(−z)³, z = |x|/(√3 s), which
     /// behaves like b itself as s → 0 (f(0) = 0, f'(0) = 1), then invert f in closed form
-    /// (sec. 5, eqs. (5.5)-(5.8)).
+    /// (Jäckel 2015, lowest branch).
     fn guess_lowest(&self, s_l: f64, b_l: f64) -> f64 {
         let ax = -self.x;
         let z = ax / (SQRT_3 * s_l);
@@ -184,7 +184,7 @@ impl Problem {
     }
 
     /// Highest branch guess: interpolate f(β) = Φ(−s/2) on [b_u, b_max] (f(b_max) = 0,
-    /// f'(b_max) = −½), then s = −2Φ⁻¹(f) (sec. 5, eqs. (5.10)-(5.12)).
+    /// f'(b_max) = −½), then s = −2Φ⁻¹(f) (Jäckel 2015, highest branch).
     fn guess_highest(&self, s_u: f64, b_u: f64) -> f64 {
         let f_u = norm_cdf(-0.5 * s_u);
         let h = self.x / s_u;
@@ -213,7 +213,7 @@ impl Problem {
         -2.0 * inverse_norm_cdf(f)
     }
 
-    /// Householder(3) on g(s) = 1/ln b(s) − 1/ln β (sec. 6, the lowest branch), with λ = 1/ln b:
+    /// Householder(3) on g(s) = 1/ln b(s) − 1/ln β (the lowest branch), with λ = 1/ln b:
     /// ν = (ln β − ln b)·ln b/ln β · b/b', h₂ = b''/b' − (b'/b)(1 + 2λ),
     /// h₃ = b'''/b' + (b'/b)²(2 + 6λ(1 + λ)) − (b''/b)·3(1 + 2λ).
     fn iterate_lowest(&self, mut s: f64) -> f64 {

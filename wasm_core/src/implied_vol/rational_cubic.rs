@@ -1,6 +1,6 @@
 //! Shape-preserving rational cubic interpolation: R. Delbourgo and J. A. Gregory, "Shape
 //! preserving piecewise rational interpolation", SIAM J. Sci. Stat. Comput. 6(4), 1985,
-//! pp. 967-976, as used by Jäckel ("Let's Be Rational", 2015, section 5) for the initial guess.
+//! pp. 967-976, as used by Jäckel ("Let's Be Rational", 2015) for the initial guess.
 //!
 //! On [x_l, x_r] with h = x_r − x_l, τ = (x − x_l)/h, values y_l, y_r, slopes d_l, d_r and a
 //! control parameter r > −1 (Delbourgo & Gregory eqs. (2.4)/(2.5)):
@@ -96,7 +96,7 @@ impl RationalCubic {
         R_MIN.max(r1).max(r2)
     }
 
-    /// r matching `second` at x_l, raised if needed to preserve shape (Jäckel 2015, sec. 5).
+    /// r matching `second` at x_l, raised if needed to preserve shape (Jäckel 2015).
     pub fn convex_r_left(&self, second: f64) -> f64 {
         self.r_for_second_derivative_left(second)
             .max(self.minimum_shape_preserving_r())

@@ -2,7 +2,7 @@
 //! relative precision for every z.
 //!
 //! The normalised Black function is b = e^{−(h²+t²)/2}/√(2π) · [Y(h+t) − Y(h−t)] (Jäckel,
-//! "Let's Be Rational", 2015, eq. (2.7) with his Y), and Y(h+t) − Y(h−t) = ∫ Y'(z) dz over
+//! "Let's Be Rational", 2015, with his Y), and Y(h+t) − Y(h−t) = ∫ Y'(z) dz over
 //! [h−t, h+t]: Y' is what the expansions and the quadrature of the parent module consume.
 //!
 //! Y'(z) > 0 everywhere, but 1 + z·Y(z) cancels for z ≪ 0 (z·Y(z) → −1). So:
