@@ -35,7 +35,7 @@ mod yprime_table;
 
 use crate::normal::{erf, erfcx, norm_cdf};
 pub(crate) use double_double::ln_ratio;
-use double_double::{two_product, two_sum};
+use double_double::{split, two_product_split, two_sum};
 use gauss_legendre_table as gl;
 
 /// 1/√(2π).
@@ -222,10 +222,11 @@ fn half_exponent(x: f64, x_lo: f64, s: f64, h: f64) -> (f64, f64) {
     if !(h.abs() < 1e150 && s < 1e150) {
         return (0.5 * (h * h + t * t), 0.0); // far beyond the range where e^{−·} is nonzero
     }
-    let (p, p_err) = two_product(h, s);
+    let (h_split, s_split) = (split(h), split(s));
+    let (p, p_err) = two_product_split(h, h_split, s, s_split);
     let h_lo = ((x - p) - p_err + x_lo) / s; // x − p is exact (Sterbenz)
-    let (hh, hh_err) = two_product(h, h);
-    let (ss, ss_err) = two_product(s, s);
+    let (hh, hh_err) = two_product_split(h, h_split, h, h_split);
+    let (ss, ss_err) = two_product_split(s, s_split, s, s_split);
     let (sum, sum_err) = two_sum(hh, 0.25 * ss);
     let lo = sum_err + hh_err + 2.0 * h * h_lo + 0.25 * ss_err;
     let hi = sum + lo;

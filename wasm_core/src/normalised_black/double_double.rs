@@ -5,17 +5,23 @@
 //! No fused multiply-add: wasm32 has none in hardware and `f64::mul_add` would fall back to a
 //! slow software routine there; Veltkamp's split gives the same exact products everywhere.
 
+/// Veltkamp's split a = hi + lo with hi holding the upper 26 bits, so that products of halves
+/// are exact; for |a| < 1e150.
+pub fn split(a: f64) -> (f64, f64) {
+    let c = 134_217_729.0 * a; // 2^27 + 1
+    let hi = c - (c - a);
+    (hi, a - hi)
+}
+
+/// a·b = p + e exactly (Dekker's product) from the splits of a and b.
+pub fn two_product_split(a: f64, (ah, al): (f64, f64), b: f64, (bh, bl): (f64, f64)) -> (f64, f64) {
+    let p = a * b;
+    (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
+}
+
 /// a·b = p + e exactly (Dekker's product with Veltkamp's split), for |a|, |b| < 1e150.
 pub fn two_product(a: f64, b: f64) -> (f64, f64) {
-    fn split(a: f64) -> (f64, f64) {
-        let c = 134_217_729.0 * a; // 2^27 + 1
-        let hi = c - (c - a);
-        (hi, a - hi)
-    }
-    let p = a * b;
-    let (ah, al) = split(a);
-    let (bh, bl) = split(b);
-    (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
+    two_product_split(a, split(a), b, split(b))
 }
 
 /// a + b = s + e exactly (Knuth's TwoSum).
