@@ -6,7 +6,7 @@
 //! In the money it is first reduced by put-call parity to the out-of-the-money price
 //! p − max(θ(F − K), 0) (ibid.): this is what keeps deep in-the-money options
 //! invertible, where the plain price is all intrinsic value. Normalising by √(F K) gives
-//! β = b(x, s) with x = −|ln(F/K)| <= 0, inverted by [`lets_be_rational`]. σ = s/√T.
+//! β = b(x, s) with x = −|ln(F/K)| <= 0, inverted by the `lets_be_rational` submodule. σ = s/√T.
 //!
 //! # Bounds (docs/api.md, "Implied volatility")
 //! - lower bound D·max(θ(F − K), 0): a price below it is [`PricingError::PriceBelowLowerBound`];
