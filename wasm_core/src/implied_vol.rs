@@ -22,8 +22,8 @@
 //! r = 0.01, q = 0: a call at 1529.75 is 11.77 below its bound 1541.52, an error, as it must be).
 //!
 //! **Expiry 0.** Only the intrinsic value max(θ(S − K), 0) is attainable (→ 0, with the same
-//! noise allowance). A price above it is [`PricingError::Invalid`] on `price` ("must equal the
-//! intrinsic value when expiry = 0"): no volatility adds time value to an expired option. A
+//! noise allowance). A price above it is [`PricingError::PriceNotIntrinsicAtExpiry`] ("price must
+//! equal the intrinsic value when expiry = 0"): no volatility adds time value to an expired option. A
 //! price at or above S (call) or K (put) is reported as the upper-bound error, as for T > 0.
 
 mod lets_be_rational;
@@ -43,8 +43,8 @@ pub const LOWER_BOUND_NOISE_ULPS: f64 = 4.0;
 /// In argument order: `price` not finite; `spot`, `strike` not finite or <= 0; `expiry` not
 /// finite or < 0; `rate`, `dividend` not finite — each naming the parameter. Then
 /// [`PricingError::PriceBelowLowerBound`] / [`PricingError::PriceAtOrAboveUpperBound`] (see the
-/// module note), [`PricingError::Invalid`] on `price` for a price above intrinsic at expiry 0,
-/// and [`PricingError::Invalid`] naming `rate, dividend, expiry` when e^{−rT} or e^{(r−q)T}
+/// module note), [`PricingError::PriceNotIntrinsicAtExpiry`] for a price above intrinsic at
+/// expiry 0, and [`PricingError::DiscountOrForwardOverflow`] when e^{−rT} or e^{(r−q)T}
 /// leaves the double range.
 ///
 /// # Examples
@@ -189,20 +189,9 @@ fn at_expiry(theta: f64, price: f64, spot: f64, strike: f64) -> Result<f64, Pric
     if price <= intrinsic + noise {
         return Ok(0.0);
     }
-    Err(PricingError::Invalid {
-        param: "price".into(),
-        rule: format!(
-            "must equal the intrinsic value {intrinsic} when expiry = 0 \
-             (no volatility adds time value to an expired option; got {price})"
-        ),
-    })
+    Err(PricingError::PriceNotIntrinsicAtExpiry { price, intrinsic })
 }
 
 fn out_of_range_market() -> PricingError {
-    PricingError::Invalid {
-        param: "rate, dividend, expiry".into(),
-        rule: "give a discount factor e^(-rate*expiry) or forward spot*e^((rate-dividend)*expiry) \
-               outside the double-precision range"
-            .into(),
-    }
+    PricingError::DiscountOrForwardOverflow
 }
