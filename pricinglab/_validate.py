@@ -39,7 +39,9 @@ __all__ = [
 class PricingError(ValueError):
     """An argument broke a documented rule; the message names the parameter and the rule.
 
-    A subclass of :class:`ValueError`, raised identically by both backends.
+    A subclass of :class:`ValueError`, raised identically by both backends. ``status`` is
+    the batch status code of the rule (an index into :data:`STATUS_MESSAGES`; 11 when no
+    more specific code applies).
 
     Examples
     --------
@@ -50,6 +52,10 @@ class PricingError(ValueError):
     ...     print(e)
     spot must be > 0 (got -1)
     """
+
+    def __init__(self, message: str, status: int = 11) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class PricingTypeError(PricingError, TypeError):
@@ -154,7 +160,7 @@ def _number(name: str, value: object) -> float:
     try:
         return float(value)
     except OverflowError:  # an int beyond the double range is not a finite number
-        return math.inf if value > 0 else -math.inf
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
 
 
 def _finite(name: str, value: object) -> float:
@@ -256,7 +262,9 @@ def status_message(code: object) -> str:
         raise PricingTypeError(f"code must be an integer (got {_type_name(code)})")
     index = int(code)
     if not 0 <= index < len(STATUS_MESSAGES):
-        raise PricingError(f"code must be a status code in [0, {len(STATUS_MESSAGES) - 1}] (got {index})")
+        raise PricingError(
+            f"code must be a status code in [0, {len(STATUS_MESSAGES) - 1}] (got {index})"
+        )
     return STATUS_MESSAGES[index]
 
 
@@ -301,11 +309,10 @@ def iv_status(
 
 # ----------------------------------------------------------------------------- batch columns
 
-Column = array  # array('d') of one numeric argument
 Row = tuple[Any, ...]
 
 
-def _numpy_column(name: str, value: Any) -> array | None:
+def _numpy_column(name: str, value: Any) -> array[float] | None:
     """A NumPy array as array('d'), or None when ``value`` is not one (NumPy is never imported
     here: if the caller passes an ndarray, NumPy is already in ``sys.modules``)."""
     np = sys.modules.get("numpy")
@@ -323,7 +330,7 @@ def _numpy_column(name: str, value: Any) -> array | None:
     return out
 
 
-def _sequence_column(name: str, value: Sequence[Any]) -> array:
+def _sequence_column(name: str, value: Sequence[Any]) -> array[float]:
     try:
         column = array("d", value)  # one C loop for lists/tuples of floats
     except TypeError:
@@ -339,7 +346,7 @@ def _sequence_column(name: str, value: Sequence[Any]) -> array:
 _NUMERIC_FORMATS: Final = "fdbBhHiIlLqQnN"
 
 
-def _buffer_column(name: str, value: object) -> array | None:
+def _buffer_column(name: str, value: object) -> array[float] | None:
     """An object with the buffer protocol (memoryview, ...) as array('d'); None otherwise."""
     try:
         view = memoryview(value)  # type: ignore[arg-type]
@@ -349,7 +356,9 @@ def _buffer_column(name: str, value: object) -> array | None:
     if view.ndim != 1:
         raise PricingError(f"{name} must be one-dimensional (got {view.ndim} dimensions)")
     if fmt not in _NUMERIC_FORMATS or len(fmt) != 1:
-        raise PricingTypeError(f"{name} must contain numbers (got a buffer of format {view.format!r})")
+        raise PricingTypeError(
+            f"{name} must contain numbers (got a buffer of format {view.format!r})"
+        )
     if fmt == "d" and view.c_contiguous and view.format in ("d", "@d", "=d"):
         out = array("d")
         out.frombytes(view.cast("B"))
@@ -357,7 +366,7 @@ def _buffer_column(name: str, value: object) -> array | None:
     return array("d", view.tolist())
 
 
-def _column(name: str, value: object) -> float | array:
+def _column(name: str, value: object) -> float | array[float]:
     """One numeric batch argument: a float (broadcast) or an array('d') column."""
     if isinstance(value, float):
         return value
@@ -368,7 +377,9 @@ def _column(name: str, value: object) -> float | array:
             return value
         if value.typecode in _NUMERIC_FORMATS:
             return array("d", value)
-        raise PricingTypeError(f"{name} must contain numbers (got an array of typecode {value.typecode!r})")
+        raise PricingTypeError(
+            f"{name} must contain numbers (got an array of typecode {value.typecode!r})"
+        )
     if isinstance(value, (str, bytes, bytearray)) or value is None:
         raise PricingTypeError(
             f"{name} must be a number or a sequence of numbers (got {_type_name(value)})"
@@ -403,7 +414,7 @@ def _kind_column(value: object) -> str | list[str]:
     return kinds
 
 
-Batch = tuple[int, str | list[str], list[float | array]]
+Batch = tuple[int, str | list[str], list[float | array[float]]]
 
 
 def broadcast(names: Sequence[str], kind: object, numeric: Sequence[object]) -> Batch:
@@ -429,7 +440,9 @@ def broadcast(names: Sequence[str], kind: object, numeric: Sequence[object]) -> 
     sized: list[tuple[str, int]] = []
     if isinstance(kinds, list):
         sized.append((names[0], len(kinds)))
-    sized.extend((name, len(c)) for name, c in zip(names[1:], columns, strict=True) if isinstance(c, array))
+    sized.extend(
+        (name, len(c)) for name, c in zip(names[1:], columns, strict=True) if isinstance(c, array)
+    )
     for name, length in sized:
         if n is None:
             n, first = length, name
@@ -486,7 +499,9 @@ def _integer(name: str, value: object, low: int, high: int | None = None) -> int
     return n
 
 
-def _in_range(name: str, value: object, low: float, high: float, rule: str, open_low: bool) -> float:
+def _in_range(
+    name: str, value: object, low: float, high: float, rule: str, open_low: bool
+) -> float:
     x = _finite(name, value)
     ok = (x > low if open_low else x >= low) and x <= high
     if not ok:
@@ -519,7 +534,9 @@ def monte_carlo_params(params: Mapping[str, object]) -> dict[str, Any]:
         raise PricingError('model is required ("gbm", "heston" or "rough_heston")')
     model = params["model"]
     if not isinstance(model, str):
-        raise PricingTypeError(f'model must be "gbm", "heston" or "rough_heston" (got {_type_name(model)})')
+        raise PricingTypeError(
+            f'model must be "gbm", "heston" or "rough_heston" (got {_type_name(model)})'
+        )
     if model not in MODELS:
         raise PricingError('model must be "gbm", "heston" or "rough_heston"')
     fields = _MODEL_FIELDS[model]

@@ -53,6 +53,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ._validate import (
+    AT_OR_ABOVE_UPPER_BOUND,
+    BELOW_LOWER_BOUND,
     GREEK_NAMES,
     PricingError,
     format_number,
@@ -213,7 +215,9 @@ def _series_i(z: float, s: float) -> float:
 # ----------------------------------------------------------------------------- the market
 
 
-def _log_moneyness(spot: float, strike: float, expiry: float, rate: float, dividend: float) -> float:
+def _log_moneyness(
+    spot: float, strike: float, expiry: float, rate: float, dividend: float
+) -> float:
     """``x = ln(F/K) = ln(S/K) + (r - q)T`` with ``ln(S/K)`` to a relative ulp or two.
 
     Near ``S = K``, ``S - K`` is exact (Sterbenz) and ``log1p`` keeps the relative accuracy
@@ -253,7 +257,15 @@ def _otm_value(a: float, s: float, small: float) -> float:
     return small * (norm_cdf(d) - norm_pdf(d) * _mills(z))
 
 
-def _price(theta: float, spot: float, strike: float, expiry: float, rate: float, dividend: float, vol: float) -> float:
+def _price(
+    theta: float,
+    spot: float,
+    strike: float,
+    expiry: float,
+    rate: float,
+    dividend: float,
+    vol: float,
+) -> float:
     """Black-Scholes-Merton price of a validated contract; ``theta`` = +1 call, -1 put."""
     if expiry == 0.0:
         return max(theta * (spot - strike), 0.0)
@@ -315,7 +327,13 @@ def _limit_greeks(
 
 
 def _greeks(
-    theta: float, spot: float, strike: float, expiry: float, rate: float, dividend: float, vol: float
+    theta: float,
+    spot: float,
+    strike: float,
+    expiry: float,
+    rate: float,
+    dividend: float,
+    vol: float,
 ) -> dict[str, float]:
     """Price and the 13 Greeks of a validated contract (docs/api.md conventions).
 
@@ -330,10 +348,13 @@ def _greeks(
         veta  = vega (q + b d1/s - (1 + d1 d2)/(2T))                      (2.2.3.2)
         rho   = ±T K e^{-rT} N(±d2)     epsilon = ∓T S e^{-qT} N(±d1)     (2.2.5, 2.2.6)
 
-    Theta comes from the Black-Scholes-Merton PDE, ``theta = r V - b S Δ - ½ vol² S² gamma``
-    (Haug 2.2.4 rearranged): with the accurate price ``V`` it has no spurious cancellation
-    between the ``N(d1)`` and ``N(d2)`` terms far out of the money. A value that overflows
-    (``s`` tiny at the money) is replaced by its ``s -> 0`` limit (:func:`_limit_greeks`).
+    Theta comes from the Black-Scholes-Merton PDE applied to the out-of-the-money option
+    (``theta = r V - b S Δ - ½ vol² S² gamma`` with its accurate price and delta; Haug 2.2.4
+    rearranged), plus, for the in-the-money one, the theta ``±(q S e^{-qT} - r K e^{-rT})`` of
+    the forward it holds by parity. The PDE form has no spurious cancellation between the
+    ``N(d1)`` and ``N(d2)`` terms far out of the money, the parity term none deep in it.
+    A value that overflows (``s`` tiny at the money) is replaced by its ``s -> 0`` limit
+    (:func:`_limit_greeks`).
     """
     s = vol * math.sqrt(expiry)
     if s == 0.0:
@@ -346,7 +367,10 @@ def _greeks(
     df = spot * eq
     dk = strike * math.exp(-rate * expiry)
     carry = rate - dividend
-    price = _price(theta, spot, strike, expiry, rate, dividend, vol)
+    small = df if x < 0.0 else dk  # the OTM option's forward-side amount
+    otm_price = _otm_value(abs(x), s, small)
+    itm = theta * x > 0.0
+    price = otm_price + (_forward_intrinsic(x, df, dk) if itm else 0.0)
     if theta > 0.0:
         n1, n2 = norm_cdf(d1), norm_cdf(d2)
     else:
@@ -375,7 +399,10 @@ def _greeks(
     g["volga"] = volga
     g["vanna"] = vanna
     g["zomma"] = zomma
-    g["theta"] = rate * price - carry * spot * delta - half_var_gamma
+    otm_delta = eq * norm_cdf(d1) if x < 0.0 else -eq * norm_cdf(-d1)
+    g["theta"] = rate * otm_price - carry * spot * otm_delta - half_var_gamma
+    if itm:
+        g["theta"] += theta * (dividend * df - rate * dk)
     g["charm"] = dividend * delta - charm_density
     g["color"] = color
     g["veta"] = veta
@@ -399,15 +426,19 @@ _IV_STEP_ULPS: Final = 2.0
 
 
 def _bound_error(below: bool, price: float, bound: float) -> PricingError:
+    """The error of a price outside the no-arbitrage bounds, worded as the Rust crate's
+    ``PriceBelowLowerBound`` / ``PriceAtOrAboveUpperBound`` (batch status 9 / 10)."""
     if below:
         return PricingError(
             f"price must be >= the no-arbitrage lower bound {format_number(bound)} "
-            f"(the discounted intrinsic value of the forward); got {format_number(price)}"
+            f"(the discounted intrinsic value of the forward); got {format_number(price)}",
+            BELOW_LOWER_BOUND,
         )
     return PricingError(
         f"price must be < the no-arbitrage upper bound {format_number(bound)} "
         "(the discounted forward for a call, the discounted strike for a put); "
-        f"got {format_number(price)}"
+        f"got {format_number(price)}",
+        AT_OR_ABOVE_UPPER_BOUND,
     )
 
 
@@ -508,7 +539,13 @@ def _solve_s(a: float, target: float) -> float:
 
 
 def _implied_vol(
-    theta: float, price: float, spot: float, strike: float, expiry: float, rate: float, dividend: float
+    theta: float,
+    price: float,
+    spot: float,
+    strike: float,
+    expiry: float,
+    rate: float,
+    dividend: float,
 ) -> float:
     """Implied volatility of a validated contract; raises :class:`PricingError` for a price
     outside the no-arbitrage bounds (docs/api.md, "Implied volatility")."""

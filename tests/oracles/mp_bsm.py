@@ -69,7 +69,14 @@ def price_float(*args: object) -> float:
 
 
 def greek(
-    name: str, kind: str, spot: float, strike: float, expiry: float, rate: float, dividend: float, vol: float
+    name: str,
+    kind: str,
+    spot: float,
+    strike: float,
+    expiry: float,
+    rate: float,
+    dividend: float,
+    vol: float,
 ) -> mp.mpf:
     """One Greek as ``mpmath.diff`` of :func:`price` (theta-type Greeks: minus the expiry
     derivative, since calendar time shortens expiry)."""
@@ -87,8 +94,15 @@ def greek(
     def f(*xs: mp.mpf) -> mp.mpf:
         point = dict(base)
         point.update(zip(names, xs, strict=True))
-        return _price(theta, point["spot"], mp.mpf(strike), point["expiry"], point["rate"],
-                      point["dividend"], point["vol"])
+        return _price(
+            theta,
+            point["spot"],
+            mp.mpf(strike),
+            point["expiry"],
+            point["rate"],
+            point["dividend"],
+            point["vol"],
+        )
 
     value = mp.diff(f, tuple(base[n] for n in names), tuple(orders[n] for n in names))
     return -value if "expiry" in orders else value
