@@ -16,7 +16,7 @@ import numbers
 import sys
 from array import array
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 __all__ = [
     "GREEK_NAMES",
@@ -414,7 +414,7 @@ def _kind_column(value: object) -> str | list[str]:
     return kinds
 
 
-Batch = tuple[int, str | list[str], list[float | array[float]]]
+Batch: TypeAlias = "tuple[int, str | list[str], list[float | array[float]]]"
 
 
 def broadcast(names: Sequence[str], kind: object, numeric: Sequence[object]) -> Batch:
