@@ -44,6 +44,7 @@ from ._validate import (
     broadcast,
     inputs_status,
     iv_status,
+    merge_params,
     monte_carlo_params,
     validate_inputs,
     validate_iv_inputs,
@@ -334,9 +335,7 @@ def monte_carlo(params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> di
     >>> r["ci_low"] < 10.4506 < r["ci_high"]
     True
     """
-    merged: dict[str, Any] = dict(params) if params is not None else {}
-    merged.update(kwargs)
-    return _backend.monte_carlo(monte_carlo_params(merged))
+    return _backend.monte_carlo(monte_carlo_params(merge_params(params, kwargs)))
 
 
 def status_message(code: int) -> str:

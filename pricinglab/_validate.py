@@ -29,6 +29,7 @@ __all__ = [
     "format_number",
     "inputs_status",
     "iv_status",
+    "merge_params",
     "monte_carlo_params",
     "status_message",
     "validate_inputs",
@@ -507,6 +508,15 @@ def _in_range(
     if not ok:
         raise PricingError(f"{name} {rule} (got {format_number(x)})")
     return x
+
+
+def merge_params(params: object, overrides: Mapping[str, object]) -> dict[str, object]:
+    """``params`` (a mapping or None) updated with keyword ``overrides``."""
+    if params is not None and not isinstance(params, Mapping):
+        raise PricingTypeError(f"params must be a dict (got {_type_name(params)})")
+    merged: dict[str, object] = dict(params) if params is not None else {}
+    merged.update(overrides)
+    return merged
 
 
 def monte_carlo_params(params: Mapping[str, object]) -> dict[str, Any]:

@@ -58,6 +58,7 @@ from ._validate import (
     GREEK_NAMES,
     PricingError,
     format_number,
+    merge_params,
     monte_carlo_params,
     validate_inputs,
     validate_iv_inputs,
@@ -742,6 +743,4 @@ def monte_carlo(params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> di
     >>> abs(r["price"] - 10.4506) < 4 * r["std_error"]
     True
     """
-    merged = dict(params or {})
-    merged.update(kwargs)
-    return _monte_carlo(monte_carlo_params(merged))
+    return _monte_carlo(monte_carlo_params(merge_params(params, kwargs)))

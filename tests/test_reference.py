@@ -19,8 +19,8 @@ from collections.abc import Iterator
 
 import mpmath as mp
 import pytest
-
 from oracles import mp_bsm
+
 from pricinglab import PricingError, reference
 from pricinglab._validate import GREEK_NAMES
 
@@ -141,7 +141,10 @@ def _textbook_price(kind: str, s: float, k: float, t: float, r: float, q: float,
     sd = v * math.sqrt(t)
     d1 = (math.log(s / k) + (r - q) * t) / sd + sd / 2.0
     d2 = d1 - sd
-    n = lambda z: 0.5 * math.erfc(-z / math.sqrt(2.0))  # noqa: E731
+
+    def n(z: float) -> float:
+        return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
     return w * (s * math.exp(-q * t) * n(w * d1) - k * math.exp(-r * t) * n(w * d2))
 
 
@@ -235,7 +238,7 @@ def _library_subset() -> list[Case]:
     N(-d1) as N(d1) - 1)."""
     out = []
     for case in PRICE_CASES:
-        kind, spot, strike, expiry, rate, dividend, vol = case
+        _, spot, strike, expiry, rate, dividend, vol = case
         s = vol * math.sqrt(expiry)
         d1 = (math.log(spot / strike) + (rate - dividend) * expiry) / s + s / 2.0
         if s >= 0.02 and abs(d1) <= 3.0 and abs(d1 - s) <= 3.0:
