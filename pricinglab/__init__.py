@@ -135,8 +135,14 @@ class _PythonBackend:
         status: list[int] = []
         for row in _rows(n, kind, columns):
             code = inputs_status(*row)
+            price = math.nan
+            if code == OK:
+                try:
+                    price = self.black_scholes(*row)
+                except PricingError as error:  # a result beyond the double range
+                    code = error.status
             status.append(code)
-            prices.append(self.black_scholes(*row) if code == OK else math.nan)
+            prices.append(price)
         return {"price": prices, "status": status}
 
     def greeks_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
@@ -144,8 +150,13 @@ class _PythonBackend:
         status: list[int] = []
         for row in _rows(n, kind, columns):
             code = inputs_status(*row)
+            values = None
+            if code == OK:
+                try:
+                    values = self.greeks(*row)
+                except PricingError as error:  # a result beyond the double range
+                    code = error.status
             status.append(code)
-            values = self.greeks(*row) if code == OK else None
             for key in _GREEK_KEYS:
                 out[key].append(values[key] if values is not None else math.nan)
         out["status"] = status

@@ -94,6 +94,30 @@ _SERIES_MAX_TERMS: Final = 60
 _PDF_UNDERFLOW: Final = 1e-290
 
 
+# ----------------------------------------------------------------------------- helpers
+
+
+def _exp(x: float) -> float:
+    """``e^x``, with ``inf`` instead of an OverflowError (absurd rates times expiries)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+_OUT_OF_RANGE: Final = (
+    "inputs out of range: the {what} is beyond the double range "
+    "(spot e^(-dividend*expiry) or strike e^(-rate*expiry) overflows)"
+)
+
+
+def _finite_or_raise(value: float, what: str) -> float:
+    """``value`` if finite; else the error of docs/api.md's "never NaN/inf" rule (status 11)."""
+    if math.isfinite(value):
+        return value
+    raise PricingError(_OUT_OF_RANGE.format(what=what))
+
+
 # ----------------------------------------------------------------------------- normal law
 
 
@@ -128,8 +152,10 @@ def _scaled_pdf(scale: float, z: float) -> float:
     if p > _PDF_UNDERFLOW or scale <= 0.0:
         return scale * p
     z = abs(z)
+    if z > 60.0:  # e^{-1800}: zero even times the largest double
+        return 0.0
     c = _SPLIT * z
-    hi = c - (c - z) if z < 1e150 else z
+    hi = c - (c - z)
     lo = z - hi
     return math.exp(math.log(scale) - _LN_SQRT_2PI - 0.5 * hi * hi) * math.exp(-0.5 * lo * (z + hi))
 
@@ -271,15 +297,15 @@ def _price(
     if expiry == 0.0:
         return max(theta * (spot - strike), 0.0)
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
-    df = spot * math.exp(-dividend * expiry)
-    dk = strike * math.exp(-rate * expiry)
+    df = spot * _exp(-dividend * expiry)
+    dk = strike * _exp(-rate * expiry)
     s = vol * math.sqrt(expiry)
     itm = theta * x > 0.0
     intrinsic = _forward_intrinsic(x, df, dk) if itm else 0.0
     if s == 0.0:
-        return intrinsic
+        return _finite_or_raise(intrinsic, "price")
     small = df if x < 0.0 else dk  # the OTM option's forward-side amount
-    return intrinsic + _otm_value(abs(x), s, small)
+    return _finite_or_raise(intrinsic + _otm_value(abs(x), s, small), "price")
 
 
 # ----------------------------------------------------------------------------- Greeks
@@ -298,9 +324,9 @@ def _limit_greeks(
     ``e^{-qT}√T φ(0)/2``, volga 0, veta ``vega (q + (r-q)/2 - 1/(2T))``), and the Greeks whose
     limit is infinite (gamma, speed, zomma, color; veta at ``T = 0``) are 0.
     """
-    eq = math.exp(-dividend * expiry)
+    eq = _exp(-dividend * expiry)
     df = spot * eq
-    dk = strike * math.exp(-rate * expiry)
+    dk = strike * _exp(-rate * expiry)
     x = (
         _log_moneyness(spot, strike, expiry, rate, dividend)
         if expiry > 0.0
@@ -359,14 +385,17 @@ def _greeks(
     """
     s = vol * math.sqrt(expiry)
     if s == 0.0:
-        return _limit_greeks(theta, spot, strike, expiry, rate, dividend)
+        limits = _limit_greeks(theta, spot, strike, expiry, rate, dividend)
+        for name, value in limits.items():
+            _finite_or_raise(value, name)
+        return limits
     root_t = math.sqrt(expiry)
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
     d1 = x / s + 0.5 * s
     d2 = d1 - s
-    eq = math.exp(-dividend * expiry)
+    eq = _exp(-dividend * expiry)
     df = spot * eq
-    dk = strike * math.exp(-rate * expiry)
+    dk = strike * _exp(-rate * expiry)
     carry = rate - dividend
     small = df if x < 0.0 else dk  # the OTM option's forward-side amount
     otm_price = _otm_value(abs(x), s, small)
@@ -384,7 +413,7 @@ def _greeks(
         gamma = speed = vega = volga = vanna = zomma = charm_density = color = veta = 0.0
         half_var_gamma = 0.0
     else:
-        gamma = pdf_term / (spot * s)
+        gamma = pdf_term / spot / s
         speed = -gamma * (1.0 + d1 / s) / spot
         vega = spot * pdf_term * root_t
         vanna = -pdf_term * d2 / vol
@@ -412,6 +441,8 @@ def _greeks(
     if not all(math.isfinite(v) for v in g.values()):
         limits = _limit_greeks(theta, spot, strike, expiry, rate, dividend)
         g = {k: (v if math.isfinite(v) else limits[k]) for k, v in g.items()}
+        for name, value in g.items():
+            _finite_or_raise(value, name)
     return g
 
 
@@ -460,17 +491,17 @@ class _Objective:
     harder than 0.1.
     """
 
-    def __init__(self, a: float, target: float) -> None:
+    def __init__(self, a: float, target: float, log_target: float) -> None:
         self.a = a
         self.upper = target >= 0.5
-        self.log_target = math.log1p(-target) if self.upper else math.log(target)
+        self.log_target = math.log1p(-target) if self.upper else log_target
 
     def __call__(self, s: float) -> tuple[float, float, float]:
         a = self.a
         z = 0.5 * s + a / s
         d = 0.5 * s - a / s
         log_pdf = -0.5 * d * d - _LN_SQRT_2PI
-        c = z * (a / (s * s) - 0.5)
+        c = z * (a / s / s - 0.5)
         if not self.upper:
             if s < _SERIES_RATIO * max(1.0, z) or d < 0.0:
                 i = _series_i(z, s) if s < _SERIES_RATIO * max(1.0, z) else _mills(-d) - _mills(z)
@@ -492,7 +523,7 @@ class _Objective:
         return self.log_target - log_rest, slope, c * slope + slope * slope
 
 
-def _solve_s(a: float, target: float) -> float:
+def _solve_s(a: float, target: float, log_target: float) -> float:
     """The ``s = vol √T > 0`` with ``o(s) = target`` in (0, 1): Halley's method on
     :class:`_Objective`, safeguarded by a bracket ``[lo, hi]`` that always contains the root
     (``f`` is increasing); a step leaving the bracket is replaced by bisection (geometric
@@ -502,12 +533,12 @@ def _solve_s(a: float, target: float) -> float:
     (``o* < o(√(2a))``), the root of the leading asymptotic term ``-a²/(2s²) = ln o*``
     moved halfway to the inflection point; at the money ``o ~ s/√(2π)``.
     """
-    f = _Objective(a, target)
+    f = _Objective(a, target, log_target)
     s_inflection = math.sqrt(2.0 * a)
     if a == 0.0:
-        s = target * math.sqrt(2.0 * math.pi) if target < 0.5 else 2.0
+        s = max(target * math.sqrt(2.0 * math.pi), 5e-324) if target < 0.5 else 2.0
     elif not f.upper and target < 0.1:
-        s = min(s_inflection, a / math.sqrt(-2.0 * math.log(target)))
+        s = min(s_inflection, a / math.sqrt(-2.0 * log_target))
     else:
         s = s_inflection if target < 0.5 else 2.0 * s_inflection + 1.0
     lo, hi = 0.0, math.inf
@@ -521,7 +552,7 @@ def _solve_s(a: float, target: float) -> float:
             hi = s
         step = -value / slope
         denominator = 1.0 + 0.5 * step * curvature / slope
-        if denominator > 0.5:  # Halley when it does not more than double the Newton step
+        if 0.5 < denominator < math.inf:  # Halley unless it more than doubles Newton's step
             step /= denominator
         candidate = s + step
         if not lo < candidate < hi:
@@ -533,6 +564,8 @@ def _solve_s(a: float, target: float) -> float:
                 candidate = math.sqrt(lo * hi)
         if abs(candidate - s) <= _IV_STEP_ULPS * _EPS * s:
             return candidate
+        if not candidate > 0.0:  # a subnormal target: s is as resolved as it can be
+            return s
         s = candidate
         if hi < math.inf and hi - lo <= _IV_STEP_ULPS * _EPS * hi:
             return s
@@ -564,8 +597,9 @@ def _implied_vol(
             f"(no volatility changes it); got {format_number(price)}"
         )
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
-    df = spot * math.exp(-dividend * expiry)
-    dk = strike * math.exp(-rate * expiry)
+    df = spot * _exp(-dividend * expiry)
+    dk = strike * _exp(-rate * expiry)
+    _finite_or_raise(df + dk, "discounted forward or strike")
     upper = df if theta > 0.0 else dk
     if price >= upper:
         raise _bound_error(False, price, upper)
@@ -582,7 +616,10 @@ def _implied_vol(
     target = time_value / small
     if not target < 1.0:  # within rounding of the upper bound
         raise _bound_error(False, price, upper)
-    return _solve_s(abs(x), target) / math.sqrt(expiry)
+    # ln(time value / small) without the quotient, which can underflow (1e-258 / 1e120)
+    log_target = math.log(time_value) - math.log(small) if target < 0.5 else math.log(target)
+    s = _solve_s(abs(x), target, log_target)
+    return _finite_or_raise(s / math.sqrt(expiry), "implied vol")
 
 
 # ----------------------------------------------------------------------------- Monte Carlo
@@ -621,7 +658,7 @@ def _monte_carlo_gbm(p: Mapping[str, Any]) -> dict[str, Any]:
         delta = payoff - mean
         mean += delta / n
         m2 += delta * (payoff - mean)
-    discount = math.exp(-rate * expiry)
+    discount = _exp(-rate * expiry)
     price = discount * mean
     std_error = discount * math.sqrt(m2 / (paths - 1) / paths) if paths > 1 else math.nan
     return {

@@ -351,6 +351,17 @@ def test_batch_status_per_row() -> None:
     ]
 
 
+def test_batch_row_beyond_the_double_range() -> None:
+    """S e^{-qT} = 1e300 e^{30} overflows: the scalar call raises, the batch row has status 11."""
+    args = ("call", 1e300, 1.0, 30.0, 0.05, -1.0, 0.3)
+    with pytest.raises(pl.PricingError, match=r"^inputs out of range") as info:
+        pl.black_scholes(*args)
+    assert info.value.status == 11
+    for function in (pl.black_scholes_many, pl.greeks_many):
+        out = function(*args)
+        assert out["status"] == [11] and math.isnan(out["price"][0])
+
+
 def test_implied_vol_batch_status() -> None:
     price = pl.black_scholes("call", 100, 100, 1, 0.05, 0, 0.2)
     rows = [  # (kind, price, spot, strike, expiry, rate, dividend) -> status

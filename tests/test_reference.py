@@ -458,3 +458,41 @@ def test_heston_monte_carlo_is_not_in_the_reference() -> None:
             model="heston", kind="call", spot=100, strike=100, expiry=1, rate=0.0,
             dividend=0.0, v0=0.04, kappa=1.5, theta=0.04, xi=0.3, rho=-0.7,
         )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- robustness
+
+EXTREME_SPOTS = (1e-300, 1e-10, 0.01, 1.0, 100.0, 1e10, 1e300)
+EXTREME_EXPIRIES = (0.0, 1e-300, 1e-12, 1.0 / 8760.0, 1.0, 30.0, 1e3, 1e6)
+EXTREME_RATES = (-1e300, -1e3, -10.0, -0.05, 0.0, 0.05, 10.0, 1e3, 1e300)
+EXTREME_VOLS = (0.0, 1e-320, 1e-200, 1e-12, 1e-4, 0.2, 3.0, 100.0, 1e10, 1e300)
+
+
+def test_extreme_inputs_give_numbers_or_pricing_errors() -> None:
+    """Valid but absurd inputs (rates of 1e300, vols of 1e-320, spots of 1e300 ...) give
+    finite numbers or a PricingError: never an OverflowError, a ZeroDivisionError, a NaN or
+    an infinity (docs/api.md: "defined values, never NaN")."""
+    rng = random.Random(99)
+    outcomes = {"numbers": 0, "errors": 0}
+    for _ in range(3000):
+        kind = rng.choice(KINDS)
+        args = (kind, rng.choice(EXTREME_SPOTS), rng.choice(EXTREME_SPOTS),
+                rng.choice(EXTREME_EXPIRIES), rng.choice(EXTREME_RATES),
+                rng.choice(EXTREME_RATES), rng.choice(EXTREME_VOLS))  # fmt: skip
+        try:
+            price = reference.black_scholes(*args)
+            values = reference.greeks(*args)
+        except PricingError as error:
+            assert error.status == 11, error
+            outcomes["errors"] += 1
+            continue
+        outcomes["numbers"] += 1
+        assert math.isfinite(price) and price >= 0.0, args
+        assert all(math.isfinite(v) for v in values.values()), args
+        if price > 0.0:
+            try:
+                vol = reference.implied_vol(kind, price, *args[1:6])
+            except PricingError:
+                continue
+            assert math.isfinite(vol) and vol >= 0.0, args
+    assert outcomes["numbers"] > 1000 and outcomes["errors"] > 100
