@@ -9,7 +9,10 @@ from __future__ import annotations
 import array
 import fractions
 import math
+import os
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -663,3 +666,156 @@ def test_js_message_extraction() -> None:
 
 def test_wasm_load_without_pyodide() -> None:
     assert _wasm.load() is None
+
+
+# ---------------------------------------------------------------------------- real Pyodide
+
+PYODIDE_DIR = Path(
+    os.environ.get("PYODIDE_DIR", Path(__file__).resolve().parents[1] / "node_modules" / "pyodide")
+)
+
+# A stand-in for the wasm-bindgen module, written in JavaScript with the calling conventions
+# of docs/api.md (numbers, strings, Float64Array / JS Array of strings in; numbers, plain
+# objects, {price: Float64Array, status: Uint8Array} out; JS Errors thrown). It checks the
+# types the bridge sends and delegates the maths to pricinglab.reference through `calc`.
+PYODIDE_SCRIPT = r"""
+import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
+import { readFileSync, readdirSync } from "node:fs";
+
+const pyodide = await loadPyodide({ indexURL: "%(pyodide)s/" });
+pyodide.FS.mkdirTree("/home/pyodide/pricinglab");
+for (const name of readdirSync("%(package)s")) {
+  if (name.endsWith(".py")) {
+    pyodide.FS.writeFile(`/home/pyodide/pricinglab/${name}`, readFileSync(`%(package)s/${name}`));
+  }
+}
+pyodide.runPython(`
+def calc(name, args):
+    from array import array
+    import pricinglab
+    from pricinglab import reference, _validate
+    args = args.to_py()  # JS arrays -> lists, objects -> dicts
+    try:
+        if name.endswith("_many"):
+            n, kinds, columns = args
+            columns = [array("d", c) if isinstance(c, list) else c for c in columns]
+            backend = pricinglab._PythonBackend()
+            return True, getattr(backend, name)(n, kinds, columns)
+        return True, getattr(reference, name)(*args)
+    except _validate.PricingError as error:
+        return False, str(error)
+`);
+const calc = pyodide.globals.get("calc");
+const call = (name, args) => {
+  const proxy = calc(name, args);
+  const [ok, value] = proxy.toJs({ dict_converter: Object.fromEntries });
+  proxy.destroy();
+  if (!ok) throw new Error(value);
+  return value;
+};
+const scalar = (name) => (...args) => {
+  for (const a of args) {
+    if (typeof a !== "number" && typeof a !== "string") throw new TypeError(`${name}: got ${a}`);
+  }
+  return call(name, args);
+};
+const batch = (name, keys) => (kind, ...columns) => {
+  if (typeof kind !== "string" && !Array.isArray(kind)) throw new TypeError(`${name}: kind`);
+  let n = Array.isArray(kind) ? kind.length : null;
+  for (const c of columns) {
+    if (typeof c !== "number" && !(c instanceof Float64Array)) {
+      throw new TypeError(`${name}: column ${c}`);
+    }
+    if (c instanceof Float64Array) n = c.length;
+  }
+  const plain = columns.map((c) => (typeof c === "number" ? c : Array.from(c)));
+  const out = call(name, [n ?? 1, kind, plain]);
+  const result = { status: Uint8Array.from(out.status) };
+  for (const k of keys) result[k] = Float64Array.from(out[k]);
+  return result;
+};
+const greekKeys = ["price", "delta", "gamma", "speed", "vega", "volga", "vanna", "zomma", "theta",
+                   "charm", "color", "veta", "rho", "epsilon"];
+pyodide.registerJsModule("wasm_core", {
+  black_scholes: scalar("black_scholes"),
+  greeks: (...args) => {
+    const g = scalar("greeks")(...args);
+    return Object.fromEntries(Object.entries(g).reverse());  // JS key order is not ours
+  },
+  implied_vol: scalar("implied_vol"),
+  monte_carlo: (params) => {
+    if (params === null || typeof params !== "object" || params instanceof Map) {
+      throw new TypeError("params must be a plain object");
+    }
+    return call("monte_carlo", [params]);
+  },
+  black_scholes_many: batch("black_scholes_many", ["price"]),
+  greeks_many: batch("greeks_many", greekKeys),
+  implied_vol_many: batch("implied_vol_many", ["vol"]),
+});
+pyodide.runPython(readFileSync("%(checks)s", "utf8"));
+console.log("PYODIDE-CHECKS-PASSED");
+"""
+
+PYODIDE_CHECKS = """
+import math, sys
+from array import array
+import pricinglab as pl
+from pricinglab import reference as R
+assert sys.platform == "emscripten"
+assert pl.backend == "wasm", pl.backend
+args = ("put", 100.0, 110.0, 0.5, 0.03, 0.01, 0.25)
+assert pl.black_scholes(*args) == R.black_scholes(*args)
+assert list(pl.greeks(*args).items()) == list(R.greeks(*args).items())
+# RustQuant's doctest value; Pyodide's libm (musl) may differ from glibc by an ulp
+assert abs(pl.implied_vol("call", 12.3, 100, 110, 0.89, 0.03, 0) - 0.40269973285787297) < 4e-16
+gbm = dict(model="gbm", kind="call", spot=100, strike=100, expiry=1, rate=0.05, dividend=0,
+           vol=0.2, paths=500, seed=3)
+assert pl.monte_carlo(gbm) == R.monte_carlo(gbm)
+try:
+    pl.implied_vol("call", 200.0, 100, 100, 1, 0, 0)
+    raise AssertionError("no error")
+except pl.PricingError as error:
+    wasm_message = str(error)
+kinds = ["call", "put", "straddle", "put"]
+spots = array("d", [90.0, 100.0, 110.0, -1.0])
+batches = {
+    "greeks_many": (kinds, spots, 100, (1.0, 0.5, 2.0, 1.0), 0.05, 0.0, 0.2),
+    "black_scholes_many": ("call", [90.0, 100.0], 100.0, 1.0, 0.05, 0.0, [0.2, 0.3]),
+    "implied_vol_many": ("call", [10.0, 500.0, -1.0], 100.0, 100.0, 1.0, 0.05, 0.0),
+}
+wasm = {name: getattr(pl, name)(*a) for name, a in batches.items()}
+pl.use_backend("python")
+try:
+    pl.implied_vol("call", 200.0, 100, 100, 1, 0, 0)
+except pl.PricingError as error:
+    assert str(error) == wasm_message, (str(error), wasm_message)
+for name, a in batches.items():
+    expected = getattr(pl, name)(*a)
+    assert list(wasm[name]) == list(expected), name
+    for key in expected:
+        assert type(wasm[name][key]) is list, (name, key)
+        assert [repr(v) for v in wasm[name][key]] == [repr(v) for v in expected[key]], (name, key)
+assert wasm["greeks_many"]["status"] == [0, 0, 1, 2]
+assert wasm["implied_vol_many"]["status"] == [0, 10, 9]
+"""
+
+
+@pytest.mark.slow
+def test_bridge_in_real_pyodide(tmp_path: Path) -> None:
+    """The bridge in Pyodide itself (node), against a JavaScript wasm_core stand-in."""
+    node = shutil.which("node")
+    if node is None or not (PYODIDE_DIR / "pyodide.mjs").exists():
+        pytest.skip("needs node and node_modules/pyodide (./build.sh installs them)")
+    checks = tmp_path / "checks.py"
+    checks.write_text(PYODIDE_CHECKS, encoding="utf-8")
+    script = tmp_path / "bridge.mjs"
+    package = Path(pl.__file__).resolve().parent
+    script.write_text(
+        PYODIDE_SCRIPT % {"pyodide": PYODIDE_DIR.as_posix(), "package": package.as_posix(),
+                          "checks": checks.as_posix()},
+        encoding="utf-8",
+    )  # fmt: skip
+    run = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    assert "PYODIDE-CHECKS-PASSED" in run.stdout
