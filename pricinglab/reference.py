@@ -8,7 +8,8 @@ mpmath, SciPy and QuantLib.
 Model: Black-Scholes-Merton with a continuous dividend yield. With ``D = e^{-rT}``,
 ``F = S e^{(r-q)T}``, ``x = ln(F/K)``, ``s = vol·√T``,
 ``d1 = x/s + s/2``, ``d2 = d1 - s`` (Merton 1973; Haug, "The Complete Guide to Option
-Pricing Formulas", 2nd ed. 2007, eq. 1.4 with cost of carry ``b = r - q``)::
+Pricing Formulas", 2nd ed. 2007, ch. 1, the generalized formula with cost of carry
+``b = r - q``)::
 
     call = D (F N(d1) - K N(d2)),     put = D (K N(-d2) - F N(-d1))
 
@@ -174,11 +175,12 @@ def _two_product_error(a: float, b: float, p: float) -> float:
 def _mills(z: float) -> float:
     """Mills ratio ``m(z) = Φ(-z)/φ(z)`` for ``z >= 0``, to 1-2 ulps.
 
-    ``z < 5``: ``½ erfc(z/√2)/φ(z)``; the argument ``y = fl(z/√2)`` carries a rounding error
-    ``δ`` that erfc would amplify by ``~z²``, so we add the first-order correction
-    ``-√2 δ`` (``d m/dy = -√2·... ``: ``erfc'(y) = -2/√π e^{-y²}``). ``z >= 5``: Laplace's
-    continued fraction (Abramowitz & Stegun 26.2.14), evaluated backwards from a depth
-    that converges to double precision (measured against mpmath).
+    ``z < 5``: ``½ erfc(z/√2)/φ(z)`` (A&S 26.2.29). The argument ``y = fl(z/√2)`` misses
+    ``z/√2`` by ``δ`` (computed exactly with Dekker's product and the low part of 1/√2), an
+    error erfc would amplify about ``z²``-fold; since ``erfc'(y) = -2/√π e^{-y²}`` and
+    ``e^{-y²} = √(2π) φ(z)``, the first-order correction to ``m`` is ``-√2 δ``.
+    ``z >= 5``: Laplace's continued fraction (A&S 26.2.14), evaluated backwards from a depth
+    that converges to double precision (depth measured against mpmath).
     """
     if z < _MILLS_CF_FROM:
         y = z * _SQRT1_2
@@ -364,22 +366,25 @@ def _greeks(
 ) -> dict[str, float]:
     """Price and the 13 Greeks of a validated contract (docs/api.md conventions).
 
-    Closed forms of Haug (2007), section 2.2 ("Black-Scholes-Merton Greeks"), with cost of
-    carry ``b = r - q``, ``A = e^{-qT} φ(d1)``, ``Δ = ±e^{-qT} N(±d1)``::
+    Closed forms of Haug (2007), ch. 2 ("Black-Scholes-Merton Greeks"; his names in
+    brackets), with cost of carry ``b = r - q``, ``A = e^{-qT} φ(d1)``,
+    ``Δ = ±e^{-qT} N(±d1)``; the signs of the time Greeks are those of calendar time
+    (``-d/d expiry``), checked against mpmath in tests/test_reference.py::
 
-        gamma = A/(S s)                 speed = -gamma (1 + d1/s)/S       (2.2.2, 2.2.2.3)
-        vega  = S A √T                  vanna = -A d2/vol                 (2.2.3, 2.2.3.1)
-        volga = vega d1 d2/vol          zomma = gamma (d1 d2 - 1)/vol     (2.2.3.3, 2.2.2.1)
-        charm = q Δ - A (b/s - d2/(2T))                                   (2.2.1.3)
-        color = gamma (q + b d1/s + (1 - d1 d2)/(2T))                     (2.2.2.4)
-        veta  = vega (q + b d1/s - (1 + d1 d2)/(2T))                      (2.2.3.2)
-        rho   = ±T K e^{-rT} N(±d2)     epsilon = ∓T S e^{-qT} N(±d1)     (2.2.5, 2.2.6)
+        gamma = A/(S s)                         speed = -gamma (1 + d1/s)/S   [DgammaDspot]
+        vega  = S A √T                          vanna = -A d2/vol             [DdeltaDvol]
+        volga = vega d1 d2/vol       [DvegaDvol] zomma = gamma (d1 d2 - 1)/vol [DgammaDvol]
+        charm = q Δ - A (b/s - d2/(2T))                                       [DdeltaDtime]
+        color = gamma (q + b d1/s + (1 - d1 d2)/(2T))                         [DgammaDtime]
+        veta  = vega (q + b d1/s - (1 + d1 d2)/(2T))                          [DvegaDtime]
+        rho   = ±T K e^{-rT} N(±d2)             epsilon = ∓T S e^{-qT} N(±d1) [Phi/Rho-2]
 
     Theta comes from the Black-Scholes-Merton PDE applied to the out-of-the-money option
-    (``theta = r V - b S Δ - ½ vol² S² gamma`` with its accurate price and delta; Haug 2.2.4
-    rearranged), plus, for the in-the-money one, the theta ``±(q S e^{-qT} - r K e^{-rT})`` of
-    the forward it holds by parity. The PDE form has no spurious cancellation between the
-    ``N(d1)`` and ``N(d2)`` terms far out of the money, the parity term none deep in it.
+    (``theta = r V - b S Δ - ½ vol² S² gamma`` with its accurate price and delta: Haug's
+    theta rearranged by the PDE), plus, for the in-the-money one, the theta
+    ``±(q S e^{-qT} - r K e^{-rT})`` of the forward it holds by parity. The PDE form has no
+    spurious cancellation between the ``N(d1)`` and ``N(d2)`` terms far out of the money, the
+    parity term none deep in it.
     A value that overflows (``s`` tiny at the money) is replaced by its ``s -> 0`` limit
     (:func:`_limit_greeks`).
     """
