@@ -304,7 +304,11 @@ def implied_vol(
 
     No-arbitrage bounds, with ``D = e^{-rT}``, ``F = S e^{(r-q)T}``: a price below
     ``D max(±(F - K), 0)`` is an error naming that bound, a price exactly at it gives 0; a
-    price at or above ``D F`` (call) or ``D K`` (put) is an error naming that bound.
+    price at or above ``D F`` (call) or ``D K`` (put) is an error naming that bound. The
+    lower bound is itself computed in floating point, so a price within 4 ulps (of
+    ``max(D F, D K)``) below it counts as at it: a deep in-the-money price whose time value
+    is below an ulp gives 0 rather than an error. With ``expiry = 0`` only the intrinsic
+    value itself is a valid price.
 
     Raises
     ------
