@@ -10,6 +10,8 @@ const out = join(root, "web", "vendor");
 // [package, files to copy, destination folder under web/vendor]
 const copies = [
   ["pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"], "pyodide"],
+  // uPlot: the lab page's charts (canvas; styles only through the CSSOM, which the CSP allows).
+  ["uplot", ["dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE"], "uplot"],
 ];
 
 rmSync(out, { recursive: true, force: true });
@@ -19,7 +21,7 @@ for (const [pkg, files, dest] of copies) {
   for (const f of files) {
     const src = join(from, f);
     if (!existsSync(src)) throw new Error(`vendor: ${pkg}/${f} is missing; run npm ci`);
-    cpSync(src, join(out, dest, f));
+    cpSync(src, join(out, dest, f.split("/").pop()));
   }
 }
 console.log(`vendor: ${copies.length} package(s) copied to web/vendor`);
