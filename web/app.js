@@ -1,136 +1,100 @@
-// The lab page: inputs -> the wasm engine -> results, updating as you type.
+// The lab page: inputs -> the wasm engine -> results and charts, updating as you type; Monte Carlo
+// on a pool of workers; the race panel. Each concern lives in web/lab/*.js.
 // Errors come back from the engine as Error messages that start with the parameter's name
 // ("spot must be > 0 (got -1)"), which is how they find the field they belong next to.
 import init, * as wasm from "./pkg/wasm_core.js";
+import { McPool, engineModule } from "./workers/pool.js";
+import { $ } from "./lab/dom.js";
+import { FIELDS, MODELS, renderFields, linkSliders, syncSlider } from "./lab/fields.js";
+import { buildGreeksTable, readInputs, updateAnalytic } from "./lab/analytic.js";
+import { initCurves, updateCurves } from "./lab/curves.js";
+import { initSmile, updateSmile } from "./lab/smile.js";
+import { initMonteCarlo, onInputs as mcOnInputs } from "./lab/montecarlo.js";
+import { initRace } from "./lab/race.js";
+import { initTheme } from "./lab/theme.js";
+import { applyHash, currentModel, saveSoon, stateHash } from "./lab/state.js";
 
-const FIELDS = ["spot", "strike", "expiry", "rate", "dividend", "vol"];
-const GREEKS = [
-  ["delta", "dV/dS"], ["gamma", "d²V/dS²"], ["speed", "d³V/dS³"],
-  ["vega", "dV/dσ"], ["volga", "d²V/dσ²"], ["vanna", "d²V/dS dσ"], ["zomma", "d³V/dS² dσ"],
-  ["theta", "dV/dt (per year)"], ["charm", "d delta/dt"], ["color", "d gamma/dt"], ["veta", "d vega/dt"],
-  ["rho", "dV/dr"], ["epsilon", "dV/dq"],
-];
-const MC_DEBOUNCE_MS = 200;
-
-const $ = (id) => document.getElementById(id);
-const fmt = (x, digits = 10) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : "–");
-
-function clearErrors(ids) {
-  for (const id of ids) {
-    $(`error-${id}`).textContent = "";
-    const input = $(id);
-    if (input) input.removeAttribute("aria-invalid");
+/** Shows the field groups the selected model uses. */
+function showModelFields() {
+  const groups = new Set(MODELS[currentModel()].groups);
+  for (const el of document.querySelectorAll("[data-fields] > .field[data-group]")) {
+    el.hidden = !groups.has(el.dataset.group);
   }
+  for (const el of document.querySelectorAll("fieldset[data-group]")) {
+    el.hidden = el.dataset.group === "mc" ? !MODELS[currentModel()].mc : !groups.has(el.dataset.group);
+  }
+  document.body.dataset.model = currentModel();
 }
 
-/** Shows an engine error next to the field it names; returns false if it names none of `ids`. */
-function showError(err, ids) {
-  const message = err instanceof Error ? err.message : String(err);
-  const param = message.split(/[\s[]/, 1)[0];
-  const id = ids.includes(param) ? param : ids[0];
-  $(`error-${id}`).textContent = message;
-  const input = $(id);
-  if (input) input.setAttribute("aria-invalid", "true");
-}
-
-/** The form's values in API order; an empty or unparsable field is NaN, which the engine rejects by name. */
-function readInputs() {
-  const values = { kind: $("kind").value };
-  for (const f of FIELDS) values[f] = $(f).value.trim() === "" ? NaN : Number($(f).value);
-  return values;
-}
-
-function buildGreeksTable() {
-  const body = $("greeks-body");
-  for (const [name, meaning] of GREEKS) {
-    const tr = document.createElement("tr");
-    tr.innerHTML = `<th scope="row">${name}</th><td><output id="greek-${name}" data-testid="greek-${name}">–</output></td><td>${meaning}</td>`;
-    body.appendChild(tr);
-  }
-}
-
-function setGreeks(g) {
-  $("price").value = g ? fmt(g.price) : "–";
-  for (const [name] of GREEKS) $(`greek-${name}`).value = g ? fmt(g[name]) : "–";
-}
-
-function updateAnalytic(p) {
-  clearErrors(["kind", ...FIELDS, "price"]);
-  let g;
-  try {
-    g = wasm.greeks(p.kind, p.spot, p.strike, p.expiry, p.rate, p.dividend, p.vol);
-  } catch (err) {
-    showError(err, ["kind", ...FIELDS]);
-    setGreeks(null);
-    $("iv").value = $("iv-error").value = $("quote-iv").value = "–";
-    return false;
-  }
-  setGreeks(g);
-  try {
-    const iv = wasm.implied_vol(p.kind, g.price, p.spot, p.strike, p.expiry, p.rate, p.dividend);
-    $("iv").value = fmt(iv, 15);
-    $("iv-error").value = p.vol > 0 ? Math.abs(iv / p.vol - 1).toExponential(2) : "–";
-  } catch (err) {
-    // The price sits on a no-arbitrage bound (e.g. vol or expiry 0): say so rather than invent a number.
-    $("iv").value = err.message;
-    $("iv-error").value = "–";
-  }
-  const quote = $("quote").value.trim();
-  if (quote === "") {
-    $("quote-iv").value = "–";
-  } else {
-    try {
-      $("quote-iv").value = fmt(
-        wasm.implied_vol(p.kind, Number(quote), p.spot, p.strike, p.expiry, p.rate, p.dividend), 15);
-    } catch (err) {
-      showError(err, ["price"]);
-      $("quote-iv").value = "–";
-    }
-  }
+/** Everything analytic that depends on the inputs (synchronous: a few milliseconds at most). */
+function update() {
+  const p = readInputs();
+  const g = updateAnalytic(wasm, p);
+  updateCurves(wasm, g ? p : null);
+  updateSmile(wasm, g ? p : null);
   return g;
 }
 
-function runMonteCarlo(p, bsPrice) {
-  clearErrors(["paths", "seed"]);
-  const params = {
-    model: "gbm", kind: p.kind, spot: p.spot, strike: p.strike, expiry: p.expiry,
-    rate: p.rate, dividend: p.dividend, vol: p.vol,
-    paths: Number($("paths").value), steps: 1, seed: Number($("seed").value),
-  };
-  try {
-    const r = wasm.monte_carlo(params);
-    $("mc-price").value = fmt(r.price, 8);
-    $("mc-se").value = fmt(r.std_error, 3);
-    $("mc-ci").value = `[${fmt(r.ci_low, 8)}, ${fmt(r.ci_high, 8)}]`;
-    $("mc-z").value = r.std_error > 0
-      ? `${fmt((bsPrice - r.price) / r.std_error, 3)} standard errors away` : "exact (no randomness)";
-  } catch (err) {
-    showError(err, ["paths", "seed"]);
-    $("mc-price").value = $("mc-se").value = $("mc-ci").value = $("mc-z").value = "–";
-  }
+function onInput(event) {
+  const target = event?.target;
+  if (target?.name === "model") showModelFields();
+  const g = update();
+  // The Monte Carlo card reruns only for inputs it uses (not the chart choice, quote or smile).
+  const id = target?.id ?? "";
+  if (!["plot", "quote", "smile-csv", "race-paths", "race-steps"].includes(id)) mcOnInputs(g);
+  saveSoon();
 }
 
-let mcTimer = 0;
-function update() {
-  const p = readInputs();
-  const g = updateAnalytic(p);
-  clearTimeout(mcTimer);
-  if (!g) {
-    $("mc-price").value = $("mc-se").value = $("mc-ci").value = $("mc-z").value = "–";
-    return;
-  }
-  mcTimer = setTimeout(() => runMonteCarlo(p, g.price), MC_DEBOUNCE_MS);
+function loadHash() {
+  applyHash(location.hash);
+  for (const f of FIELDS) syncSlider(f.id);
+  showModelFields();
+  mcOnInputs(update());
 }
 
 async function main() {
+  initTheme();
+  renderFields();
   buildGreeksTable();
-  await init();
+  const module = await engineModule();
+  await init({ module_or_path: module });
   // Handy at the console, and what the browser tests call: the engine's exports.
   window.pricingLab = wasm;
+  const pool = new McPool();
+  window.pricingLabPool = pool;
   $("engine-version").textContent = `engine ${wasm.version()}`;
-  for (const el of document.querySelectorAll("input, select")) el.addEventListener("input", update);
+  $("pool-info").textContent = pool.isolated
+    ? `${pool.size} Monte Carlo worker${pool.size > 1 ? "s" : ""}`
+    : "1 Monte Carlo worker (the page is not cross-origin isolated)";
+
+  initCurves();
+  initSmile(() => {
+    for (const f of FIELDS) syncSlider(f.id); // the example sets market and Heston inputs
+    onInput(null);
+  });
+  initMonteCarlo(wasm, pool);
+  initRace(wasm, pool);
+  linkSliders((num) => onInput({ target: num }));
+  for (const el of document.querySelectorAll("#inputs input:not([type=range]), #inputs select, #quote, #plot, #smile-csv, #race-paths, #race-steps")) {
+    el.addEventListener("input", onInput);
+  }
   $("inputs").addEventListener("submit", (e) => e.preventDefault());
-  update();
+  window.addEventListener("hashchange", () => {
+    if (location.hash !== stateHash()) loadHash();
+  });
+  $("share").addEventListener("click", async () => {
+    const url = `${location.origin}${location.pathname}${stateHash()}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      $("share").textContent = "Link copied";
+    } catch {
+      $("share").textContent = "Link in the address bar";
+    }
+    history.replaceState(null, "", url);
+    setTimeout(() => ($("share").textContent = "Copy link"), 2000);
+  });
+
+  loadHash();
   $("engine-status").textContent = "ready";
   document.body.dataset.ready = "true";
 }

@@ -1,0 +1,208 @@
+// The Monte Carlo card: runs the selected model on the worker pool (progress, cancel), shows the
+// price with its standard error, sample paths, and the convergence of the estimate with its band.
+import { $, fmt, clearErrors, showError, messageOf } from "./dom.js";
+import { HESTON, MARKET, MODELS, numberOf } from "./fields.js";
+import { Chart } from "./charts.js";
+
+/** Runs up to this many path-steps start by themselves as inputs change; bigger ones wait for Run. */
+const AUTO_RUN_PATH_STEPS = 20_000_000;
+const AUTO_RUN_DELAY_MS = 250;
+const SAMPLE_PATHS = 30;
+/** GBM's price needs one (exact) step; its sample paths are drawn with this many to show a path. */
+const GBM_DISPLAY_STEPS = 100;
+const CONVERGENCE_POINTS = 60;
+const MC_IDS = ["paths", "steps", "seed", ...HESTON, "hurst", "vol", ...MARKET];
+
+let engine = null;
+let pool = null;
+let controller = null;
+let timer = 0;
+let pathsChart = null;
+let convergenceChart = null;
+let lastAnalytic = null;
+
+/** The API params of the current inputs for `model` ("gbm", "heston", "rough_heston"). */
+export function mcParams(model, overrides = {}) {
+  const p = { model, kind: $("kind").value };
+  for (const id of MARKET) p[id] = numberOf(id);
+  if (model === "gbm") p.vol = numberOf("vol");
+  else for (const id of HESTON) p[id] = numberOf(id);
+  if (model === "rough_heston") p.hurst = numberOf("hurst");
+  p.paths = numberOf("paths");
+  if ($("steps").value.trim() !== "") p.steps = numberOf("steps");
+  p.seed = numberOf("seed");
+  return { ...p, ...overrides };
+}
+
+function cost(params) {
+  const steps = params.steps ?? (params.model === "gbm" ? 1 : 100);
+  const history = params.model === "rough_heston" ? Math.max(1, steps / 8) : 1;
+  return params.paths * steps * history;
+}
+
+function clearResult() {
+  for (const id of ["mc-price", "mc-se", "mc-ci", "mc-z"]) $(id).value = "–";
+}
+
+function setBusy(busy) {
+  $("mc-cancel").disabled = !busy;
+  $("mc-progress").value = busy ? 0 : $("mc-progress").value;
+}
+
+export function initMonteCarlo(wasm, mcPool) {
+  engine = wasm;
+  pool = mcPool;
+  pathsChart = new Chart($("chart-paths"), { x: "time (years)", y: "spot", legend: false, series: [] });
+  convergenceChart = new Chart($("chart-convergence"), convergenceSpec(false));
+  $("mc-run").addEventListener("click", () => run());
+  $("mc-cancel").addEventListener("click", () => cancel("cancelled"));
+}
+
+function convergenceSpec(reference) {
+  const series = [
+    { label: "estimate", colour: "--c1", width: 2 },
+    { label: "95% high", colour: "--band", width: 0 },
+    { label: "95% low", colour: "--band", width: 0 },
+  ];
+  if (reference) series.push({ label: "Black-Scholes", colour: "--c2", width: 1.5, dash: [6, 4] });
+  return { x: "paths", y: "price", xLog: true, legend: false, series, bands: [{ series: [2, 3], fill: "--band" }] };
+}
+
+/** Stops the current run (if any), leaving `why` in the status line. */
+export function cancel(why) {
+  if (!controller) return;
+  controller.abort();
+  controller = null;
+  setBusy(false);
+  if (why) $("mc-status").textContent = why;
+}
+
+/** Called on every input change: reschedules an automatic run when it is small enough. */
+export function onInputs(analytic) {
+  lastAnalytic = analytic;
+  clearTimeout(timer);
+  const model = MODELS[document.querySelector('input[name="model"]:checked').value];
+  $("mc-model").textContent = model.mc ? MODELS[model.mc].label : "off";
+  $("mc-off").hidden = Boolean(model.mc);
+  $("mc-run").disabled = !model.mc;
+  cancel(null);
+  if (!model.mc || !analytic) {
+    clearResult();
+    pathsChart.clear();
+    convergenceChart.clear();
+    $("mc-status").textContent = model.mc ? "fix the inputs above to simulate" : "";
+    return;
+  }
+  const params = mcParams(model.mc);
+  if (!(cost(params) <= AUTO_RUN_PATH_STEPS)) {
+    $("mc-status").textContent = `a large run (${fmt(cost(params), 3)} path-steps): press Run`;
+    return;
+  }
+  timer = setTimeout(() => run(), AUTO_RUN_DELAY_MS);
+}
+
+/** Runs the selected model's Monte Carlo on the pool now. */
+export async function run() {
+  clearTimeout(timer);
+  cancel(null);
+  const modelName = document.querySelector('input[name="model"]:checked').value;
+  const model = MODELS[modelName].mc;
+  if (!model) return;
+  clearErrors(["paths", "steps", "seed", ...HESTON, "hurst"]);
+  const params = mcParams(model);
+  const ctl = new AbortController();
+  controller = ctl;
+  setBusy(true);
+  const t0 = performance.now();
+  $("mc-status").textContent = `running on ${pool.size} worker${pool.size > 1 ? "s" : ""}…`;
+  const displaySteps = model === "gbm" ? Math.max(params.steps ?? 1, GBM_DISPLAY_STEPS) : params.steps;
+  const paths = pool.samplePaths({ ...params, steps: displaySteps }, SAMPLE_PATHS, { signal: ctl.signal })
+    .then((r) => controller === ctl && drawPaths(r, model, model === "gbm" && displaySteps !== (params.steps ?? 1)))
+    .catch(() => {}); // the run below reports the same errors
+  try {
+    const result = await pool.run(params, {
+      signal: ctl.signal,
+      onProgress: ({ fraction }) => {
+        if (controller === ctl) $("mc-progress").value = fraction;
+      },
+    });
+    if (controller !== ctl) return;
+    const seconds = (performance.now() - t0) / 1000;
+    showResult(result, params, seconds);
+    drawConvergence(result, params);
+    await paths;
+  } catch (err) {
+    if (ctl.signal.aborted || controller !== ctl) return;
+    clearResult();
+    const where = showError(err, MC_IDS);
+    $("mc-status").textContent = `not run: see ${where}`;
+  } finally {
+    if (controller === ctl) {
+      controller = null;
+      setBusy(false);
+    }
+  }
+}
+
+function showResult(r, params, seconds) {
+  $("mc-price").value = fmt(r.price, 8);
+  $("mc-se").value = fmt(r.std_error, 3);
+  $("mc-ci").value = `[${fmt(r.ci_low, 8)}, ${fmt(r.ci_high, 8)}]`;
+  $("mc-progress").value = 1;
+  const p = params;
+  if (p.model === "gbm" && lastAnalytic) {
+    $("mc-compare-label").textContent = "Black-Scholes is";
+    $("mc-z").value = r.std_error > 0
+      ? `${fmt((lastAnalytic.price - r.price) / r.std_error, 3)} standard errors away`
+      : "exact (no randomness)";
+  } else {
+    $("mc-compare-label").textContent = "Implied vol";
+    try {
+      $("mc-z").value = fmt(engine.implied_vol(p.kind, r.price, p.spot, p.strike, p.expiry, p.rate, p.dividend), 6);
+    } catch (err) {
+      $("mc-z").value = messageOf(err);
+    }
+  }
+  $("mc-status").textContent =
+    `${r.paths.toLocaleString("en")} paths × ${r.steps} steps in ${seconds.toFixed(2)} s on ` +
+    `${r.workers} worker${r.workers > 1 ? "s" : ""}`;
+}
+
+function drawConvergence(r, params) {
+  const per = 13; // numbers per block (the engine's BlockSums layout)
+  const blocks = r.blockSums.length / per;
+  const ks = new Set();
+  for (let i = 0; i < CONVERGENCE_POINTS; i++) {
+    ks.add(Math.max(1, Math.round(blocks ** (i / (CONVERGENCE_POINTS - 1)))));
+  }
+  const xs = [], est = [], hi = [], lo = [], ref = [];
+  const reference = params.model === "gbm" && lastAnalytic ? lastAnalytic.price : null;
+  for (const k of [...ks].sort((a, b) => a - b)) {
+    const partial = engine.mc_finish(params, r.blockSums.subarray(0, k * per));
+    xs.push(partial.paths);
+    est.push(partial.price);
+    hi.push(Number.isFinite(partial.ci_high) ? partial.ci_high : null);
+    lo.push(Number.isFinite(partial.ci_low) ? partial.ci_low : null);
+    ref.push(reference);
+  }
+  const data = [xs, est, hi, lo];
+  if (reference !== null) data.push(ref);
+  convergenceChart.setData(data, convergenceSpec(reference !== null));
+  $("convergence-caption").textContent =
+    "the estimate as paths accumulate (blue), its 95% confidence band (shaded)" +
+    (reference !== null ? " and the Black-Scholes price (dashed)" : "");
+}
+
+function drawPaths(r, model, denser) {
+  const m = r.time.length;
+  const series = [];
+  const data = [Array.from(r.time)];
+  for (let k = 0; k < r.count; k++) {
+    series.push({ label: `path ${k + 1}`, colour: "--path", width: 1 });
+    data.push(Array.from(r.spot.subarray(k * m, (k + 1) * m)));
+  }
+  pathsChart.setData(data, { x: "time (years)", y: "spot", legend: false, series });
+  $("paths-caption").textContent =
+    `${r.count} sample paths of the spot (${MODELS[model].label}, ${r.steps} steps` +
+    `${denser ? "; the price needs only one, GBM's step is exact" : ""})`;
+}

@@ -1,0 +1,41 @@
+// One Monte Carlo worker: its own instance of the wasm engine, computing what the pool asks.
+//
+// Messages in (each with an `id` the reply repeats):
+//   {type: "init", module}                     instantiate the engine from a compiled WebAssembly.Module
+//   {type: "blocks", id, params, first, count} the moments of blocks first .. first+count-1
+//   {type: "paths", id, params, count}         sample paths for the charts
+// Replies: {type: "ready"}, {type: "blocks", id, data: Float64Array}, {type: "paths", id, result},
+// {type: "error", id, message}. A run is cancelled by terminating the worker (the engine's loops
+// cannot be interrupted from outside), so there is no "cancel" message.
+import init, * as wasm from "../pkg/wasm_core.js";
+
+let ready = null;
+
+function reply(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  try {
+    if (msg.type === "init") {
+      // The pool compiles the module once and hands it to every worker: no refetch, no recompile.
+      ready = init(msg.module ? { module_or_path: msg.module } : undefined);
+      await ready;
+      reply({ type: "ready", version: wasm.version() });
+      return;
+    }
+    await ready;
+    if (msg.type === "blocks") {
+      const data = wasm.mc_blocks(msg.params, msg.first, msg.count);
+      reply({ type: "blocks", id: msg.id, data }, [data.buffer]);
+    } else if (msg.type === "paths") {
+      const result = wasm.mc_sample_paths(msg.params, msg.count);
+      reply({ type: "paths", id: msg.id, result });
+    } else {
+      throw new Error(`mc.worker: unknown message type ${msg.type}`);
+    }
+  } catch (err) {
+    reply({ type: "error", id: msg.id, message: err instanceof Error ? err.message : String(err) });
+  }
+};
