@@ -94,6 +94,14 @@ export function onInputs(analytic) {
     return;
   }
   const params = mcParams(model.mc);
+  clearErrors(["paths", "steps", "seed", ...HESTON, "hurst"]);
+  try {
+    engine.mc_plan(params); // errors show as you type, even for runs that wait for Run
+  } catch (err) {
+    clearResult();
+    $("mc-status").textContent = `not run: see ${showError(err, MC_IDS)}`;
+    return;
+  }
   if (!(cost(params) <= AUTO_RUN_PATH_STEPS)) {
     $("mc-status").textContent = `a large run (${fmt(cost(params), 3)} path-steps): press Run`;
     return;

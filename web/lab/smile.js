@@ -87,6 +87,7 @@ export function parseQuotes(text, defaults) {
 export function updateSmile(engine, p) {
   const list = $("smile-errors");
   list.replaceChildren();
+  $("smile-body").replaceChildren();
   const text = $("smile-csv").value;
   if (text.trim() === "" || !p) {
     chart.clear();
@@ -109,6 +110,10 @@ export function updateSmile(engine, p) {
     }
   }
   for (const n of notes) list.append(h("li", { text: n }));
+  $("smile-body").replaceChildren(...rows.map((q, i) => h("tr", { dataset: { kind: q.kind, strike: q.strike, vol: vols[i] } },
+    h("td", { text: q.line }), h("td", { text: q.kind }), h("td", { text: fmt(q.strike) }),
+    h("td", { text: fmt(q.expiry) }), h("td", { text: fmt(q.price, 17) }),
+    h("td", { text: i < vols.length && Number.isFinite(vols[i]) ? fmt(vols[i], 15) : "–" }))));
   // One x value per strike; calls and puts as two series.
   const strikes = [...new Set(rows.map((q) => q.strike).filter(Number.isFinite))].sort((a, b) => a - b);
   const at = new Map(strikes.map((k, i) => [k, i]));

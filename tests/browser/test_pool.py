@@ -1,0 +1,161 @@
+"""The Monte Carlo worker pool (web/workers/pool.js): the same result for 1 and N workers and as
+the engine on the main thread, progress events, cancel, errors, and the single-worker fallback
+without cross-origin isolation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+# Paths not a multiple of the engine's block (2048 paths): the last block is partial.
+GBM = {
+    "model": "gbm", "kind": "call", "spot": 100, "strike": 105, "expiry": 0.75, "rate": 0.03,
+    "dividend": 0.01, "vol": 0.25, "paths": 300_001, "seed": 7,
+}
+HESTON = {
+    "model": "heston", "kind": "put", "spot": 100, "strike": 100, "expiry": 1, "rate": 0.05,
+    "dividend": 0, "v0": 0.04, "kappa": 1.5, "theta": 0.04, "xi": 0.3, "rho": -0.7,
+    "paths": 50_001, "steps": 50, "seed": 3,
+}
+ROUGH = {**HESTON, "model": "rough_heston", "hurst": 0.1, "paths": 6_001, "steps": 40}
+POOL_TIMEOUT_MS = 120_000
+
+RUN = """async ([params, sizes]) => {
+    const { McPool } = await import("/workers/pool.js");
+    const out = [];
+    for (const n of sizes) {
+        const pool = new McPool(n);
+        const { blockSums, workers, ...result } = await pool.run(params);
+        pool.terminate();
+        out.push({ n, workers, result, blocks: blockSums.length });
+    }
+    const { ...single } = pricingLab.monte_carlo(params);
+    return { runs: out, single };
+}"""
+
+
+@pytest.mark.parametrize("params", [GBM, HESTON, ROUGH], ids=["gbm", "heston", "rough_heston"])
+def test_identical_results_for_1_and_n_workers(lab: Page, params: dict[str, Any]) -> None:
+    lab.set_default_timeout(POOL_TIMEOUT_MS)
+    out = lab.evaluate(RUN, [params, [1, 2, 3, 4]])
+    runs = out["runs"]
+    assert [r["workers"] for r in runs] == [1, 2, 3, 4]  # the page is cross-origin isolated
+    first = runs[0]["result"]
+    for r in runs[1:]:
+        assert r["result"] == first, f"{r['n']} workers"  # bit-identical, every field
+    assert first == out["single"]  # and the same as the whole run on the main thread
+    assert first["paths"] >= params["paths"]
+
+
+def test_progress_events(lab: Page) -> None:
+    fractions = lab.evaluate(
+        """async (params) => {
+            const { McPool } = await import("/workers/pool.js");
+            const pool = new McPool(2);
+            const seen = [];
+            await pool.run(params, { onProgress: (p) => seen.push([p.done, p.total, p.fraction]) });
+            pool.terminate();
+            return seen;
+        }""",
+        HESTON,
+    )
+    assert len(fractions) > 1
+    done = [d for d, _, _ in fractions]
+    assert done == sorted(done) and len(set(done)) == len(done)
+    total = fractions[0][1]
+    assert fractions[-1] == [total, total, 1]
+
+
+def test_cancel_then_reuse(lab: Page) -> None:
+    lab.set_default_timeout(POOL_TIMEOUT_MS)
+    out = lab.evaluate(
+        """async ([big, small]) => {
+            const { McPool } = await import("/workers/pool.js");
+            const pool = new McPool(2);
+            const ctl = new AbortController();
+            let progress = 0;
+            const t0 = performance.now();
+            const outcome = await pool.run(big, {
+                signal: ctl.signal,
+                onProgress: (p) => { progress = p.fraction; ctl.abort(); },
+            }).then(() => "finished", (e) => e.name);
+            const cancelMs = performance.now() - t0;
+            const afterCancel = await pool.run(small);
+            const fresh = await new McPool(2).run(small);
+            pool.terminate();
+            return { outcome, progress, cancelMs, same: afterCancel.price === fresh.price
+                     && afterCancel.std_error === fresh.std_error };
+        }""",
+        [{**HESTON, "paths": 50_000_000, "steps": 100}, HESTON],
+    )
+    assert out["outcome"] == "AbortError"
+    assert 0 < out["progress"] < 1
+    assert out["same"]
+
+
+def test_already_aborted_signal(lab: Page) -> None:
+    name = lab.evaluate(
+        """async (params) => {
+            const { McPool } = await import("/workers/pool.js");
+            return new McPool(2).run(params, { signal: AbortSignal.abort() }).then(() => "ran", (e) => e.name);
+        }""",
+        GBM,
+    )
+    assert name == "AbortError"
+
+
+def test_engine_errors_name_the_parameter(lab: Page) -> None:
+    messages = lab.evaluate(
+        """async (cases) => {
+            const { McPool } = await import("/workers/pool.js");
+            const pool = new McPool(2);
+            const out = [];
+            for (const params of cases) out.push(await pool.run(params).then(() => "ran", (e) => e.message));
+            pool.terminate();
+            return out;
+        }""",
+        [{**HESTON, "rho": 1.5}, {**GBM, "paths": 0}, {**ROUGH, "hurst": 0.6}],
+    )
+    assert [m.split()[0] for m in messages] == ["rho", "paths", "hurst"]
+
+
+def test_sample_paths(lab: Page) -> None:
+    r = lab.evaluate(
+        """async (params) => {
+            const { McPool } = await import("/workers/pool.js");
+            const pool = new McPool(2);
+            const r = await pool.samplePaths(params, 5);
+            pool.terminate();
+            return { time: Array.from(r.time), spot: Array.from(r.spot), count: r.count };
+        }""",
+        HESTON,
+    )
+    m = HESTON["steps"] + 1
+    assert r["count"] == 5 and len(r["time"]) == m and len(r["spot"]) == 5 * m
+    assert r["time"][0] == 0 and r["time"][-1] == pytest.approx(HESTON["expiry"])
+    assert all(r["spot"][k * m] == HESTON["spot"] for k in range(5))
+
+
+def test_single_worker_without_cross_origin_isolation(
+    page: Page, base_url: str, page_errors: list[str]
+) -> None:
+    # The page cannot be served without isolation here (server.py always sends COOP/COEP), so the
+    # flag the pool reads is overridden before any script runs.
+    page.add_init_script("Object.defineProperty(window, 'crossOriginIsolated', { get: () => false })")
+    page.goto(f"{base_url}/")
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    out = page.evaluate(
+        """async (params) => {
+            const { McPool } = await import("/workers/pool.js");
+            const pool = new McPool(4);
+            const { blockSums, ...r } = await pool.run(params);
+            return { size: pool.size, isolated: pool.isolated, result: r, single: pricingLab.monte_carlo(params) };
+        }""",
+        GBM,
+    )
+    assert out["isolated"] is False and out["size"] == 1
+    assert out["result"]["workers"] == 1
+    assert out["result"]["price"] == out["single"]["price"]
+    assert "not cross-origin isolated" in page.locator("#pool-info").inner_text()
