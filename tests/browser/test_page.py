@@ -16,6 +16,8 @@ MC_TIMEOUT_MS = 60_000
 # to ~1e-15: Let's Be Rational recovers both to machine precision, so they agree to far better.
 PARITY_VOL_TOL = 1e-9
 
+NO_VALUE = "\u2013"  # what an output shows when there is nothing to show (an en dash)
+
 CHARTS = ["chart-spot", "chart-expiry", "chart-smile", "chart-paths", "chart-convergence"]
 
 # Alan Lewis's Heston reference prices (/work/shared/REFERENCES.md; QuantLib's test-suite):
@@ -38,7 +40,9 @@ def canvas_stats(page: Page, testid: str) -> dict[str, Any]:
             const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
             let painted = 0, sum = 0;
             for (let i = 0; i < d.length; i += 4) {
-                if (d[i + 3]) { painted++; sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007; }
+                if (!d[i + 3]) continue;
+                painted++;
+                sum = (sum * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007;
             }
             return {painted, sum, points: Number(el.dataset.points)};
         }"""
@@ -121,7 +125,8 @@ def test_monte_carlo_progress_and_cancel(lab: Page) -> None:
     expect(lab.get_by_test_id("mc-status")).to_contain_text("press Run")
     lab.get_by_role("button", name="Run", exact=True).click()
     expect(lab.locator("#mc-cancel")).to_be_enabled()
-    lab.wait_for_function("() => document.querySelector('#mc-progress').value > 0", timeout=MC_TIMEOUT_MS)
+    progress = "() => document.getElementById('mc-progress').value > 0"
+    lab.wait_for_function(progress, timeout=MC_TIMEOUT_MS)
     lab.locator("#mc-cancel").click()
     expect(lab.get_by_test_id("mc-status")).to_have_text("cancelled")
     expect(lab.locator("#mc-cancel")).to_be_disabled()
@@ -135,7 +140,7 @@ def test_monte_carlo_error_is_shown_by_its_field(lab: Page) -> None:
     lab.get_by_label("rough Heston").check()
     lab.locator("#hurst").fill("0.7")
     expect(lab.locator("#error-hurst")).to_contain_text("hurst", timeout=MC_TIMEOUT_MS)
-    expect(lab.get_by_test_id("mc-price")).to_have_text("–")
+    expect(lab.get_by_test_id("mc-price")).to_have_text(NO_VALUE)
 
 
 def test_url_state_round_trips(lab: Page, base_url: str) -> None:
@@ -203,7 +208,8 @@ def test_keyboard_and_labels(lab: Page) -> None:
     # Every control has an accessible name.
     unnamed = lab.evaluate(
         """() => [...document.querySelectorAll("input, select, textarea, button")]
-             .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
+             .filter((el) => !(el.labels?.length || el.getAttribute("aria-label")
+                               || el.textContent.trim()))
              .map((el) => el.id || el.outerHTML)"""
     )
     assert unnamed == []

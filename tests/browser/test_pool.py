@@ -10,16 +10,42 @@ import pytest
 from playwright.sync_api import Page
 
 # Paths not a multiple of the engine's block (2048 paths): the last block is partial.
-GBM = {
-    "model": "gbm", "kind": "call", "spot": 100, "strike": 105, "expiry": 0.75, "rate": 0.03,
-    "dividend": 0.01, "vol": 0.25, "paths": 300_001, "seed": 7,
+GBM: dict[str, Any] = {
+    "model": "gbm",
+    "kind": "call",
+    "spot": 100,
+    "strike": 105,
+    "expiry": 0.75,
+    "rate": 0.03,
+    "dividend": 0.01,
+    "vol": 0.25,
+    "paths": 300_001,
+    "seed": 7,
 }
-HESTON = {
-    "model": "heston", "kind": "put", "spot": 100, "strike": 100, "expiry": 1, "rate": 0.05,
-    "dividend": 0, "v0": 0.04, "kappa": 1.5, "theta": 0.04, "xi": 0.3, "rho": -0.7,
-    "paths": 50_001, "steps": 50, "seed": 3,
+HESTON: dict[str, Any] = {
+    "model": "heston",
+    "kind": "put",
+    "spot": 100,
+    "strike": 100,
+    "expiry": 1,
+    "rate": 0.05,
+    "dividend": 0,
+    "v0": 0.04,
+    "kappa": 1.5,
+    "theta": 0.04,
+    "xi": 0.3,
+    "rho": -0.7,
+    "paths": 50_001,
+    "steps": 50,
+    "seed": 3,
 }
-ROUGH = {**HESTON, "model": "rough_heston", "hurst": 0.1, "paths": 6_001, "steps": 40}
+ROUGH: dict[str, Any] = {
+    **HESTON,
+    "model": "rough_heston",
+    "hurst": 0.1,
+    "paths": 6_001,
+    "steps": 40,
+}
 POOL_TIMEOUT_MS = 120_000
 
 RUN = """async ([params, sizes]) => {
@@ -99,7 +125,8 @@ def test_already_aborted_signal(lab: Page) -> None:
     name = lab.evaluate(
         """async (params) => {
             const { McPool } = await import("/workers/pool.js");
-            return new McPool(2).run(params, { signal: AbortSignal.abort() }).then(() => "ran", (e) => e.name);
+            const run = new McPool(2).run(params, { signal: AbortSignal.abort() });
+            return run.then(() => "ran", (e) => e.name);
         }""",
         GBM,
     )
@@ -112,7 +139,9 @@ def test_engine_errors_name_the_parameter(lab: Page) -> None:
             const { McPool } = await import("/workers/pool.js");
             const pool = new McPool(2);
             const out = [];
-            for (const params of cases) out.push(await pool.run(params).then(() => "ran", (e) => e.message));
+            for (const params of cases) {
+                out.push(await pool.run(params).then(() => "ran", (e) => e.message));
+            }
             pool.terminate();
             return out;
         }""",
@@ -126,14 +155,14 @@ def test_sample_paths(lab: Page) -> None:
         """async (params) => {
             const { McPool } = await import("/workers/pool.js");
             const pool = new McPool(2);
-            const r = await pool.samplePaths(params, 5);
+            const r = await pool.samplePaths(params, 5, 1000);
             pool.terminate();
-            return { time: Array.from(r.time), spot: Array.from(r.spot), count: r.count };
+            return { time: Array.from(r.times), spot: Array.from(r.spot) };
         }""",
         HESTON,
     )
     m = HESTON["steps"] + 1
-    assert r["count"] == 5 and len(r["time"]) == m and len(r["spot"]) == 5 * m
+    assert len(r["time"]) == m and len(r["spot"]) == 5 * m  # points capped at steps + 1
     assert r["time"][0] == 0 and r["time"][-1] == pytest.approx(HESTON["expiry"])
     assert all(r["spot"][k * m] == HESTON["spot"] for k in range(5))
 
@@ -143,7 +172,9 @@ def test_single_worker_without_cross_origin_isolation(
 ) -> None:
     # The page cannot be served without isolation here (server.py always sends COOP/COEP), so the
     # flag the pool reads is overridden before any script runs.
-    page.add_init_script("Object.defineProperty(window, 'crossOriginIsolated', { get: () => false })")
+    page.add_init_script(
+        "Object.defineProperty(window, 'crossOriginIsolated', { get: () => false })"
+    )
     page.goto(f"{base_url}/")
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
     out = page.evaluate(
@@ -151,7 +182,8 @@ def test_single_worker_without_cross_origin_isolation(
             const { McPool } = await import("/workers/pool.js");
             const pool = new McPool(4);
             const { blockSums, ...r } = await pool.run(params);
-            return { size: pool.size, isolated: pool.isolated, result: r, single: pricingLab.monte_carlo(params) };
+            const single = pricingLab.monte_carlo(params);
+            return { size: pool.size, isolated: pool.isolated, result: r, single };
         }""",
         GBM,
     )

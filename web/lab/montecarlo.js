@@ -3,11 +3,17 @@
 import { $, fmt, clearErrors, showError, messageOf } from "./dom.js";
 import { HESTON, MARKET, MODELS, numberOf } from "./fields.js";
 import { Chart } from "./charts.js";
+import { ROUGH_COST_FACTOR } from "../workers/pool.js";
 
 /** Runs up to this many path-steps start by themselves as inputs change; bigger ones wait for Run. */
 const AUTO_RUN_PATH_STEPS = 20_000_000;
 const AUTO_RUN_DELAY_MS = 250;
 const SAMPLE_PATHS = 30;
+/** Points per sample path on the chart (the engine picks the nearest time steps). */
+const SAMPLE_POINTS = 201;
+/** Numbers per block in `blockSums` (the engine's BlockSums::to_array layout) and samples per block. */
+const BLOCK_NUMBERS = 13;
+const BLOCK_SAMPLES = 1024;
 /** GBM's price needs one (exact) step; its sample paths are drawn with this many to show a path. */
 const GBM_DISPLAY_STEPS = 100;
 const CONVERGENCE_POINTS = 60;
@@ -36,12 +42,11 @@ export function mcParams(model, overrides = {}) {
 
 function cost(params) {
   const steps = params.steps ?? (params.model === "gbm" ? 1 : 100);
-  const history = params.model === "rough_heston" ? Math.max(1, steps / 8) : 1;
-  return params.paths * steps * history;
+  return params.paths * steps * (params.model === "rough_heston" ? ROUGH_COST_FACTOR : 1);
 }
 
 function clearResult() {
-  for (const id of ["mc-price", "mc-se", "mc-ci", "mc-z"]) $(id).value = "–";
+  for (const id of ["mc-price", "mc-se", "mc-ci", "mc-z", "mc-cv"]) $(id).value = "–";
 }
 
 function setBusy(busy) {
@@ -123,8 +128,12 @@ export async function run() {
   setBusy(true);
   const t0 = performance.now();
   $("mc-status").textContent = `running on ${pool.size} worker${pool.size > 1 ? "s" : ""}…`;
+  // Independent paths for the picture (the run pairs each path with its mirror image); GBM's
+  // single exact step would draw straight lines, so its pictures use more steps.
   const displaySteps = model === "gbm" ? Math.max(params.steps ?? 1, GBM_DISPLAY_STEPS) : params.steps;
-  const paths = pool.samplePaths({ ...params, steps: displaySteps }, SAMPLE_PATHS, { signal: ctl.signal })
+  const display = { ...params, steps: displaySteps, antithetic: false };
+  if (display.steps === undefined) delete display.steps;
+  const paths = pool.samplePaths(display, SAMPLE_PATHS, SAMPLE_POINTS, { signal: ctl.signal })
     .then((r) => controller === ctl && drawPaths(r, model, model === "gbm" && displaySteps !== (params.steps ?? 1)))
     .catch(() => {}); // the run below reports the same errors
   try {
@@ -171,14 +180,23 @@ function showResult(r, params, seconds) {
       $("mc-z").value = messageOf(err);
     }
   }
+  $("mc-cv").value = r.control_variate
+    ? `std. error ${fmt(r.std_error, 3)} with, ${fmt(r.std_error_without_control, 3)} without ` +
+      `(the price without: ${fmt(r.price_without_control, 8)})`
+    : "not used (too few samples)";
   $("mc-status").textContent =
     `${r.paths.toLocaleString("en")} paths × ${r.steps} steps in ${seconds.toFixed(2)} s on ` +
     `${r.workers} worker${r.workers > 1 ? "s" : ""}`;
 }
 
+/**
+ * The estimate after the first k blocks, for k on a log scale: each sample's random stream depends
+ * only on (seed, sample index), so the first k blocks of this run are exactly the whole of a run
+ * with k blocks' worth of paths, which the engine's `mc_finish` reduces like any other.
+ */
 function drawConvergence(r, params) {
-  const per = 13; // numbers per block (the engine's BlockSums layout)
-  const blocks = r.blockSums.length / per;
+  const blocks = r.blockSums.length / BLOCK_NUMBERS;
+  const perBlock = BLOCK_SAMPLES * (params.antithetic === false ? 1 : 2);
   const ks = new Set();
   for (let i = 0; i < CONVERGENCE_POINTS; i++) {
     ks.add(Math.max(1, Math.round(blocks ** (i / (CONVERGENCE_POINTS - 1)))));
@@ -186,11 +204,12 @@ function drawConvergence(r, params) {
   const xs = [], est = [], hi = [], lo = [], ref = [];
   const reference = params.model === "gbm" && lastAnalytic ? lastAnalytic.price : null;
   for (const k of [...ks].sort((a, b) => a - b)) {
-    const partial = engine.mc_finish(params, r.blockSums.subarray(0, k * per));
+    const prefix = k === blocks ? params : { ...params, paths: k * perBlock };
+    const partial = engine.mc_finish(prefix, r.blockSums.subarray(0, k * BLOCK_NUMBERS));
     xs.push(partial.paths);
     est.push(partial.price);
-    hi.push(Number.isFinite(partial.ci_high) ? partial.ci_high : null);
-    lo.push(Number.isFinite(partial.ci_low) ? partial.ci_low : null);
+    hi.push(partial.ci_high);
+    lo.push(partial.ci_low);
     ref.push(reference);
   }
   const data = [xs, est, hi, lo];
@@ -202,15 +221,16 @@ function drawConvergence(r, params) {
 }
 
 function drawPaths(r, model, denser) {
-  const m = r.time.length;
+  const m = r.times.length;
+  const count = r.spot.length / m;
   const series = [];
-  const data = [Array.from(r.time)];
-  for (let k = 0; k < r.count; k++) {
+  const data = [Array.from(r.times)];
+  for (let k = 0; k < count; k++) {
     series.push({ label: `path ${k + 1}`, colour: "--path", width: 1 });
     data.push(Array.from(r.spot.subarray(k * m, (k + 1) * m)));
   }
   pathsChart.setData(data, { x: "time (years)", y: "spot", legend: false, series });
   $("paths-caption").textContent =
-    `${r.count} sample paths of the spot (${MODELS[model].label}, ${r.steps} steps` +
-    `${denser ? "; the price needs only one, GBM's step is exact" : ""})`;
+    `${count} sample paths of the spot (${MODELS[model].label}` +
+    `${denser ? `, drawn with ${m - 1} steps; the price needs only one, GBM's step is exact` : ""})`;
 }

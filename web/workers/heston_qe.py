@@ -26,9 +26,12 @@ XI_DETERMINISTIC = 1e-7  # below this vol of variance the variance path is deter
 PSI_NEGLIGIBLE = 1e-24  # below this s^2/m^2 the quadratic sample's noise is dropped
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
 PROGRESS_EVERY = 256  # pairs between progress calls
+MIN_SAMPLES_FOR_CONTROL = 64  # as the engine: fewer pairs report the plain mean
 
 
-def _qe(m: float, s2: float, u: float, a_coef: float, inv_cdf: Callable[[float], float]) -> tuple[float, float | None]:
+def _qe(
+    m: float, s2: float, u: float, a_coef: float, inv_cdf: Callable[[float], float]
+) -> tuple[float, float | None]:
     """Andersen's QE draw with mean ``m`` and variance ``s2`` from the uniform ``u``, and
     ``ln E[exp(a_coef V)]`` of the sampled law (None when infinite)."""
     if m <= 0.0 or not math.isfinite(m):
@@ -44,24 +47,29 @@ def _qe(m: float, s2: float, u: float, a_coef: float, inv_cdf: Callable[[float],
         z = inv_cdf(u)
         v_next = a * (b + z) * (b + z)
         denom = 1.0 - 2.0 * a_coef * a
-        log_mgf = a_coef * b2 * a / denom - 0.5 * math.log1p(-2.0 * a_coef * a) if denom > 0.0 else None
-        return v_next, log_mgf
+        if denom <= 0.0:
+            return v_next, None
+        return v_next, a_coef * b2 * a / denom - 0.5 * math.log1p(-2.0 * a_coef * a)
     one_minus_p = 2.0 / (psi + 1.0)
     p = 1.0 - one_minus_p
     beta = one_minus_p / m
     v_next = 0.0 if (u <= p or beta <= 0.0) else math.log(one_minus_p / (1.0 - u)) / beta
     if a_coef < beta:
-        log_mgf: float | None = math.log(p + beta * one_minus_p / (beta - a_coef))
-    elif beta <= 0.0 and a_coef <= 0.0:
-        log_mgf = math.log(p)
-    else:
-        log_mgf = None
-    return v_next, log_mgf
+        return v_next, math.log(p + beta * one_minus_p / (beta - a_coef))
+    if beta <= 0.0 and a_coef <= 0.0:
+        return v_next, math.log(p)
+    return v_next, None
 
 
-def heston_qe_mc(p: dict[str, Any], progress: Callable[[float], Any] | None = None) -> dict[str, Any]:
-    """Prices a European option under Heston by QE Monte Carlo; ``p`` as the engine's params
-    (``kind, spot, strike, expiry, rate, dividend, v0, kappa, theta, xi, rho, paths, steps, seed``)."""
+def heston_qe_mc(
+    p: dict[str, Any], progress: Callable[[float], Any] | None = None
+) -> dict[str, Any]:
+    """Prices a European option under Heston by QE Monte Carlo.
+
+    ``p`` as the engine's params: ``kind, spot, strike, expiry, rate, dividend, v0, kappa, theta,
+    xi, rho, paths, steps, seed``. ``progress(fraction)`` is called every few hundred pairs.
+    Returns ``{price, std_error, ci_low, ci_high, paths, steps}``.
+    """
     sign = 1.0 if p["kind"] == "call" else -1.0
     spot, strike, expiry = float(p["spot"]), float(p["strike"]), float(p["expiry"])
     rate, dividend = float(p["rate"]), float(p["dividend"])
@@ -89,12 +97,15 @@ def heston_qe_mc(p: dict[str, Any], progress: Callable[[float], Any] | None = No
     a_coef = k2 + 0.5 * k4
     drift_dt = (rate - dividend) * dt
     discount = math.exp(-rate * expiry)
-    uniform, gauss, sqrt = rng.random, rng.gauss, math.sqrt
+    uniform, gauss, sqrt, qe = rng.random, rng.gauss, math.sqrt, _qe
+    k1_k3 = k1 + 0.5 * k3
 
-    mean = 0.0
-    m2 = 0.0
+    # Per pair: the discounted payoff Y and the control C = e^{-rT} S_T - S e^{-qT} (mean 0: the
+    # scheme is martingale-corrected), running means and co-moments (Welford / Chan et al.).
+    forward_pv = spot * math.exp(-dividend * expiry)
+    mean_y = mean_c = 0.0
+    m2_y = m2_c = c_yc = 0.0
     for n in range(1, pairs + 1):
-        payoff = 0.0
         xa = xb = 0.0
         va = vb = v0
         for _ in range(steps):
@@ -102,33 +113,45 @@ def heston_qe_mc(p: dict[str, Any], progress: Callable[[float], Any] | None = No
             while u == 0.0:  # QE needs u in (0, 1), as the engine's uniforms are
                 u = uniform()
             z = gauss(0.0, 1.0)
-            # lane a: (u, z); lane b: (1 - u, -z)
-            for lane in (0, 1):
-                v_now = va if lane == 0 else vb
-                m = v_now * decay + mean_shift
-                if deterministic:
-                    v_next, k0 = m, 0.0
-                else:
-                    v_next, log_mgf = _qe(m, v_now * s2_v + s2_c, u if lane == 0 else 1.0 - u, a_coef, inv_cdf)
-                    k0 = k0_plain if log_mgf is None else -log_mgf - (k1 + 0.5 * k3) * v_now
-                var_dt = k3 * v_now + k4 * v_next
-                shock = sqrt(var_dt) * z if var_dt > 0.0 else 0.0
-                dx = drift_dt + k0 + k1 * v_now + k2 * v_next + (shock if lane == 0 else -shock)
-                if lane == 0:
-                    xa += dx
-                    va = v_next
-                else:
-                    xb += dx
-                    vb = v_next
+            # The antithetic pair: lane a draws (u, z), lane b (1 - u, -z).
+            if deterministic:
+                na, nb, k0a, k0b = va * decay + mean_shift, vb * decay + mean_shift, 0.0, 0.0
+            else:
+                na, la = qe(va * decay + mean_shift, va * s2_v + s2_c, u, a_coef, inv_cdf)
+                nb, lb = qe(vb * decay + mean_shift, vb * s2_v + s2_c, 1.0 - u, a_coef, inv_cdf)
+                k0a = k0_plain if la is None else -la - k1_k3 * va
+                k0b = k0_plain if lb is None else -lb - k1_k3 * vb
+            wa = k3 * va + k4 * na
+            wb = k3 * vb + k4 * nb
+            xa += drift_dt + k0a + k1 * va + k2 * na + (sqrt(wa) * z if wa > 0.0 else 0.0)
+            xb += drift_dt + k0b + k1 * vb + k2 * nb - (sqrt(wb) * z if wb > 0.0 else 0.0)
+            va, vb = na, nb
+        y = c = 0.0
         for x in (xa, xb):
-            payoff += 0.5 * max(sign * (spot * math.exp(x) - strike), 0.0)
-        delta = payoff - mean
-        mean += delta / n
-        m2 += delta * (payoff - mean)
+            s_t = spot * math.exp(x)
+            y += 0.5 * discount * max(sign * (s_t - strike), 0.0)
+            c += 0.5 * (discount * s_t - forward_pv)
+        dy = y - mean_y
+        dc = c - mean_c
+        mean_y += dy / n
+        mean_c += dc / n
+        m2_y += dy * (y - mean_y)
+        m2_c += dc * (c - mean_c)
+        c_yc += dy * (c - mean_c)
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(n / pairs)
-    price = discount * mean
-    std_error = discount * math.sqrt(m2 / (pairs - 1) / pairs) if pairs > 1 else math.nan
+    # The regression (control variate) estimator, as the engine reports it (Glasserman 2003,
+    # sec. 4.1.1): price = mean(Y) - beta mean(C), beta = Cov(Y, C) / Var(C), standard error from
+    # the residuals (n - 2); the plain mean below MIN_SAMPLES_FOR_CONTROL pairs.
+    n = pairs
+    if n >= MIN_SAMPLES_FOR_CONTROL and m2_c > 0.0:
+        beta = c_yc / m2_c
+        price = mean_y - beta * mean_c
+        residual = max(m2_y - beta * c_yc, 0.0)
+        std_error = math.sqrt(residual / (n - 2) / n)
+    else:
+        price = mean_y
+        std_error = math.sqrt(m2_y / (n - 1) / n) if n > 1 else 0.0
     return {
         "price": price,
         "std_error": std_error,

@@ -3,7 +3,7 @@
 // Messages in (each with an `id` the reply repeats):
 //   {type: "init", module}                     instantiate the engine from a compiled WebAssembly.Module
 //   {type: "blocks", id, params, first, count} the moments of blocks first .. first+count-1
-//   {type: "paths", id, params, count}         sample paths for the charts
+//   {type: "paths", id, params, n, points}     n sample paths at `points` times, for the charts
 // Replies: {type: "ready"}, {type: "blocks", id, data: Float64Array}, {type: "paths", id, result},
 // {type: "error", id, message}. A run is cancelled by terminating the worker (the engine's loops
 // cannot be interrupted from outside), so there is no "cancel" message.
@@ -30,7 +30,7 @@ self.onmessage = async (event) => {
       const data = wasm.mc_blocks(msg.params, msg.first, msg.count);
       reply({ type: "blocks", id: msg.id, data }, [data.buffer]);
     } else if (msg.type === "paths") {
-      const result = wasm.mc_sample_paths(msg.params, msg.count);
+      const result = wasm.mc_sample_paths(msg.params, msg.n, msg.points);
       reply({ type: "paths", id: msg.id, result });
     } else {
       throw new Error(`mc.worker: unknown message type ${msg.type}`);

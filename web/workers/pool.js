@@ -37,10 +37,12 @@ function abortError(signal) {
   return signal?.reason instanceof Error ? signal.reason : new DOMException("Monte Carlo run cancelled", "AbortError");
 }
 
-/** How many blocks one task covers. Rough Heston's cost per path grows like steps^2 (its history). */
+/** Rough Heston's cost per step relative to Heston's (its memory is carried by several factors). */
+export const ROUGH_COST_FACTOR = 8;
+
+/** How many blocks one task covers. */
 function blocksPerTask(params, plan, size) {
-  const steps = plan.steps;
-  const perPath = params.model === "rough_heston" ? steps * Math.max(1, steps / 8) : steps;
+  const perPath = plan.steps * (params.model === "rough_heston" ? ROUGH_COST_FACTOR : 1);
   const byCost = Math.max(1, Math.floor(TASK_PATH_STEPS / (BLOCK_PATHS * perPath)));
   const byBalance = Math.max(1, Math.ceil(plan.blocks / (TASKS_PER_WORKER * size)));
   return Math.min(byCost, byBalance);
@@ -107,12 +109,15 @@ export class McPool {
     return { ...result, workers: this.size, blockSums };
   }
 
-  /** Sample paths for the charts (one task, on one worker). */
-  async samplePaths(params, count, { signal } = {}) {
+  /**
+   * Sample paths for the charts (one task, on one worker): the engine's `mc_sample_paths`,
+   * `{times, spot, variance}` with `spot`/`variance` row-major, `n` rows of `times.length`.
+   */
+  async samplePaths(params, n, points, { signal } = {}) {
     if (signal?.aborted) throw abortError(signal);
     await this._ensureEngine();
     const job = { signal, tasks: new Set(), failed: null };
-    const [result] = await this._settle(job, [this._submit(job, { type: "paths", params, count })]);
+    const [result] = await this._settle(job, [this._submit(job, { type: "paths", params, n, points })]);
     return result;
   }
 
