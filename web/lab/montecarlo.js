@@ -26,6 +26,7 @@ let timer = 0;
 let pathsChart = null;
 let convergenceChart = null;
 let lastAnalytic = null;
+let held = null; // why automatic runs are paused (the race is timing the pool), or null
 
 /** The API params of the current inputs for `model` ("gbm", "heston", "rough_heston"). */
 export function mcParams(model, overrides = {}) {
@@ -82,6 +83,23 @@ export function cancel(why) {
   if (why) $("mc-status").textContent = why;
 }
 
+/**
+ * Pauses this card's runs (cancelling the current one) until `until` settles, so that nothing else
+ * uses the workers while the race is timing them.
+ */
+export async function holdWhile(why, until) {
+  cancel(why);
+  clearTimeout(timer);
+  held = why;
+  $("mc-run").disabled = true;
+  try {
+    return await until;
+  } finally {
+    held = null;
+    onInputs(lastAnalytic);
+  }
+}
+
 /** Called on every input change: reschedules an automatic run when it is small enough. */
 export function onInputs(analytic) {
   lastAnalytic = analytic;
@@ -89,8 +107,12 @@ export function onInputs(analytic) {
   const model = MODELS[document.querySelector('input[name="model"]:checked').value];
   $("mc-model").textContent = model.mc ? MODELS[model.mc].label : "off";
   $("mc-off").hidden = Boolean(model.mc);
-  $("mc-run").disabled = !model.mc;
+  $("mc-run").disabled = !model.mc || held !== null;
   cancel(null);
+  if (held !== null) {
+    $("mc-status").textContent = held;
+    return;
+  }
   if (!model.mc || !analytic) {
     clearResult();
     pathsChart.clear();
@@ -117,6 +139,7 @@ export function onInputs(analytic) {
 /** Runs the selected model's Monte Carlo on the pool now. */
 export async function run() {
   clearTimeout(timer);
+  if (held !== null) return;
   cancel(null);
   const modelName = document.querySelector('input[name="model"]:checked').value;
   const model = MODELS[modelName].mc;

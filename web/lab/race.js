@@ -4,7 +4,7 @@
 // engine and Python start-up are excluded (workers are warmed, Pyodide is booted first).
 import { $, h, fmt, messageOf, paramOf } from "./dom.js";
 import { McPool } from "../workers/pool.js";
-import { mcParams } from "./montecarlo.js";
+import { holdWhile, mcParams } from "./montecarlo.js";
 
 const RACE_WORKER_URL = new URL("../workers/race.worker.js", import.meta.url);
 
@@ -19,7 +19,7 @@ export function initRace(wasm, pool) {
   engine = wasm;
   mainPool = pool;
   onePool = new McPool(1);
-  $("race-run").addEventListener("click", () => race());
+  $("race-run").addEventListener("click", () => holdWhile("paused while the race runs", race()));
   $("race-cancel").addEventListener("click", () => controller?.abort());
 }
 

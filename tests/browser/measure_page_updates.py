@@ -1,0 +1,95 @@
+"""Times the lab page's analytic update (not a test: no timed assertions anywhere).
+
+    .venv/bin/python tests/browser/measure_page_updates.py [--updates 100]
+
+Starts server.py, opens the lab in Debian's Chromium, fills the smile with Lewis's quotes (so every
+analytic part is live), then sets the spot 100 times the way a slider does (value + `input`
+event) and times each update from the event to the end of the microtasks it queued (uPlot draws
+in a microtask), i.e. price, Greeks, implied vols, both Greek curves (2 x 202 contracts) and the
+smile, redrawn. Prints the median, 95th percentile and maximum in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+MEASURE = """async (n) => {
+    const spot = document.getElementById("spot-range");
+    const times = [];
+    for (let i = 0; i < n; i++) {
+        spot.value = String(60 + (i % 80));
+        const t0 = performance.now();
+        spot.dispatchEvent(new Event("input", { bubbles: true }));
+        await Promise.resolve();
+        await new Promise((r) => queueMicrotask(r));
+        times.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 5));
+    }
+    times.sort((a, b) => a - b);
+    const q = (p) => times[Math.min(n - 1, Math.floor(p * n))];
+    return { median: q(0.5), p95: q(0.95), max: times[n - 1], n };
+}"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=100)
+    args = parser.parse_args()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "server.py"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1360, "height": 1000})
+            # Black-Scholes model: no Monte Carlo runs competing for the cores while timing.
+            page.goto(f"{url}/#model=black_scholes")
+            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+            page.get_by_role("button", name="Example: Lewis's Heston prices").click()
+            page.evaluate(MEASURE, 10)  # warm-up (JIT, first draws)
+            r = page.evaluate(MEASURE, args.updates)
+            engine = page.evaluate("() => pricingLab.version()")
+            print(
+                f"engine {engine}: {r['n']} analytic updates (price, Greeks, IVs, 2 curves, smile):"
+            )
+            print(f"  median {r['median']:.2f} ms, p95 {r['p95']:.2f} ms, max {r['max']:.2f} ms")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
