@@ -9,7 +9,7 @@ import { FIELDS, MODELS, renderFields, linkSliders, syncSlider } from "./lab/fie
 import { buildGreeksTable, readInputs, updateAnalytic } from "./lab/analytic.js";
 import { initCurves, updateCurves } from "./lab/curves.js";
 import { initSmile, updateSmile } from "./lab/smile.js";
-import { initMonteCarlo, onInputs as mcOnInputs } from "./lab/montecarlo.js";
+import { initMonteCarlo, onInputs as mcOnInputs, redrawPaths } from "./lab/montecarlo.js";
 import { initRace } from "./lab/race.js";
 import { initTheme } from "./lab/theme.js";
 import { applyHash, currentModel, saveSoon, stateHash } from "./lab/state.js";
@@ -41,7 +41,8 @@ function onInput(event) {
   const g = update();
   // The Monte Carlo card reruns only for inputs it uses (not the chart choice, quote or smile).
   const id = target?.id ?? "";
-  if (!["plot", "quote", "smile-csv", "race-paths", "race-steps"].includes(id)) mcOnInputs(g);
+  if (id === "paths-show") redrawPaths();
+  else if (!["plot", "quote", "smile-csv", "race-paths", "race-steps"].includes(id)) mcOnInputs(g);
   saveSoon();
 }
 
@@ -75,7 +76,7 @@ async function main() {
   initMonteCarlo(wasm, pool);
   initRace(wasm, pool);
   linkSliders((num) => onInput({ target: num }));
-  for (const el of document.querySelectorAll("#inputs input:not([type=range]), #inputs select, #quote, #plot, #smile-csv, #race-paths, #race-steps")) {
+  for (const el of document.querySelectorAll("#inputs input:not([type=range]), #inputs select, #quote, #plot, #paths-show, #smile-csv, #race-paths, #race-steps")) {
     el.addEventListener("input", onInput);
   }
   $("inputs").addEventListener("submit", (e) => e.preventDefault());

@@ -252,3 +252,14 @@ def test_narrow_screen(page: Page, base_url: str, page_errors: list[str]) -> Non
         assert canvas_stats(page, testid)["painted"] > 1000
         width = page.get_by_test_id(testid).evaluate("(el) => el.getBoundingClientRect().width")
         assert width <= 360
+
+
+def test_variance_paths_for_stochastic_vol(lab: Page) -> None:
+    expect(lab.locator("#paths-show")).to_be_hidden()  # GBM: the variance is constant
+    lab.get_by_label("Heston", exact=True).check()
+    wait_mc_done(lab)
+    spot = canvas_stats(lab, "chart-paths")
+    lab.get_by_label("Paths of the").select_option("variance")
+    expect(lab.locator("#paths-caption")).to_contain_text("variance")
+    assert canvas_stats(lab, "chart-paths")["sum"] != spot["sum"]
+    lab.wait_for_function("() => location.hash.includes('paths_show=variance')")

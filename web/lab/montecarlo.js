@@ -26,6 +26,7 @@ let timer = 0;
 let pathsChart = null;
 let convergenceChart = null;
 let lastAnalytic = null;
+let lastPaths = null; // [sample paths, model, drawn denser than the run] for the spot/variance switch
 let held = null; // why automatic runs are paused (the race is timing the pool), or null
 
 /** The API params of the current inputs for `model` ("gbm", "heston", "rough_heston"). */
@@ -117,6 +118,7 @@ export function onInputs(analytic) {
     clearResult();
     pathsChart.clear();
     convergenceChart.clear();
+    lastPaths = null;
     $("mc-status").textContent = model.mc ? "fix the inputs above to simulate" : "";
     return;
   }
@@ -243,17 +245,27 @@ function drawConvergence(r, params) {
     (reference !== null ? " and the Black-Scholes price (dashed)" : "");
 }
 
+/** Redraws the sample paths (spot or variance, as the select says). */
+export function redrawPaths() {
+  if (lastPaths) drawPaths(...lastPaths);
+}
+
 function drawPaths(r, model, denser) {
+  lastPaths = [r, model, denser];
+  const showVariance = model !== "gbm" && $("paths-show").value === "variance";
+  $("paths-show-field").hidden = model === "gbm";
+  const values = showVariance ? r.variance : r.spot;
   const m = r.times.length;
-  const count = r.spot.length / m;
+  const count = values.length / m;
   const series = [];
   const data = [Array.from(r.times)];
   for (let k = 0; k < count; k++) {
-    series.push({ label: `path ${k + 1}`, colour: "--path", width: 1 });
-    data.push(Array.from(r.spot.subarray(k * m, (k + 1) * m)));
+    series.push({ label: `path ${k + 1}`, colour: showVariance ? "--path2" : "--path", width: 1 });
+    data.push(Array.from(values.subarray(k * m, (k + 1) * m)));
   }
-  pathsChart.setData(data, { x: "time (years)", y: "spot", legend: false, series });
+  const what = showVariance ? (model === "rough_heston" ? "variance (mean over each step)" : "variance") : "spot";
+  pathsChart.setData(data, { x: "time (years)", y: showVariance ? "variance" : "spot", legend: false, series });
   $("paths-caption").textContent =
-    `${count} sample paths of the spot (${MODELS[model].label}` +
+    `${count} sample paths of the ${what} (${MODELS[model].label}` +
     `${denser ? `, drawn with ${m - 1} steps; the price needs only one, GBM's step is exact` : ""})`;
 }

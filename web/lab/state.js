@@ -8,7 +8,7 @@ const CONTROLS = {
   spot: "spot", strike: "strike", expiry: "expiry", rate: "rate", dividend: "dividend", vol: "vol",
   v0: "v0", kappa: "kappa", theta: "theta", xi: "xi", rho: "rho", hurst: "hurst",
   paths: "paths", steps: "steps", seed: "seed",
-  quote: "quote", plot: "plot", smile: "smile-csv", race_paths: "race-paths", race_steps: "race-steps",
+  quote: "quote", plot: "plot", paths_show: "paths-show", smile: "smile-csv", race_paths: "race-paths", race_steps: "race-steps",
 };
 const DEFAULT_MODEL = "gbm";
 const WRITE_DELAY_MS = 250;
