@@ -147,6 +147,7 @@ export class McPool {
         reject(err);
       };
       const onAbort = () => fail(abortError(job.signal));
+      if (job.signal?.aborted) return onAbort();
       job.signal?.addEventListener("abort", onAbort, { once: true });
       Promise.all(pending).then(
         (values) => {
