@@ -27,6 +27,7 @@ let pathsChart = null;
 let convergenceChart = null;
 let lastAnalytic = null;
 let lastPaths = null; // [sample paths, model, drawn denser than the run] for the spot/variance switch
+let pending = false; // an automatic run is scheduled
 let held = null; // why automatic runs are paused (the race is timing the pool), or null
 
 /** The API params of the current inputs for `model` ("gbm", "heston", "rough_heston"). */
@@ -89,15 +90,23 @@ export function cancel(why) {
  * uses the workers while the race is timing them.
  */
 export async function holdWhile(why, until) {
+  // Rerun afterwards only what the hold interrupted (a run, or one waiting to start).
+  const interrupted = controller !== null || pending;
+  const status = $("mc-status").textContent;
   cancel(why);
   clearTimeout(timer);
+  pending = false;
   held = why;
   $("mc-run").disabled = true;
   try {
     return await until;
   } finally {
     held = null;
-    onInputs(lastAnalytic);
+    if (interrupted) onInputs(lastAnalytic);
+    else {
+      $("mc-run").disabled = false;
+      $("mc-status").textContent = status;
+    }
   }
 }
 
@@ -110,6 +119,7 @@ export function onInputs(analytic) {
   $("mc-off").hidden = Boolean(model.mc);
   $("mc-run").disabled = !model.mc || held !== null;
   cancel(null);
+  pending = false;
   if (held !== null) {
     $("mc-status").textContent = held;
     return;
@@ -135,12 +145,14 @@ export function onInputs(analytic) {
     $("mc-status").textContent = `a large run (${fmt(cost(params), 3)} path-steps): press Run`;
     return;
   }
+  pending = true;
   timer = setTimeout(() => run(), AUTO_RUN_DELAY_MS);
 }
 
 /** Runs the selected model's Monte Carlo on the pool now. */
 export async function run() {
   clearTimeout(timer);
+  pending = false;
   if (held !== null) return;
   cancel(null);
   const modelName = document.querySelector('input[name="model"]:checked').value;
@@ -206,8 +218,8 @@ function showResult(r, params, seconds) {
     }
   }
   $("mc-cv").value = r.control_variate
-    ? `std. error ${fmt(r.std_error, 3)} with, ${fmt(r.std_error_without_control, 3)} without ` +
-      `(the price without: ${fmt(r.price_without_control, 8)})`
+    ? `std. error ${fmt(r.std_error, 3)} with it, ${fmt(r.std_error_without_control, 3)} without ` +
+      `(price without: ${fmt(r.price_without_control, 8)})`
     : "not used (too few samples)";
   $("mc-status").textContent =
     `${r.paths.toLocaleString("en")} paths × ${r.steps} steps in ${seconds.toFixed(2)} s on ` +
