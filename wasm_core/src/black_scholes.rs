@@ -14,10 +14,17 @@
 //!   = D·Black(F, K, σ√T, θ) = Black(D·F, D·K, σ√T, θ)       D = e^{-rT}, F = S e^{(r-q)T}
 //! d1,2 = ln(F/K)/(σ√T) ± σ√T/2
 //! ```
-//! The undiscounted Black price comes from [`crate::normalised_black::black`], which keeps
-//! full relative precision far out of the money, where the two terms of the textbook formula
-//! cancel. Black's formula is homogeneous of degree one in (F, K), which is what lets the
-//! discounting move inside and, for extreme inputs, a common scale move outside.
+//! Black's formula is homogeneous of degree one in (F, K), so with x = ln(F/K) and Jäckel's
+//! normalised Black function b (P. Jäckel, "Let's Be Rational", Wilmott, January 2015)
+//! ```text
+//! V = √(S e^{-qT} · K e^{-rT}) · b(x, σ√T, θ),   b = max(2 sinh(θx/2), 0) + b(-|x|, σ√T)
+//! ```
+//! (the time value b(-|x|, s) is the same for calls and puts: parity). b comes from
+//! [`crate::normalised_black`], which keeps full relative precision far out of the money,
+//! where the two terms of the textbook formula cancel. x is formed as ln(S/K) + (r - q)T in
+//! double-double (ln(S/K) from `ln_ratio`), never from a rounded F: the price's relative
+//! sensitivity to x is about |x|/(σ²T), so with a small σ√T near the money the half-ulp
+//! roundings of F and of F/K alone would cost hundreds of ulps.
 //!
 //! # Extreme inputs
 //! `e^{-rT}`, `e^{-qT}` and `F` leave the double range once |rate·expiry| or
@@ -31,7 +38,8 @@
 //! never NaN.
 
 use crate::inputs::{Inputs, OptionKind};
-use crate::normalised_black::black;
+use crate::normal::erf;
+use crate::normalised_black::{ln_ratio, normalised_intrinsic, otm_black};
 
 /// Black-Scholes-Merton price of a European option on an asset with a continuous dividend
 /// yield (Black & Scholes 1973; Merton 1973; Haug 2007 §1.1.6): `D·Black(F, K, σ√T, θ)`.
@@ -57,14 +65,26 @@ pub fn price(inputs: &Inputs) -> f64 {
     let m = Market::new(inputs);
     let scaled = if m.total_vol == 0.0 || m.total_vol.is_infinite() {
         m.limit_price()
-    } else if m.sdf == 0.0 || m.kdr == 0.0 {
-        // F/K beyond the double range (far path of `Market::new`): one side is exactly 0.
+    } else if m.x.abs() > MAX_RESCALED_LOG_RATIO {
+        // F/K beyond the double range (far path of `Market::new`): the out-of-the-money
+        // time value is below e^{-700} of the in-the-money scale.
         intrinsic(m.theta, m.sdf, m.kdr)
     } else {
-        black(m.sdf, m.kdr, m.total_vol, m.theta)
+        let time_value = if m.x == 0.0 && m.x_lo == 0.0 {
+            erf(m.total_vol * FRAC_1_2SQRT_2) // b(0, s) = erf(s/(2√2)) (Jäckel 2015)
+        } else if m.x > 0.0 {
+            otm_black(-m.x, -m.x_lo, m.total_vol).b
+        } else {
+            otm_black(m.x, m.x_lo, m.total_vol).b
+        };
+        let b = normalised_intrinsic(m.theta * m.x) + time_value;
+        m.sdf.sqrt() * m.kdr.sqrt() * b
     };
     mul_exp(scaled, m.ln_scale)
 }
+
+/// 1/(2√2).
+const FRAC_1_2SQRT_2: f64 = 0.353_553_390_593_273_8;
 
 /// `max(θ(f - k), 0)`.
 fn intrinsic(theta: f64, f: f64, k: f64) -> f64 {
@@ -84,8 +104,11 @@ pub(crate) struct Market {
     pub total_vol: f64,
     /// √T.
     pub sqrt_t: f64,
-    /// ln(F/K) = ln(S/K) + (r - q)T, computed without forming F (may be ±inf).
+    /// ln(F/K) = ln(S/K) + (r - q)T, computed without forming F (may be ±inf) ...
     pub x: f64,
+    /// ... and the rounding error of `x`: x + x_lo is ln(S/K) + (r - q)T to ~1e-19 when the
+    /// product (r - q)·T is exact (double-double, `ln_ratio` and Knuth's TwoSum).
+    pub x_lo: f64,
     /// S e^{-qT}, divided by e^{ln_scale}.
     pub sdf: f64,
     /// K e^{-rT}, divided by e^{ln_scale}.
@@ -99,7 +122,15 @@ const MAX_RESCALED_LOG_RATIO: f64 = 1400.0;
 
 impl Market {
     pub(crate) fn new(inputs: &Inputs) -> Market {
-        let Inputs { kind, spot, strike, expiry, rate, dividend, vol } = *inputs;
+        let Inputs {
+            kind,
+            spot,
+            strike,
+            expiry,
+            rate,
+            dividend,
+            vol,
+        } = *inputs;
         let theta = match kind {
             OptionKind::Call => 1.0,
             OptionKind::Put => -1.0,
@@ -109,13 +140,22 @@ impl Market {
         // Products with expiry = 0 must be 0 even when the rate difference overflows.
         let times_expiry = |rate: f64| if expiry == 0.0 { 0.0 } else { rate * expiry };
         let (q_t, r_t) = (times_expiry(dividend), times_expiry(rate));
-        let x = log_ratio(spot, strike) + times_expiry(rate - dividend);
+        let (x, x_lo) = log_moneyness(spot, strike, times_expiry(rate - dividend));
 
         let sdf = spot * (-q_t).exp();
         let kdr = strike * (-r_t).exp();
         let normal = |v: f64| v.is_finite() && v >= f64::MIN_POSITIVE;
         if normal(sdf) && normal(kdr) {
-            return Market { theta, total_vol, sqrt_t, x, sdf, kdr, ln_scale: 0.0 };
+            return Market {
+                theta,
+                total_vol,
+                sqrt_t,
+                x,
+                x_lo,
+                sdf,
+                kdr,
+                ln_scale: 0.0,
+            };
         }
         // Logarithms of S e^{-qT} and K e^{-rT}; either may be ±inf for absurd rate·expiry.
         let ln_sdf = spot.ln() - q_t;
@@ -123,14 +163,27 @@ impl Market {
         let (sdf, kdr, ln_scale) = if x.abs() <= MAX_RESCALED_LOG_RATIO {
             // Geometric mean: both rescaled values within e^{±700}.
             let half = 0.5 * x;
-            let ln_scale = if ln_sdf.is_finite() { ln_sdf - half } else { ln_kdr + half };
+            let ln_scale = if ln_sdf.is_finite() {
+                ln_sdf - half
+            } else {
+                ln_kdr + half
+            };
             (half.exp(), (-half).exp(), ln_scale)
         } else if x > 0.0 {
             (1.0, (-x).exp(), ln_sdf)
         } else {
             (x.exp(), 1.0, ln_kdr)
         };
-        Market { theta, total_vol, sqrt_t, x, sdf, kdr, ln_scale }
+        Market {
+            theta,
+            total_vol,
+            sqrt_t,
+            x,
+            x_lo,
+            sdf,
+            kdr,
+            ln_scale,
+        }
     }
 
     /// The price (divided by `e^{ln_scale}`) in the limits σ√T = 0 and σ√T = ∞.
@@ -145,19 +198,18 @@ impl Market {
     }
 }
 
-/// ln(S/K) to full relative precision: via `ln_1p` near S = K, where `S - K` is exact
-/// (Sterbenz), and via logarithms of each when S/K leaves the double range.
-fn log_ratio(spot: f64, strike: f64) -> f64 {
-    if spot >= 0.5 * strike && spot <= 2.0 * strike {
-        ((spot - strike) / strike).ln_1p()
-    } else {
-        let ratio = spot / strike;
-        if ratio.is_finite() && ratio >= f64::MIN_POSITIVE {
-            ratio.ln()
-        } else {
-            spot.ln() - strike.ln()
-        }
+/// x = ln(S/K) + bT as a double-double (x, x_lo): ln(S/K) from `ln_ratio` (a few 1e-19),
+/// added to the carry b·T with Knuth's TwoSum. A non-finite bT (absurd rates) gives (±inf, 0).
+fn log_moneyness(spot: f64, strike: f64, carry: f64) -> (f64, f64) {
+    let (l_hi, l_lo) = ln_ratio(spot, strike);
+    if !carry.is_finite() {
+        return (carry, 0.0);
     }
+    let sum = l_hi + carry;
+    let bb = sum - l_hi;
+    let err = (l_hi - (sum - bb)) + (carry - bb) + l_lo;
+    let x = sum + err;
+    (x, err - (x - sum))
 }
 
 /// `x·e^e` without spurious overflow or underflow of `e^e` on its own: exact scaling by a
@@ -184,8 +236,9 @@ pub(crate) fn mul_exp(x: f64, e: f64) -> f64 {
     if e < -1500.0 {
         return 0.0 * x.signum();
     }
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1; // trailing 21 bits zero: k·LN2_HI exact
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    // fdlibm's split of ln 2: LN2_HI has 21 trailing zero bits, so k·LN2_HI is exact.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     let k = (e * std::f64::consts::LOG2_E).round();
     let f = (e - k * LN2_HI) - k * LN2_LO;
     let mut y = x * f.exp();
@@ -226,14 +279,19 @@ mod tests {
     }
 
     #[test]
-    fn log_ratio_is_accurate_near_one_and_beyond_the_double_range() {
+    fn log_moneyness_is_accurate_near_the_money_and_beyond_the_double_range() {
         // One ulp above the strike: ln(S/K) = (S - K)/K to within (S - K)²/K².
         let k = 100.0f64;
         let s = f64::from_bits(k.to_bits() + 1);
-        assert!((log_ratio(s, k) / ((s - k) / k) - 1.0).abs() < 1e-15);
-        assert_eq!(log_ratio(5.0, 5.0), 0.0);
-        let wide = log_ratio(1e300, 1e-300);
+        let (x, lo) = log_moneyness(s, k, 0.0);
+        assert!(((x + lo) / ((s - k) / k) - 1.0).abs() < 1e-15);
+        assert_eq!(log_moneyness(5.0, 5.0, 0.0), (0.0, 0.0));
+        // ln(S/K) cancelling the carry: 0.5 - 0.5 leaves only the low parts.
+        let (x, lo) = log_moneyness(1.0, 0.5f64.exp(), 0.5);
+        assert!((x + lo).abs() < 1e-16, "{x} {lo}");
+        let (wide, _) = log_moneyness(1e300, 1e-300, 0.0);
         assert!((wide / (600.0 * std::f64::consts::LN_10) - 1.0).abs() < 1e-15);
+        assert_eq!(log_moneyness(1.0, 1.0, f64::INFINITY), (f64::INFINITY, 0.0));
     }
 
     #[test]
@@ -242,7 +300,15 @@ mod tests {
         assert_eq!(plain.ln_scale, 0.0);
         assert_eq!(plain.sdf, 100.0 * (-0.02f64).exp());
         // rate·expiry = 1000: e^{-rT} underflows, yet S e^{-qT} and K e^{-rT} are recovered.
-        let m = Market::new(&inputs(OptionKind::Put, 100.0, 1e300, 100.0, 10.0, 0.0, 0.3));
+        let m = Market::new(&inputs(
+            OptionKind::Put,
+            100.0,
+            1e300,
+            100.0,
+            10.0,
+            0.0,
+            0.3,
+        ));
         let ln_kdr = 1e300f64.ln() - 1000.0;
         assert!(((m.ln_scale + m.kdr.ln()) - ln_kdr).abs() < 1e-12);
         assert!(((m.ln_scale + m.sdf.ln()) - 100f64.ln()).abs() < 1e-12);

@@ -159,7 +159,7 @@ type Term<'a> = (&'a [f64], &'a [f64]);
 /// The value of a term, left to right; exactly 0 when a factor is 0, whatever the others
 /// (a density that underflowed to 0 kills its polynomial factor, as it does mathematically).
 fn term_value((num, den): Term) -> f64 {
-    if num.iter().any(|&f| f == 0.0) {
+    if num.contains(&0.0) {
         return 0.0;
     }
     let product = num.iter().fold(1.0, |v, f| v * f);
@@ -176,12 +176,20 @@ fn sum(terms: &[Term]) -> f64 {
         return plain;
     }
     let ln_abs = |(num, den): Term| -> f64 {
-        num.iter().map(|f| f.abs().ln()).sum::<f64>() - den.iter().map(|d| d.abs().ln()).sum::<f64>()
+        num.iter().map(|f| f.abs().ln()).sum::<f64>()
+            - den.iter().map(|d| d.abs().ln()).sum::<f64>()
     };
     let sign = |(num, den): Term| -> f64 {
-        num.iter().chain(den.iter()).fold(1.0, |s, f| s * f.signum())
+        num.iter()
+            .chain(den.iter())
+            .fold(1.0, |s, f| s * f.signum())
     };
-    let live = || terms.iter().copied().filter(|(num, _)| num.iter().all(|&f| f != 0.0));
+    let live = || {
+        terms
+            .iter()
+            .copied()
+            .filter(|(num, _)| num.iter().all(|&f| f != 0.0))
+    };
     let pivot = live().map(ln_abs).fold(f64::NEG_INFINITY, f64::max);
     let scaled: f64 = live().map(|t| sign(t) * (ln_abs(t) - pivot).exp()).sum();
     mul_exp(scaled, pivot)
@@ -190,7 +198,13 @@ fn sum(terms: &[Term]) -> f64 {
 /// The closed forms (Haug 2007, ch. 2) for σ√T > 0, on the rescaled market, each Greek as
 /// a sum of terms so that [`sum`] can rescue absurd inputs.
 fn smooth_core(m: &Market, inputs: &Inputs) -> Core {
-    let Inputs { expiry: t, rate: r, dividend: q, vol, .. } = *inputs;
+    let Inputs {
+        expiry: t,
+        rate: r,
+        dividend: q,
+        vol,
+        ..
+    } = *inputs;
     let (th, s, sqrt_t) = (m.theta, m.total_vol, m.sqrt_t);
     // d1 = u + h, d2 = u - h; as σ√T → ∞ (absurd inputs) d1 → +∞ and d2 → -∞.
     let (d1, d2) = if s.is_finite() {
@@ -227,7 +241,11 @@ fn smooth_core(m: &Market, inputs: &Inputs) -> Core {
         // zomma·S² = (P/s)(d1 d2 - 1)/σ
         sum(&[(&[p, d1, d2], &[s, vol]), (&[np], &[s, vol])]),
         // theta = -P σ/(2√T) + θ(q A1 - r A2)
-        sum(&[(&[np, vol], &[2.0, sqrt_t]), (&[q_th, a1], &[]), (&[r_th, a2], &[])]),
+        sum(&[
+            (&[np, vol], &[2.0, sqrt_t]),
+            (&[q_th, a1], &[]),
+            (&[r_th, a2], &[]),
+        ]),
         // charm·S = θ q A1 - P (b/s - d2/(2T))
         sum(&[
             (&[q_th, a1], &[]),
@@ -259,7 +277,12 @@ fn smooth_core(m: &Market, inputs: &Inputs) -> Core {
 }
 /// The limits as σ√T → 0+ (docs/api.md "Limits"), on the rescaled market.
 fn limit_core(m: &Market, inputs: &Inputs) -> Core {
-    let Inputs { expiry: t, rate: r, dividend: q, .. } = *inputs;
+    let Inputs {
+        expiry: t,
+        rate: r,
+        dividend: q,
+        ..
+    } = *inputs;
     let th = m.theta;
     // N(θ d1), N(θ d2) → 1 in the money, 0 out of it, 1/2 at the kink x = 0.
     let weight = if th * m.x > 0.0 {
@@ -273,20 +296,28 @@ fn limit_core(m: &Market, inputs: &Inputs) -> Core {
     let (q_th, r_th) = (q * th, -r * th);
     // At the kink (d1 = s/2, d2 = -s/2 → 0): vega → S e^{-qT} n(0) √T, vanna → vega/(2S),
     // and veta → vega·(q + d1 ∂d1/∂T - 1/(2T)) with d1 ∂d1/∂T → b/2; all 0 at T = 0.
-    let vega = if m.x == 0.0 { m.sdf * norm_pdf(0.0) * m.sqrt_t } else { 0.0 };
+    let vega = if m.x == 0.0 {
+        m.sdf * norm_pdf(0.0) * m.sqrt_t
+    } else {
+        0.0
+    };
     Core([
-        th * a1,                                                                // delta·S
-        0.0,                                                                    // gamma
-        0.0,                                                                    // speed
-        vega,                                                                   // vega
-        0.0,                                                                    // volga
-        0.5 * vega,                                                             // vanna·S
-        0.0,                                                                    // zomma
-        sum(&[(&[q_th, a1], &[]), (&[r_th, a2], &[])]),                         // theta
-        term_value((&[q_th, a1], &[])),                                         // charm·S
-        0.0,                                                                    // color
-        sum(&[(&[vega, r], &[2.0]), (&[vega, q], &[2.0]), (&[-vega], &[2.0, t])]), // veta
-        th * t * a2,                                                            // rho
-        -th * t * a1,                                                           // epsilon
+        th * a1,                                        // delta·S
+        0.0,                                            // gamma
+        0.0,                                            // speed
+        vega,                                           // vega
+        0.0,                                            // volga
+        0.5 * vega,                                     // vanna·S
+        0.0,                                            // zomma
+        sum(&[(&[q_th, a1], &[]), (&[r_th, a2], &[])]), // theta
+        term_value((&[q_th, a1], &[])),                 // charm·S
+        0.0,                                            // color
+        sum(&[
+            (&[vega, r], &[2.0]),
+            (&[vega, q], &[2.0]),
+            (&[-vega], &[2.0, t]),
+        ]), // veta
+        th * t * a2,                                    // rho
+        -th * t * a1,                                   // epsilon
     ])
 }
