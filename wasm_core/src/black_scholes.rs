@@ -57,30 +57,38 @@ use crate::normalised_black::{ln_ratio, normalised_intrinsic, otm_black};
 /// ```
 /// use wasm_core::inputs::{Inputs, OptionKind};
 /// use wasm_core::black_scholes::price;
-/// // Haug (2007), §1.1.1: S = 60, K = 65, T = 0.25, r = 8%, σ = 30% → call 2.1334.
+/// // Haug's first example (2007, §1.1.1; 1998, p. 2-8, as in QuantLib's test-suite):
+/// // S = 60, K = 65, T = 0.25, r = 8 %, σ = 30 % → call 2.1334.
 /// let call = Inputs::new(OptionKind::Call, 60.0, 65.0, 0.25, 0.08, 0.0, 0.30).unwrap();
 /// assert!((price(&call) - 2.1334).abs() < 5e-5);
 /// ```
 pub fn price(inputs: &Inputs) -> f64 {
-    let m = Market::new(inputs);
-    let scaled = if m.total_vol == 0.0 || m.total_vol.is_infinite() {
-        m.limit_price()
-    } else if m.x.abs() > MAX_RESCALED_LOG_RATIO {
-        // F/K beyond the double range (far path of `Market::new`): the out-of-the-money
-        // time value is below e^{-700} of the in-the-money scale.
-        intrinsic(m.theta, m.sdf, m.kdr)
-    } else {
-        let time_value = if m.x == 0.0 && m.x_lo == 0.0 {
-            erf(m.total_vol * FRAC_1_2SQRT_2) // b(0, s) = erf(s/(2√2)) (Jäckel 2015)
-        } else if m.x > 0.0 {
-            otm_black(-m.x, -m.x_lo, m.total_vol).b
+    Market::new(inputs).price()
+}
+
+impl Market {
+    /// The price for these market quantities (see [`price`]).
+    pub(crate) fn price(&self) -> f64 {
+        let m = self;
+        let scaled = if m.total_vol == 0.0 || m.total_vol.is_infinite() {
+            m.limit_price()
+        } else if m.x.abs() > MAX_RESCALED_LOG_RATIO {
+            // F/K beyond the double range (far path of `Market::new`): the out-of-the-money
+            // time value is below e^{-700} of the in-the-money scale.
+            intrinsic(m.theta, m.sdf, m.kdr)
         } else {
-            otm_black(m.x, m.x_lo, m.total_vol).b
+            let time_value = if m.x == 0.0 && m.x_lo == 0.0 {
+                erf(m.total_vol * FRAC_1_2SQRT_2) // b(0, s) = erf(s/(2√2)) (Jäckel 2015)
+            } else if m.x > 0.0 {
+                otm_black(-m.x, -m.x_lo, m.total_vol).b
+            } else {
+                otm_black(m.x, m.x_lo, m.total_vol).b
+            };
+            let b = normalised_intrinsic(m.theta * m.x) + time_value;
+            m.sdf.sqrt() * m.kdr.sqrt() * b
         };
-        let b = normalised_intrinsic(m.theta * m.x) + time_value;
-        m.sdf.sqrt() * m.kdr.sqrt() * b
-    };
-    mul_exp(scaled, m.ln_scale)
+        mul_exp(scaled, m.ln_scale)
+    }
 }
 
 /// 1/(2√2).
