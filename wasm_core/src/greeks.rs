@@ -113,6 +113,54 @@ pub struct Greeks {
     pub epsilon: f64,
 }
 
+impl Greeks {
+    /// The field names in declaration order: the keys of the JS and Python results.
+    pub const NAMES: [&'static str; 14] = [
+        "price", "delta", "gamma", "speed", "vega", "volga", "vanna", "zomma", "theta", "charm",
+        "color", "veta", "rho", "epsilon",
+    ];
+
+    /// The values in the order of [`Greeks::NAMES`].
+    pub fn to_array(&self) -> [f64; 14] {
+        [
+            self.price,
+            self.delta,
+            self.gamma,
+            self.speed,
+            self.vega,
+            self.volga,
+            self.vanna,
+            self.zomma,
+            self.theta,
+            self.charm,
+            self.color,
+            self.veta,
+            self.rho,
+            self.epsilon,
+        ]
+    }
+
+    /// Every field set to `x` (NaN marks a failed row of a batch).
+    pub fn splat(x: f64) -> Self {
+        Greeks {
+            price: x,
+            delta: x,
+            gamma: x,
+            speed: x,
+            vega: x,
+            volga: x,
+            vanna: x,
+            zomma: x,
+            theta: x,
+            charm: x,
+            color: x,
+            veta: x,
+            rho: x,
+            epsilon: x,
+        }
+    }
+}
+
 /// Price and all Greeks of a European option under Black-Scholes-Merton (closed forms from
 /// Haug 2007, ch. 2; conventions and limits as documented on [`Greeks`]).
 ///
