@@ -219,7 +219,9 @@ RATES = [(0.05, 0.0), (0.03, 0.07), (-0.01, 0.02), (-0.005, -0.012), (0.08, 0.03
 SPOTS = [100.0, 0.37, 2500.0]
 
 
-def strike_at(spot: float, expiry: float, rate: float, dividend: float, vol: float, z: float) -> float:
+def strike_at(
+    spot: float, expiry: float, rate: float, dividend: float, vol: float, z: float
+) -> float:
     """The double nearest to F·e^{z σ√T}."""
     sd = mpf(vol) * mpmath.sqrt(mpf(expiry))
     fwd = mpf(spot) * mpmath.exp((mpf(rate) - mpf(dividend)) * mpf(expiry))
@@ -328,7 +330,9 @@ def main() -> None:
     emit_table(
         "GRID", "Regular grid: both kinds, z in [-12, 10], 1 day..30 years, vol 1%..300%.", rows()
     )
-    emit_table("EXTREME", "Hand-picked hard cases (huge or tiny vol·√T, rate·expiry, spot).", EXTREME)
+    emit_table(
+        "EXTREME", "Hand-picked hard cases (huge or tiny vol·√T, rate·expiry, spot).", EXTREME
+    )
     emit_prices("PRICE_ONLY", "Prices of absurd-but-valid inputs: kind, inputs, price.", PRICE_ONLY)
     sys.stderr.write("\n")
 
