@@ -14,7 +14,7 @@ await build({
   format: "esm",
   platform: "browser",
   target: ["chrome110", "firefox115", "safari16"],
-  minify: true,
+  minify: process.env.BUNDLE_DEBUG !== "1",
   legalComments: "linked",
   logLevel: "warning",
 });
