@@ -30,6 +30,11 @@ pub enum PricingError {
     /// An option price at or above the no-arbitrage upper bound (discounted forward for a call,
     /// discounted strike for a put): no finite volatility reproduces it.
     PriceAtOrAboveUpperBound { price: f64, bound: f64 },
+    /// At `expiry = 0` only the intrinsic value is attainable: no volatility adds time value.
+    PriceNotIntrinsicAtExpiry { price: f64, intrinsic: f64 },
+    /// `rate`, `dividend` and `expiry` together put the discount factor e^{-rT} or the forward
+    /// S e^{(r-q)T} outside the double range, so no price is representable.
+    DiscountOrForwardOverflow,
 }
 
 impl fmt::Display for PricingError {
@@ -57,6 +62,16 @@ impl fmt::Display for PricingError {
                 "price must be < the no-arbitrage upper bound {bound} \
                  (the discounted forward for a call, the discounted strike for a put); got {price}"
             ),
+            PricingError::PriceNotIntrinsicAtExpiry { price, intrinsic } => write!(
+                f,
+                "price must equal the intrinsic value {intrinsic} when expiry = 0 \
+                 (no volatility adds time value to an expired option); got {price}"
+            ),
+            PricingError::DiscountOrForwardOverflow => write!(
+                f,
+                "rate, dividend and expiry must keep the discount factor e^(-rate*expiry) and the \
+                 forward spot*e^((rate-dividend)*expiry) within the double-precision range"
+            ),
         }
     }
 }
@@ -79,6 +94,8 @@ pub const STATUS_MESSAGES: &[&str] = &[
     "price is below the no-arbitrage lower bound (the discounted intrinsic value of the forward)",
     "price is at or above the no-arbitrage upper bound (discounted forward for a call, discounted strike for a put)",
     "invalid input",
+    "price must equal the intrinsic value when expiry = 0",
+    "rate, dividend and expiry must keep the discount factor and forward within the double range",
 ];
 
 impl PricingError {
@@ -104,6 +121,8 @@ impl PricingError {
             PricingError::UnknownKind => 1,
             PricingError::PriceBelowLowerBound { .. } => 9,
             PricingError::PriceAtOrAboveUpperBound { .. } => 10,
+            PricingError::PriceNotIntrinsicAtExpiry { .. } => 12,
+            PricingError::DiscountOrForwardOverflow => 13,
         }
     }
 }
@@ -171,6 +190,8 @@ mod tests {
             PricingError::PriceBelowLowerBound { price: 1.0, bound: 2.0 },
             PricingError::PriceAtOrAboveUpperBound { price: 3.0, bound: 2.0 },
             PricingError::Invalid { param: "paths".into(), rule: "must be an integer".into() },
+            PricingError::PriceNotIntrinsicAtExpiry { price: 2.0, intrinsic: 1.0 },
+            PricingError::DiscountOrForwardOverflow,
         ];
         for e in errors {
             let msg = status_message(e.status_code()).unwrap();

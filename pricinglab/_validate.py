@@ -1,0 +1,585 @@
+"""Input validation at the Python boundary, shared by both backends.
+
+Every public function of :mod:`pricinglab` validates here *before* calling a backend, so the
+pure-Python reference and the WebAssembly engine raise identically. Messages follow the Rust
+crate word for word (``wasm_core/src/errors.rs``): they name the parameter and the rule,
+e.g. ``spot must be > 0 (got -1)``, with numbers printed the way Rust's ``Display`` prints an
+``f64`` (shortest round-trip digits, never an exponent).
+
+Only the standard library is used: the module runs unchanged in Pyodide.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from array import array
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, TypeAlias
+
+__all__ = [
+    "GREEK_NAMES",
+    "MC_FIELDS",
+    "STATUS_MESSAGES",
+    "PricingError",
+    "PricingTypeError",
+    "Row",
+    "broadcast",
+    "format_number",
+    "inputs_status",
+    "iv_status",
+    "merge_params",
+    "monte_carlo_params",
+    "status_message",
+    "validate_inputs",
+    "validate_iv_inputs",
+]
+
+
+class PricingError(ValueError):
+    """An argument broke a documented rule; the message names the parameter and the rule.
+
+    A subclass of :class:`ValueError`, raised identically by both backends. ``status`` is
+    the batch status code of the rule (an index into :data:`STATUS_MESSAGES`; 11 when no
+    more specific code applies).
+
+    Examples
+    --------
+    >>> import pricinglab as pl
+    >>> try:
+    ...     pl.black_scholes("call", -1, 100, 1, 0.05, 0, 0.2)
+    ... except pl.PricingError as e:
+    ...     print(e)
+    spot must be > 0 (got -1)
+    """
+
+    def __init__(self, message: str, status: int = 11) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class PricingTypeError(PricingError, TypeError):
+    """An argument of the wrong type: both a :class:`TypeError` and a :class:`ValueError`.
+
+    The message names the parameter and the type received, e.g.
+    ``spot must be a number (got str)``.
+    """
+
+
+# The per-row status table of the batch functions, index = status code. It mirrors
+# STATUS_MESSAGES in wasm_core/src/errors.rs (tests/test_api.py parses the Rust file so the two
+# cannot drift); codes are only ever appended.
+STATUS_MESSAGES: Final[tuple[str, ...]] = (
+    "ok",
+    'kind must be "call" or "put"',
+    "spot must be a finite number > 0",
+    "strike must be a finite number > 0",
+    "expiry must be a finite number >= 0",
+    "rate must be a finite number",
+    "dividend must be a finite number",
+    "vol must be a finite number >= 0",
+    "price must be a finite number",
+    "price is below the no-arbitrage lower bound (the discounted intrinsic value of the forward)",
+    "price is at or above the no-arbitrage upper bound "
+    "(discounted forward for a call, discounted strike for a put)",
+    "invalid input",
+)
+OK: Final = 0
+BAD_KIND: Final = 1
+BAD_PRICE: Final = 8
+BELOW_LOWER_BOUND: Final = 9
+AT_OR_ABOVE_UPPER_BOUND: Final = 10
+INVALID: Final = 11
+
+# The Greeks in the order of docs/api.md (the keys of `greeks`, after "price").
+GREEK_NAMES: Final[tuple[str, ...]] = (
+    "delta",
+    "gamma",
+    "speed",
+    "vega",
+    "volga",
+    "vanna",
+    "zomma",
+    "theta",
+    "charm",
+    "color",
+    "veta",
+    "rho",
+    "epsilon",
+)
+
+_KIND_RULE: Final = 'kind must be "call" or "put"'
+
+
+def format_number(x: float) -> str:
+    """Formats ``x`` the way Rust's ``Display`` formats an ``f64``.
+
+    Shortest round-trip digits (as Python's ``repr``), written out in full without an
+    exponent: ``-1.0 -> "-1"``, ``1e-07 -> "0.0000001"``, ``1e21 -> "1000000000000000000000"``,
+    ``nan -> "NaN"``, ``inf -> "inf"``.
+
+    Examples
+    --------
+    >>> format_number(-1.0), format_number(0.25), format_number(1e-7)
+    ('-1', '0.25', '0.0000001')
+    """
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    sign = "-" if math.copysign(1.0, x) < 0 else ""
+    mantissa, _, exp_text = repr(abs(float(x))).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    all_digits = whole + frac
+    # `point` = where the decimal point sits in `digits` once leading zeros are dropped.
+    digits = all_digits.lstrip("0")
+    point = len(whole) + int(exp_text or 0) - (len(all_digits) - len(digits))
+    digits = digits.rstrip("0")
+    if not digits:
+        return sign + "0"
+    if point <= 0:
+        return sign + "0." + "0" * (-point) + digits
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return sign + digits[:point] + "." + digits[point:]
+
+
+# ----------------------------------------------------------------------------- scalars
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _number(name: str, value: object) -> float:
+    """``value`` as a float; a bool, str, None ... is a :class:`PricingTypeError`."""
+    if isinstance(value, float):  # the common case first (includes numpy.float64)
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise PricingTypeError(f"{name} must be a number (got {_type_name(value)})")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the double range is not a finite number
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
+
+
+def _finite(name: str, value: object) -> float:
+    x = _number(name, value)
+    if not math.isfinite(x):
+        raise PricingError(f"{name} must be a finite number")
+    return x
+
+
+def _positive(name: str, value: object) -> float:
+    x = _finite(name, value)
+    if not x > 0.0:
+        raise PricingError(f"{name} must be > 0 (got {format_number(x)})")
+    return x
+
+
+def _non_negative(name: str, value: object) -> float:
+    x = _finite(name, value)
+    if not x >= 0.0:
+        raise PricingError(f"{name} must be >= 0 (got {format_number(x)})")
+    return x
+
+
+def _kind(value: object) -> str:
+    if not isinstance(value, str):
+        raise PricingTypeError(f"{_KIND_RULE} (got {_type_name(value)})")
+    if value not in ("call", "put"):
+        raise PricingError(_KIND_RULE)
+    return value
+
+
+Inputs = tuple[str, float, float, float, float, float, float]
+
+
+def validate_inputs(
+    kind: object,
+    spot: object,
+    strike: object,
+    expiry: object,
+    rate: object,
+    dividend: object,
+    vol: object,
+) -> Inputs:
+    """Checks the arguments of ``black_scholes``/``greeks`` in argument order.
+
+    Returns ``(kind, spot, strike, expiry, rate, dividend, vol)`` as ``str`` and floats.
+
+    Raises
+    ------
+    PricingError
+        The first rule broken: ``kind`` is ``"call"`` or ``"put"``; ``spot, strike`` finite
+        and > 0; ``expiry`` finite and >= 0; ``rate, dividend`` finite; ``vol`` finite, >= 0.
+        A wrong type raises :class:`PricingTypeError` (also a ``TypeError``).
+    """
+    return (
+        _kind(kind),
+        _positive("spot", spot),
+        _positive("strike", strike),
+        _non_negative("expiry", expiry),
+        _finite("rate", rate),
+        _finite("dividend", dividend),
+        _non_negative("vol", vol),
+    )
+
+
+def validate_iv_inputs(
+    kind: object,
+    price: object,
+    spot: object,
+    strike: object,
+    expiry: object,
+    rate: object,
+    dividend: object,
+) -> Inputs:
+    """Checks the arguments of ``implied_vol`` in argument order (``price`` finite).
+
+    The no-arbitrage bounds of ``price`` depend on the model, so the backend checks those.
+    """
+    return (
+        _kind(kind),
+        _finite("price", price),
+        _positive("spot", spot),
+        _positive("strike", strike),
+        _non_negative("expiry", expiry),
+        _finite("rate", rate),
+        _finite("dividend", dividend),
+    )
+
+
+def status_message(code: object) -> str:
+    """The rule a batch row with status ``code`` broke (``"ok"`` for 0).
+
+    Examples
+    --------
+    >>> status_message(2)
+    'spot must be a finite number > 0'
+    """
+    if isinstance(code, bool) or not isinstance(code, numbers.Integral):
+        raise PricingTypeError(f"code must be an integer (got {_type_name(code)})")
+    index = int(code)
+    if not 0 <= index < len(STATUS_MESSAGES):
+        raise PricingError(
+            f"code must be a status code in [0, {len(STATUS_MESSAGES) - 1}] (got {index})"
+        )
+    return STATUS_MESSAGES[index]
+
+
+# ----------------------------------------------------------------------------- batch rows
+
+
+def _row_kind(kind: str) -> int:
+    return OK if kind in ("call", "put") else BAD_KIND
+
+
+def inputs_status(
+    kind: str, spot: float, strike: float, expiry: float, rate: float, dividend: float, vol: float
+) -> int:
+    """The batch status of one row of ``black_scholes_many``/``greeks_many`` (0 = ok)."""
+    if kind != "call" and kind != "put":
+        return BAD_KIND
+    if not (math.isfinite(spot) and spot > 0.0):
+        return 2
+    if not (math.isfinite(strike) and strike > 0.0):
+        return 3
+    if not (math.isfinite(expiry) and expiry >= 0.0):
+        return 4
+    if not math.isfinite(rate):
+        return 5
+    if not math.isfinite(dividend):
+        return 6
+    if not (math.isfinite(vol) and vol >= 0.0):
+        return 7
+    return OK
+
+
+def iv_status(
+    kind: str, price: float, spot: float, strike: float, expiry: float, rate: float, dividend: float
+) -> int:
+    """The argument-rule status of one row of ``implied_vol_many`` (bounds are checked later)."""
+    if kind != "call" and kind != "put":
+        return BAD_KIND
+    if not math.isfinite(price):
+        return BAD_PRICE
+    return inputs_status(kind, spot, strike, expiry, rate, dividend, 0.0)
+
+
+# ----------------------------------------------------------------------------- batch columns
+
+Row = tuple[Any, ...]
+
+
+def _numpy_column(name: str, value: Any) -> array[float] | None:
+    """A NumPy array as array('d'), or None when ``value`` is not one (NumPy is never imported
+    here: if the caller passes an ndarray, NumPy is already in ``sys.modules``)."""
+    np = sys.modules.get("numpy")
+    if np is None or not isinstance(value, np.ndarray):
+        return None
+    if value.ndim != 1:
+        raise PricingError(f"{name} must be one-dimensional (got {value.ndim} dimensions)")
+    if value.dtype.kind == "b":
+        raise PricingTypeError(f"{name} must contain numbers (got an array of bool)")
+    if value.dtype.kind not in "iuf":
+        # object arrays and the like: check element by element like any sequence
+        return None
+    out = array("d")
+    out.frombytes(np.ascontiguousarray(value, dtype=np.float64).tobytes())
+    return out
+
+
+def _sequence_column(name: str, value: Sequence[Any]) -> array[float]:
+    try:
+        column = array("d", value)  # one C loop for lists/tuples of floats
+    except TypeError:
+        column = None
+    if column is not None and not any(v is True or v is False for v in value):
+        return column
+    for i, v in enumerate(value):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise PricingTypeError(f"{name}[{i}] must be a number (got {_type_name(v)})")
+    raise AssertionError("unreachable: array('d') rejected only non-numbers")  # pragma: no cover
+
+
+_NUMERIC_FORMATS: Final = "fdbBhHiIlLqQnN"
+
+
+def _buffer_column(name: str, value: object) -> array[float] | None:
+    """An object with the buffer protocol (memoryview, ...) as array('d'); None otherwise."""
+    try:
+        view = memoryview(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+    fmt = view.format.lstrip("@=<>!")
+    if view.ndim != 1:
+        raise PricingError(f"{name} must be one-dimensional (got {view.ndim} dimensions)")
+    if fmt not in _NUMERIC_FORMATS or len(fmt) != 1:
+        raise PricingTypeError(
+            f"{name} must contain numbers (got a buffer of format {view.format!r})"
+        )
+    if fmt == "d" and view.c_contiguous and view.format in ("d", "@d", "=d"):
+        out = array("d")
+        out.frombytes(view.cast("B"))
+        return out
+    return array("d", view.tolist())
+
+
+def _column(name: str, value: object) -> float | array[float]:
+    """One numeric batch argument: a float (broadcast) or an array('d') column."""
+    if isinstance(value, float):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return _number(name, value)
+    if isinstance(value, array):
+        if value.typecode == "d":
+            return value
+        if value.typecode in _NUMERIC_FORMATS:
+            return array("d", value)
+        raise PricingTypeError(
+            f"{name} must contain numbers (got an array of typecode {value.typecode!r})"
+        )
+    if isinstance(value, (str, bytes, bytearray)) or value is None:
+        raise PricingTypeError(
+            f"{name} must be a number or a sequence of numbers (got {_type_name(value)})"
+        )
+    numpy_column = _numpy_column(name, value)
+    if numpy_column is not None:
+        return numpy_column
+    buffer_column = _buffer_column(name, value)
+    if buffer_column is not None:
+        return buffer_column
+    if isinstance(value, Sequence):
+        return _sequence_column(name, value)
+    raise PricingTypeError(
+        f"{name} must be a number or a sequence of numbers (got {_type_name(value)})"
+    )
+
+
+def _kind_column(value: object) -> str | list[str]:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, Mapping)) or not isinstance(value, Sequence):
+        np = sys.modules.get("numpy")
+        if np is not None and isinstance(value, np.ndarray):
+            return _kind_column(value.tolist())
+        raise PricingTypeError(
+            f'kind must be "call", "put" or a sequence of them (got {_type_name(value)})'
+        )
+    kinds = list(value)
+    for i, k in enumerate(kinds):
+        if not isinstance(k, str):
+            raise PricingTypeError(f"kind[{i}] must be a string (got {_type_name(k)})")
+    return kinds
+
+
+Batch: TypeAlias = "tuple[int, str | list[str], list[float | array[float]]]"
+
+
+def broadcast(names: Sequence[str], kind: object, numeric: Sequence[object]) -> Batch:
+    """Converts batch arguments and checks their lengths agree.
+
+    ``kind`` is a string or a sequence of strings; each numeric argument a number or a
+    sequence (list, tuple, ``array.array``, NumPy array, any ``Sequence``). Returns
+    ``(n, kind, columns)``: the batch length, ``kind`` as ``str`` or ``list[str]``, and each
+    numeric argument as a float (broadcast) or an ``array('d')`` of length ``n``. With no
+    sequence at all, the batch has one row.
+
+    Raises
+    ------
+    PricingError
+        An argument whose length differs from the first sequence's (naming both).
+    PricingTypeError
+        A wrong type (naming the argument and, for an element, its index).
+    """
+    kinds = _kind_column(kind)
+    columns = [_column(name, value) for name, value in zip(names[1:], numeric, strict=True)]
+    n: int | None = None
+    first = ""
+    sized: list[tuple[str, int]] = []
+    if isinstance(kinds, list):
+        sized.append((names[0], len(kinds)))
+    sized.extend(
+        (name, len(c)) for name, c in zip(names[1:], columns, strict=True) if isinstance(c, array)
+    )
+    for name, length in sized:
+        if n is None:
+            n, first = length, name
+        elif length != n:
+            raise PricingError(
+                f"{name} has length {length} but {first} has length {n}: "
+                "all arrays of a batch must have the same length"
+            )
+    return (1 if n is None else n), kinds, columns
+
+
+# ----------------------------------------------------------------------------- Monte Carlo
+
+MODELS: Final[tuple[str, ...]] = ("gbm", "heston", "rough_heston")
+_MARKET: Final = ("kind", "spot", "strike", "expiry", "rate", "dividend")
+_MODEL_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "gbm": (*_MARKET, "vol"),
+    "heston": (*_MARKET, "v0", "kappa", "theta", "xi", "rho"),
+    "rough_heston": (*_MARKET, "v0", "kappa", "theta", "xi", "rho", "hurst"),
+}
+_SIMULATION_FIELDS: Final = ("paths", "steps", "seed", "antithetic")
+MC_FIELDS: Final[tuple[str, ...]] = (
+    "model",
+    *_MARKET,
+    "vol",
+    "v0",
+    "kappa",
+    "theta",
+    "xi",
+    "rho",
+    "hurst",
+    *_SIMULATION_FIELDS,
+)
+DEFAULT_PATHS: Final = 100_000
+DEFAULT_STEPS: Final[dict[str, int]] = {"gbm": 1, "heston": 100, "rough_heston": 100}
+MAX_SEED: Final = 2**53
+
+
+def _integer(name: str, value: object, low: int, high: int | None = None) -> int:
+    """An integer in ``[low, high)``; an integral float (1e5) counts, as it does in JavaScript."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise PricingTypeError(f"{name} must be an integer (got {_type_name(value)})")
+    if isinstance(value, numbers.Integral):
+        n = int(value)
+    else:
+        x = float(value)
+        if not (math.isfinite(x) and x == math.floor(x)):
+            raise PricingError(f"{name} must be an integer (got {format_number(x)})")
+        n = int(x)
+    if n < low:
+        raise PricingError(f"{name} must be >= {low} (got {n})")
+    if high is not None and n >= high:
+        raise PricingError(f"{name} must be < 2^53 (got {n})")
+    return n
+
+
+def _in_range(
+    name: str, value: object, low: float, high: float, rule: str, open_low: bool
+) -> float:
+    x = _finite(name, value)
+    ok = (x > low if open_low else x >= low) and x <= high
+    if not ok:
+        raise PricingError(f"{name} {rule} (got {format_number(x)})")
+    return x
+
+
+def merge_params(params: object, overrides: Mapping[str, object]) -> dict[str, object]:
+    """``params`` (a mapping or None) updated with keyword ``overrides``."""
+    if params is not None and not isinstance(params, Mapping):
+        raise PricingTypeError(f"params must be a dict (got {_type_name(params)})")
+    merged: dict[str, object] = dict(params) if params is not None else {}
+    merged.update(overrides)
+    return merged
+
+
+def monte_carlo_params(params: Mapping[str, object]) -> dict[str, Any]:
+    """Validates a ``monte_carlo`` params dict (docs/api.md) and fills in the defaults.
+
+    Returns a new dict holding exactly the fields of the model, in docs order, with floats
+    for the numeric fields, ints for ``paths, steps, seed`` and a bool ``antithetic``.
+
+    Raises
+    ------
+    PricingError
+        A missing or unknown field (a typo must not silently price something else), a field
+        of another model, or a rule broken (naming the field).
+    """
+    if not isinstance(params, Mapping):
+        raise PricingTypeError(f"params must be a dict (got {_type_name(params)})")
+    for key in params:
+        if not isinstance(key, str):
+            raise PricingTypeError(f"params keys must be strings (got {_type_name(key)})")
+        if key not in MC_FIELDS:
+            raise PricingError(
+                f"{key} is not a monte_carlo parameter (expected one of {', '.join(MC_FIELDS)})"
+            )
+    if "model" not in params:
+        raise PricingError('model is required ("gbm", "heston" or "rough_heston")')
+    model = params["model"]
+    if not isinstance(model, str):
+        raise PricingTypeError(
+            f'model must be "gbm", "heston" or "rough_heston" (got {_type_name(model)})'
+        )
+    if model not in MODELS:
+        raise PricingError('model must be "gbm", "heston" or "rough_heston"')
+    fields = _MODEL_FIELDS[model]
+    for key in params:
+        if key != "model" and key not in fields and key not in _SIMULATION_FIELDS:
+            raise PricingError(f'{key} is not a parameter of model "{model}"')
+    for key in fields:
+        if key not in params:
+            raise PricingError(f'{key} is required for model "{model}"')
+    out: dict[str, Any] = {"model": model}
+    out["kind"] = _kind(params["kind"])
+    out["spot"] = _positive("spot", params["spot"])
+    out["strike"] = _positive("strike", params["strike"])
+    out["expiry"] = _non_negative("expiry", params["expiry"])
+    out["rate"] = _finite("rate", params["rate"])
+    out["dividend"] = _finite("dividend", params["dividend"])
+    if model == "gbm":
+        out["vol"] = _non_negative("vol", params["vol"])
+    else:
+        out["v0"] = _non_negative("v0", params["v0"])
+        out["kappa"] = _non_negative("kappa", params["kappa"])
+        out["theta"] = _non_negative("theta", params["theta"])
+        out["xi"] = _non_negative("xi", params["xi"])
+        out["rho"] = _in_range("rho", params["rho"], -1.0, 1.0, "must be in [-1, 1]", False)
+        if model == "rough_heston":
+            out["hurst"] = _in_range(
+                "hurst", params["hurst"], 0.0, 0.5, "must be in (0, 0.5]", True
+            )
+    out["paths"] = _integer("paths", params.get("paths", DEFAULT_PATHS), 1)
+    out["steps"] = _integer("steps", params.get("steps", DEFAULT_STEPS[model]), 1)
+    out["seed"] = _integer("seed", params.get("seed", 0), 0, MAX_SEED)
+    antithetic = params.get("antithetic", True)
+    if not isinstance(antithetic, bool):
+        raise PricingTypeError(f"antithetic must be a boolean (got {_type_name(antithetic)})")
+    out["antithetic"] = antithetic
+    return out
