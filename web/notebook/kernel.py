@@ -177,8 +177,12 @@ class _Stream(io.TextIOBase):
             text = "".join(self._buffer)
             self._buffer.clear()
             self._size = 0
-            self._emit({"type": "output", "output": {
-                "output_type": "stream", "name": self._name, "text": text}})
+            self._emit(
+                {
+                    "type": "output",
+                    "output": {"output_type": "stream", "name": self._name, "text": text},
+                }
+            )
 
 
 class Kernel:
@@ -252,9 +256,15 @@ class Kernel:
             err.flush()
             if value is not None:
                 self.namespace["_"] = value
-                self._output({"output_type": "execute_result", "execution_count": count,
-                              "data": mimebundle(value), "metadata": {}})
-        except BaseException as error:  # noqa: BLE001 - the cell's error is its output
+                self._output(
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": count,
+                        "data": mimebundle(value),
+                        "metadata": {},
+                    }
+                )
+        except BaseException as error:  # the cell's error is its output
             out.flush()
             err.flush()
             self._output(self._error_output(error))
@@ -267,8 +277,10 @@ class Kernel:
         """Executes ``code`` in the namespace; returns the last expression's value or None."""
         tree = ast.parse(code, filename=filename, mode="exec")
         last: ast.expr | None = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(code):
-            last = tree.body.pop().value
+        final = tree.body[-1] if tree.body else None
+        if isinstance(final, ast.Expr) and not _ends_with_semicolon(code):
+            tree.body.pop()
+            last = final.value
         flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
         if tree.body:
             compiled = compile(tree, filename, "exec", flags=flags, dont_inherit=True)
@@ -314,7 +326,13 @@ def _ends_with_semicolon(code: str) -> bool:
     return last is not None and last.type == tokenize.OP and last.string == ";"
 
 
-_NON_CODE_TOKENS = frozenset({
-    tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-    tokenize.ENDMARKER,
-})
+_NON_CODE_TOKENS = frozenset(
+    {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
+)
