@@ -1,9 +1,12 @@
 // Renders nbformat outputs into a cell's output area.
 //
 // HTML, SVG and Markdown are sanitised with DOMPurify before they touch the page: a notebook
-// opened from disk is untrusted. `style` elements and attributes are removed too: the page's
-// Content-Security-Policy (style-src 'self') would refuse them anyway, and refusing them
-// there logs errors; charts use SVG presentation attributes instead (pricinglab.plot).
+// opened from disk is untrusted. The page's Content-Security-Policy refuses inline styles and
+// event handlers anyway, but Chromium reports (console errors) every one it meets while *parsing*
+// HTML, even into an inert document (DOMParser, <template>), which is how DOMPurify works. So a
+// first, DOM-free pass (stripInline) removes style="" and on*="" attributes and <style>/<script>
+// elements from the text; DOMPurify then does the real sanitising. Charts use SVG presentation
+// attributes (fill=, stroke=) instead of styles (pricinglab.plot).
 import { DOMPurify, marked } from "./dist/deps.js";
 
 // Richest first (as Jupyter chooses).
@@ -47,8 +50,82 @@ export function applyCarriageReturns(text) {
     .join("\n");
 }
 
+const TAG_START = /<(\/?)([a-zA-Z][^\s/>]*)/y;
+const ATTRIBUTE = /([^\s"'>\/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]*))?/y;
+const SPACE = /[\s\/]+/y;
+const DROPPED_ELEMENTS = new Set(["script", "style"]);
+
+function match(regex, text, at) {
+  regex.lastIndex = at;
+  return regex.exec(text);
+}
+
+/**
+ * Removes style and on* attributes and script/style elements from HTML text, with a tokenizer
+ * (HTML's tag and attribute syntax: quoted and unquoted values, comments, CDATA), not a DOM.
+ * Not a sanitiser on its own: what it misses, DOMPurify and the CSP still stop.
+ */
+export function stripInline(html) {
+  let out = "";
+  let i = 0;
+  const n = html.length;
+  while (i < n) {
+    const lt = html.indexOf("<", i);
+    if (lt < 0) {
+      out += html.slice(i);
+      break;
+    }
+    out += html.slice(i, lt);
+    i = lt;
+    const special = html.startsWith("<!--", i) ? "-->" : html.startsWith("<![CDATA[", i) ? "]]>" : null;
+    if (special) {
+      const end = html.indexOf(special, i + 4);
+      const stop = end < 0 ? n : end + special.length;
+      out += html.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    const tag = match(TAG_START, html, i);
+    if (!tag) {
+      out += "&lt;";
+      i += 1;
+      continue;
+    }
+    const name = tag[2].toLowerCase();
+    let kept = tag[0];
+    let j = i + tag[0].length;
+    while (j < n && html[j] !== ">") {
+      const space = match(SPACE, html, j);
+      if (space) {
+        kept += space[0];
+        j += space[0].length;
+        continue;
+      }
+      const attribute = match(ATTRIBUTE, html, j);
+      if (!attribute) {
+        j += 1; // a stray quote or '=': drop it
+        continue;
+      }
+      const attributeName = attribute[1].toLowerCase();
+      if (attributeName !== "style" && !attributeName.startsWith("on")) kept += attribute[0];
+      j += attribute[0].length;
+    }
+    i = j + 1; // past '>' (or the end of an unterminated tag, which is dropped)
+    if (j >= n) break;
+    if (tag[1] === "" && DROPPED_ELEMENTS.has(name)) {
+      const close = html.toLowerCase().indexOf(`</${name}`, i);
+      const end = close < 0 ? -1 : html.indexOf(">", close);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+    if (tag[1] === "/" && DROPPED_ELEMENTS.has(name)) continue;
+    out += `${kept}>`;
+  }
+  return out;
+}
+
 function sanitizedFragment(html, config) {
-  return DOMPurify.sanitize(html, { ...config, RETURN_DOM_FRAGMENT: true });
+  return DOMPurify.sanitize(stripInline(html), { ...config, RETURN_DOM_FRAGMENT: true });
 }
 
 function element(tag, className, text) {
