@@ -323,7 +323,9 @@ def test_export_is_valid_nbformat_and_reimports_identically(notebook: Page, tmp_
         page,
         [
             "# Round trip\n\nA *Markdown* cell.",
-            "import pricinglab as pl\nprint('price:')\npl.black_scholes('call', 100, 95, 0.5, 0.02, 0, 0.3)",
+            "import pricinglab as pl\n"
+            "print('price:')\n"
+            "pl.black_scholes('call', 100, 95, 0.5, 0.02, 0, 0.3)",
             "from pricinglab import plot\nplot.smile([90, 100, 110], [0.25, 0.2, 0.22])",
             "raise ValueError('kept in the file')",
         ],
@@ -402,7 +404,8 @@ def test_batches_take_lists_arrays_and_buffers_in_bulk(notebook: Page) -> None:
             "args = (100.0, 0.75, 0.03, 0.01, 0.25)\n"
             "as_list = pl.black_scholes_many('call', spots, *args)['price']\n"
             "as_array = pl.black_scholes_many('call', array('d', spots), *args)['price']\n"
-            "as_view = pl.black_scholes_many('call', memoryview(array('d', spots)), *args)['price']\n"
+            "view = memoryview(array('d', spots))\n"
+            "as_view = pl.black_scholes_many('call', view, *args)['price']\n"
             "print(pl.backend, as_list == as_array == as_view)\n"
             "as_list",
             # one conversion per column, into a Float64Array: not one FFI call per element
