@@ -42,11 +42,13 @@ class NotebookApp {
           `Python ${info.python} · Pyodide ${info.pyodide} · pricinglab backend: ${info.backend} · ` +
           `kernel started in ${Math.round(info.startMs)} ms`;
         document.body.dataset.kernelStartMs = String(Math.round(info.startMs));
+        $("kernel-info").title = info.phases.map(([what, ms]) => `${ms} ms: ${what}`).join("\n");
       },
     });
   }
 
   start() {
+    this.kernel.start(); // first: Pyodide's download and compile overlap the page's set-up
     this.#bindToolbar();
     this.#bindKeys();
     addEventListener("pagehide", () => this.saveNow());
@@ -54,7 +56,6 @@ class NotebookApp {
       if (document.visibilityState === "hidden") this.saveNow();
     });
     this.#openInitial();
-    this.kernel.start();
   }
 
   // ------------------------------------------------------------------ notebook lifecycle

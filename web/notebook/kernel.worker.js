@@ -8,7 +8,7 @@
 //   {type: "status", state: "starting" | "ready" | "busy" | "error", detail}
 //   {type: "output", id, output}        an nbformat 4 output (kernel.py), while the cell runs
 //   {type: "reply", id, status: "ok" | "error", execution_count}
-//   {type: "info", python, pyodide, backend, startMs}   once, when the kernel is ready
+//   {type: "info", python, pyodide, backend, startMs, phases}   once, when the kernel is ready
 //
 // Interrupt: the page writes 2 (SIGINT) into the shared interrupt buffer; Pyodide checks it
 // while Python runs and raises KeyboardInterrupt (pyodide.setInterruptBuffer). The buffer is
@@ -22,6 +22,7 @@ let kernel = null; // the Python Kernel (a PyProxy)
 let interruptBuffer = null;
 let queue = Promise.resolve(); // cells run one after another, even across top-level awaits
 let currentId = null;
+let bootError = null; // why the kernel could not start, shown in each cell run afterwards
 
 const post = (message) => self.postMessage(message);
 
@@ -34,17 +35,20 @@ function emit(message) {
 
 async function boot(buffer) {
   const t0 = performance.now();
-  post({ type: "status", state: "starting", detail: "starting" });
-  const pyodide = await startPython({
-    onStatus: (detail) => post({ type: "status", state: "starting", detail }),
-  });
+  const phases = []; // [detail, ms since the worker's boot began], for the info line
+  const starting = (detail) => {
+    phases.push([detail, Math.round(performance.now() - t0)]);
+    post({ type: "status", state: "starting", detail });
+  };
+  starting("starting");
+  const pyodide = await startPython({ onStatus: starting });
   if (buffer) {
     interruptBuffer = buffer;
     pyodide.setInterruptBuffer(interruptBuffer);
   }
   // input() has no terminal here: make it fail clearly instead of hanging.
   pyodide.setStdin({ error: true });
-  post({ type: "status", state: "starting", detail: "starting kernel" });
+  starting("starting kernel");
   const source = await fetch(new URL("./kernel.py", import.meta.url)).then((r) => {
     if (!r.ok) throw new Error(`kernel.py: HTTP ${r.status}`);
     return r.text();
@@ -63,12 +67,15 @@ async function boot(buffer) {
     backend: info[1],
     pyodide: pyodide.version,
     startMs: performance.now() - t0,
+    phases,
   });
   post({ type: "status", state: "ready", detail: "ready" });
 }
 
 async function execute(id, code) {
   if (kernel === null) {
+    const evalue = `the kernel did not start (${bootError ?? "unknown error"}); press Restart to try again`;
+    post({ type: "output", id, output: { output_type: "error", ename: "KernelError", evalue, traceback: [] } });
     post({ type: "reply", id, status: "error", execution_count: null });
     return;
   }
@@ -101,6 +108,7 @@ self.onmessage = (event) => {
   if (message.type === "init") {
     queue = boot(message.interruptBuffer).catch((error) => {
       kernel = null;
+      bootError = String(error?.message ?? error);
       post({ type: "status", state: "error", detail: `kernel failed to start: ${error?.message ?? error}` });
     });
   } else if (message.type === "execute") {
