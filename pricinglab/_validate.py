@@ -84,6 +84,8 @@ STATUS_MESSAGES: Final[tuple[str, ...]] = (
     "price is at or above the no-arbitrage upper bound "
     "(discounted forward for a call, discounted strike for a put)",
     "invalid input",
+    "price must equal the intrinsic value when expiry = 0",
+    "rate, dividend and expiry must keep the discount factor and forward within the double range",
 )
 OK: Final = 0
 BAD_KIND: Final = 1
@@ -91,6 +93,12 @@ BAD_PRICE: Final = 8
 BELOW_LOWER_BOUND: Final = 9
 AT_OR_ABOVE_UPPER_BOUND: Final = 10
 INVALID: Final = 11
+NOT_INTRINSIC_AT_EXPIRY: Final = 12
+MARKET_OUT_OF_RANGE: Final = 13
+MARKET_OUT_OF_RANGE_MESSAGE: Final = (
+    "rate, dividend and expiry must keep the discount factor e^(-rate*expiry) and the "
+    "forward spot*e^((rate-dividend)*expiry) within the double-precision range"
+)
 
 # The Greeks in the order of docs/api.md (the keys of `greeks`, after "price").
 GREEK_NAMES: Final[tuple[str, ...]] = (
@@ -196,6 +204,39 @@ def _kind(value: object) -> str:
 Inputs = tuple[str, float, float, float, float, float, float]
 
 
+def _exp(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _normal(x: float) -> bool:
+    return math.isfinite(x) and x >= sys.float_info.min
+
+
+def market_in_range(
+    spot: float, strike: float, expiry: float, rate: float, dividend: float
+) -> bool:
+    """Whether absurd rates times expiries stay inside the double range, exactly as
+    ``inputs::market_in_range`` in the Rust crate: the discount factor ``D = e^(-rT)`` and the
+    forward ``F = S e^((r-q)T)`` normal (finite, non-zero, not subnormal), ``F D`` and ``K D``
+    finite."""
+    discount = _exp(-rate * expiry)
+    forward = spot * _exp((rate - dividend) * expiry)
+    return (
+        _normal(discount)
+        and _normal(forward)
+        and math.isfinite(forward * discount)
+        and math.isfinite(strike * discount)
+    )
+
+
+def _check_market(spot: float, strike: float, expiry: float, rate: float, dividend: float) -> None:
+    if not market_in_range(spot, strike, expiry, rate, dividend):
+        raise PricingError(MARKET_OUT_OF_RANGE_MESSAGE, MARKET_OUT_OF_RANGE)
+
+
 def validate_inputs(
     kind: object,
     spot: object,
@@ -216,7 +257,7 @@ def validate_inputs(
         and > 0; ``expiry`` finite and >= 0; ``rate, dividend`` finite; ``vol`` finite, >= 0.
         A wrong type raises :class:`PricingTypeError` (also a ``TypeError``).
     """
-    return (
+    checked = (
         _kind(kind),
         _positive("spot", spot),
         _positive("strike", strike),
@@ -225,6 +266,8 @@ def validate_inputs(
         _finite("dividend", dividend),
         _non_negative("vol", vol),
     )
+    _check_market(*checked[1:6])
+    return checked
 
 
 def validate_iv_inputs(
@@ -240,7 +283,7 @@ def validate_iv_inputs(
 
     The no-arbitrage bounds of ``price`` depend on the model, so the backend checks those.
     """
-    return (
+    checked = (
         _kind(kind),
         _finite("price", price),
         _positive("spot", spot),
@@ -249,6 +292,8 @@ def validate_iv_inputs(
         _finite("rate", rate),
         _finite("dividend", dividend),
     )
+    _check_market(*checked[2:7])
+    return checked
 
 
 def status_message(code: object) -> str:
@@ -294,6 +339,8 @@ def inputs_status(
         return 6
     if not (math.isfinite(vol) and vol >= 0.0):
         return 7
+    if not market_in_range(spot, strike, expiry, rate, dividend):
+        return MARKET_OUT_OF_RANGE
     return OK
 
 

@@ -57,6 +57,7 @@ from ._validate import (
     AT_OR_ABOVE_UPPER_BOUND,
     BELOW_LOWER_BOUND,
     GREEK_NAMES,
+    NOT_INTRINSIC_AT_EXPIRY,
     PricingError,
     format_number,
     merge_params,
@@ -602,8 +603,9 @@ def _implied_vol(
         if price <= lower:
             return 0.0
         raise PricingError(
-            f"price must equal the intrinsic value {format_number(lower)} when expiry is 0 "
-            f"(no volatility changes it); got {format_number(price)}"
+            f"price must equal the intrinsic value {format_number(lower)} when expiry = 0 "
+            f"(no volatility adds time value to an expired option); got {format_number(price)}",
+            NOT_INTRINSIC_AT_EXPIRY,
         )
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
     df = spot * _exp(-dividend * expiry)

@@ -214,15 +214,15 @@ def _rust_status_messages() -> list[str]:
 
 def test_status_table_matches_errors_rs() -> None:
     rust = _rust_status_messages()
-    assert len(rust) == 12
+    assert len(rust) == 14
     assert list(pl.STATUS_MESSAGES) == rust
     for code, message in enumerate(rust):
         assert pl.status_message(code) == message
 
 
-@pytest.mark.parametrize("code", [-1, 12, 255])
+@pytest.mark.parametrize("code", [-1, 14, 255])
 def test_status_message_out_of_range(code: int) -> None:
-    with pytest.raises(pl.PricingError, match=r"^code must be a status code in \[0, 11\]"):
+    with pytest.raises(pl.PricingError, match=r"^code must be a status code in \[0, 13\]"):
         pl.status_message(code)
 
 
@@ -355,14 +355,14 @@ def test_batch_status_per_row() -> None:
 
 
 def test_batch_row_beyond_the_double_range() -> None:
-    """S e^{-qT} = 1e300 e^{30} overflows: the scalar call raises, the batch row has status 11."""
+    """S e^{-qT} = 1e300 e^{30} overflows: the scalar call raises, the batch row has status 13."""
     args = ("call", 1e300, 1.0, 30.0, 0.05, -1.0, 0.3)
-    with pytest.raises(pl.PricingError, match=r"^inputs out of range") as info:
+    with pytest.raises(pl.PricingError, match=r"^rate, dividend and expiry must keep") as info:
         pl.black_scholes(*args)
-    assert info.value.status == 11
+    assert info.value.status == 13
     for function in (pl.black_scholes_many, pl.greeks_many):
         out = function(*args)
-        assert out["status"] == [11] and math.isnan(out["price"][0])
+        assert out["status"] == [13] and math.isnan(out["price"][0])
 
 
 def test_implied_vol_batch_status() -> None:
@@ -374,7 +374,7 @@ def test_implied_vol_batch_status() -> None:
         (("call", price, 100, -100, 1, 0.05, 0), 3),
         (("call", -1.0, 100, 100, 1, 0.05, 0), 9),
         (("call", 100.0, 100, 100, 1, 0.05, 0), 10),
-        (("call", 5.0, 100, 100, 0, 0.05, 0), 11),  # expiry 0: only the intrinsic value
+        (("call", 5.0, 100, 100, 0, 0.05, 0), 12),  # expiry 0: only the intrinsic value
         (("put", 0.0, 100, 90, 1, 0, 0), 0),  # at the lower bound: vol 0
     ]
     columns = list(zip(*(r for r, _ in rows), strict=True))

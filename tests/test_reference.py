@@ -395,7 +395,7 @@ def test_implied_vol_with_zero_expiry() -> None:
     assert reference.implied_vol("call", 10.0, 110.0, 100.0, 0.0, 0.05, 0.0) == 0.0
     with pytest.raises(PricingError, match="lower bound"):
         reference.implied_vol("call", 9.0, 110.0, 100.0, 0.0, 0.05, 0.0)
-    with pytest.raises(PricingError, match="expiry is 0"):
+    with pytest.raises(PricingError, match="expiry = 0"):
         reference.implied_vol("call", 11.0, 110.0, 100.0, 0.0, 0.05, 0.0)
 
 
@@ -483,7 +483,8 @@ def test_extreme_inputs_give_numbers_or_pricing_errors() -> None:
             price = reference.black_scholes(*args)
             values = reference.greeks(*args)
         except PricingError as error:
-            assert error.status == 11, error
+            # 13: the market check at the boundary; 11: an overflow inside the formulas.
+            assert error.status in (11, 13), error
             outcomes["errors"] += 1
             continue
         outcomes["numbers"] += 1

@@ -30,7 +30,7 @@ mod lets_be_rational;
 mod rational_cubic;
 
 use crate::errors::{finite, non_negative, positive, PricingError};
-use crate::inputs::OptionKind;
+use crate::inputs::{market_in_range, OptionKind};
 use crate::normalised_black::ln_ratio;
 use lets_be_rational::{implied_normalised_vol, Unattainable};
 
@@ -70,6 +70,7 @@ pub fn implied_vol(
     let expiry = non_negative("expiry", expiry)?;
     let rate = finite("rate", rate)?;
     let dividend = finite("dividend", dividend)?;
+    market_in_range(spot, strike, expiry, rate, dividend)?;
     let theta = kind.sign();
     if expiry == 0.0 {
         return at_expiry(theta, price, spot, strike);

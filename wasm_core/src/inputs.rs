@@ -61,7 +61,8 @@ impl Inputs {
     ///
     /// # Errors
     /// The first rule broken, checked in argument order: `spot` and `strike` finite and > 0,
-    /// `expiry` finite and >= 0, `rate` and `dividend` finite, `vol` finite and >= 0.
+    /// `expiry` finite and >= 0, `rate` and `dividend` finite, `vol` finite and >= 0; then
+    /// [`market_in_range`].
     pub fn new(
         kind: OptionKind,
         spot: f64,
@@ -71,7 +72,7 @@ impl Inputs {
         dividend: f64,
         vol: f64,
     ) -> Result<Self, PricingError> {
-        Ok(Inputs {
+        let inputs = Inputs {
             kind,
             spot: positive("spot", spot)?,
             strike: positive("strike", strike)?,
@@ -79,7 +80,9 @@ impl Inputs {
             rate: finite("rate", rate)?,
             dividend: finite("dividend", dividend)?,
             vol: non_negative("vol", vol)?,
-        })
+        };
+        market_in_range(spot, strike, expiry, rate, dividend)?;
+        Ok(inputs)
     }
 
     /// Forward price `F = S e^{(r-q)T}`.
@@ -90,6 +93,33 @@ impl Inputs {
     /// Discount factor `e^{-rT}`.
     pub fn discount(&self) -> f64 {
         (-self.rate * self.expiry).exp()
+    }
+}
+
+/// Checks that absurd rates times expiries do not leave the double range: the discount factor
+/// `D = e^{-rT}` and the forward `F = S e^{(r-q)T}` must be normal (finite, non-zero, not
+/// subnormal), and the discounted spot `F·D` and strike `K·D` finite. Every price and Greek is
+/// then a finite number; without this, `rate = 1e6` would give NaN or infinity.
+///
+/// # Errors
+/// [`PricingError::DiscountOrForwardOverflow`].
+pub fn market_in_range(
+    spot: f64,
+    strike: f64,
+    expiry: f64,
+    rate: f64,
+    dividend: f64,
+) -> Result<(), PricingError> {
+    let discount = (-rate * expiry).exp();
+    let forward = spot * ((rate - dividend) * expiry).exp();
+    if discount.is_normal()
+        && forward.is_normal()
+        && (forward * discount).is_finite()
+        && (strike * discount).is_finite()
+    {
+        Ok(())
+    } else {
+        Err(PricingError::DiscountOrForwardOverflow)
     }
 }
 
@@ -116,5 +146,14 @@ mod tests {
         assert_eq!(param(ok(1.0, 1.0, 1.0, 0.0, f64::NAN, 0.2).unwrap_err()), "dividend");
         assert_eq!(param(ok(1.0, 1.0, 1.0, 0.0, 0.0, -0.2).unwrap_err()), "vol");
         assert!(ok(1.0, 1.0, 0.0, -0.01, 0.0, 0.0).is_ok());
+    }
+
+    #[test]
+    fn absurd_rates_are_an_error_not_an_overflow() {
+        let ok = |r, q| Inputs::new(OptionKind::Put, 100.0, 100.0, 1.0, r, q, 0.2);
+        assert_eq!(ok(1e6, 0.0), Err(PricingError::DiscountOrForwardOverflow));
+        assert_eq!(ok(-800.0, 0.0), Err(PricingError::DiscountOrForwardOverflow));
+        assert_eq!(ok(0.0, -800.0), Err(PricingError::DiscountOrForwardOverflow));
+        assert!(ok(5.0, -5.0).is_ok());
     }
 }
