@@ -381,7 +381,7 @@ class Chart:
                     f'<text x="{_num(left + w - 4)}" y="{_num(py - 4)}" text-anchor="end" '
                     f'font-size="11" {text}>{_esc(label)}</text>'
                 )
-        for value, label, color in self._vlines:
+        for n, (value, label, color) in enumerate(self._vlines):
             px = sx(value)
             out.append(
                 f'<line x1="{_num(px)}" y1="{_num(top)}" x2="{_num(px)}" '
@@ -390,7 +390,8 @@ class Chart:
             )
             if label:
                 out.append(
-                    f'<text x="{_num(px + 4)}" y="{_num(top + 12)}" font-size="11" '
+                    # staggered: the spot and the forward are often a few pixels apart
+                    f'<text x="{_num(px + 4)}" y="{_num(top + 12 + 13 * n)}" font-size="11" '
                     f"{text}>{_esc(label)}</text>"
                 )
         out.extend(self._legend(left + w, top))
