@@ -435,3 +435,79 @@ def test_batches_take_lists_arrays_and_buffers_in_bulk(notebook: Page) -> None:
     expected = [reference.black_scholes("call", s, 100.0, 0.75, 0.03, 0.01, 0.25) for s in spots]
     assert got == pytest.approx(expected, rel=ENGINE_REL_TOLERANCE)
     expect(outputs(page).nth(1)).to_have_text("[('array', 10000, 'Float64Array')]")
+
+
+# A 1x1 PNG (what Jupyter writes for image/png: base64, possibly split over lines).
+PNG_1X1 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"
+    "AAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def test_opens_a_notebook_written_by_jupyter(notebook: Page, tmp_path: Path) -> None:
+    page = notebook
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("## From Jupyter\n\n<b style='color:red'>styled</b>"),
+            nbformat.v4.new_code_cell(
+                "plot()",
+                execution_count=7,
+                outputs=[
+                    nbformat.v4.new_output("display_data", data={"image/png": PNG_1X1}),
+                    nbformat.v4.new_output(
+                        "error",
+                        ename="NameError",
+                        evalue="name 'plot' is not defined",
+                        traceback=["\x1b[0;31mNameError\x1b[0m: name 'plot' is not defined"],
+                    ),
+                ],
+            ),
+        ]
+    )
+    nb.nbformat_minor = 4  # before cell ids
+    for cell in nb.cells:
+        del cell["id"]
+    text = json.dumps(nb, indent=1)
+    assert '"id"' not in text
+    path = tmp_path / "from_jupyter.ipynb"
+    path.write_text(text, encoding="utf-8")
+    page.locator('input[type="file"]').set_input_files(path)
+    expect(page.locator("#notebook-name")).to_have_value("from_jupyter")
+    expect(cells(page).nth(0).locator(".rendered h2")).to_have_text("From Jupyter")
+    assert cells(page).nth(0).locator(".rendered b").get_attribute("style") is None
+    out = outputs(page).nth(0)
+    expect(out.locator("img")).to_have_attribute("src", f"data:image/png;base64,{PNG_1X1}")
+    expect(out.locator(".output-error")).to_have_text("NameError: name 'plot' is not defined")
+    expect(cells(page).nth(1).locator(".prompt")).to_have_text("[7]:")
+    path, exported = download(page, tmp_path, "again.ipynb")
+    nbformat.validate(nbformat.reads(path.read_text(encoding="utf-8"), as_version=4))
+    ids = [c["id"] for c in exported["cells"]]
+    assert len(set(ids)) == 2 and all(re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", i) for i in ids)
+    assert exported["cells"][1]["outputs"][0]["data"]["image/png"] == PNG_1X1
+
+
+STRIP_CASES = [
+    ('<b style="color:red" onclick="alert(1)">x</b><style>b{}</style>', "<b  >x</b>"),
+    ("<div class='a' style='x' data-x=\"1>2\">t</div>", "<div class='a'  data-x=\"1>2\">t</div>"),
+    (
+        '<svg><style>.a{}</style><rect style="fill:red" fill="blue"/></svg>',
+        '<svg><rect  fill="blue"/></svg>',
+    ),
+    ("a < b", "a &lt; b"),
+    ('<!-- <b style="x"> --><p>ok</p>', '<!-- <b style="x"> --><p>ok</p>'),
+    ('<script>if (a<b) alert("</p>")</script>after', "after"),
+    ("<img src=x onerror=alert(1) alt=y>", "<img src=x  alt=y>"),
+    ('<b STYLE="x" OnClick=y>', "<b  >"),
+    ('<p title="unterminated', ""),
+]
+
+
+def test_strip_inline_removes_what_the_csp_would_report(notebook: Page) -> None:
+    got = notebook.evaluate(
+        """async (cases) => {
+            const { stripInline } = await import("./notebook/outputs.js");
+            return cases.map(([html]) => stripInline(html));
+        }""",
+        STRIP_CASES,
+    )
+    assert got == [expected for _, expected in STRIP_CASES]
