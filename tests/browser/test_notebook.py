@@ -511,3 +511,30 @@ def test_strip_inline_removes_what_the_csp_would_report(notebook: Page) -> None:
         STRIP_CASES,
     )
     assert got == [expected for _, expected in STRIP_CASES]
+
+
+def test_restart_stops_a_cell_that_interrupt_cannot(notebook: Page) -> None:
+    page = notebook
+    new_notebook(
+        page,
+        [
+            "while True:\n"
+            "    try:\n"
+            "        while True:\n"
+            "            pass\n"
+            "    except KeyboardInterrupt:\n"
+            "        print('ignored')",
+            "print('after restart')",
+        ],
+    )
+    cells(page).nth(0).get_by_role("button", name="Run cell").click()
+    expect(page.get_by_test_id("kernel-status")).to_have_text("busy")
+    page.get_by_role("button", name="Interrupt").click()
+    expect(outputs(page).nth(0)).to_contain_text("ignored")
+    expect(page.get_by_role("alert")).to_contain_text("Restart stops it", timeout=10_000)
+    page.get_by_role("button", name="Restart").click()
+    expect_ready(page)
+    expect(cells(page).nth(0).locator(".prompt")).to_have_text("[ ]:")
+    cells(page).nth(1).get_by_role("button", name="Run cell").click()
+    wait_idle(page)
+    expect(outputs(page).nth(1)).to_have_text("after restart")

@@ -4,8 +4,13 @@ import { CellView } from "./cell.js";
 import { newCell, parse, serialize, NotebookFormatError } from "./ipynb.js";
 import * as storage from "./storage.js";
 
-// Autosave this long after the last change (and at once when the page is hidden or left).
+// Autosave this long after the last change (and at once when the page is hidden or left),
+// but at least this often while changes keep coming (a cell streaming output).
 const AUTOSAVE_DELAY_MS = 400;
+const AUTOSAVE_MAX_WAIT_MS = 2000;
+// An interrupted cell that is still running after this long is inside a WASM call (which
+// Python cannot interrupt) or ignores KeyboardInterrupt: the page says so.
+const INTERRUPT_HINT_MS = 3000;
 const TOAST_MS = 8000;
 
 const $ = (id) => document.getElementById(id);
@@ -33,6 +38,7 @@ class NotebookApp {
     this.running = null;
     this.deleted = []; // [{cell, index}] for undo
     this.saveTimer = null;
+    this.firstUnsaved = null; // when the oldest unsaved change was made
     this.pendingD = false;
     this.container = $("cells");
     this.kernel = new Kernel({
@@ -110,7 +116,9 @@ class NotebookApp {
 
   changed() {
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.saveNow(), AUTOSAVE_DELAY_MS);
+    this.firstUnsaved ??= performance.now();
+    const wait = Math.min(AUTOSAVE_DELAY_MS, AUTOSAVE_MAX_WAIT_MS - (performance.now() - this.firstUnsaved));
+    this.saveTimer = setTimeout(() => this.saveNow(), Math.max(0, wait));
     const status = $("save-status");
     if (!status.dataset.error) status.textContent = "Saving…";
   }
@@ -118,6 +126,7 @@ class NotebookApp {
   saveNow() {
     clearTimeout(this.saveTimer);
     this.saveTimer = null;
+    this.firstUnsaved = null;
     if (this.key === null) return;
     const status = $("save-status");
     try {
@@ -305,7 +314,17 @@ class NotebookApp {
 
   interrupt() {
     this.#clearQueue();
-    if (!this.kernel.interrupt() && this.kernel.state === KernelState.BUSY) {
+    const running = this.running;
+    if (this.kernel.interrupt()) {
+      setTimeout(() => {
+        if (running && this.running === running) {
+          this.showBanner(
+            "The cell is still running: a long call into the WebAssembly engine cannot be " +
+            "interrupted (nor code that catches KeyboardInterrupt). Restart stops it; variables are lost.",
+          );
+        }
+      }, INTERRUPT_HINT_MS);
+    } else if (this.kernel.state === KernelState.BUSY) {
       this.showBanner("Interrupt needs SharedArrayBuffer (a cross-origin isolated page): use Restart.");
     }
   }
