@@ -3,6 +3,8 @@ import { Kernel, KernelState } from "./kernel.js";
 import { CellView } from "./cell.js";
 import { newCell, parse, serialize, NotebookFormatError } from "./ipynb.js";
 import * as storage from "./storage.js";
+import { bindCommandKeys } from "./keys.js";
+import { Notices } from "./notices.js";
 
 // Autosave this long after the last change (and at once when the page is hidden or left),
 // but at least this often while changes keep coming (a cell streaming output).
@@ -11,7 +13,6 @@ const AUTOSAVE_MAX_WAIT_MS = 2000;
 // An interrupted cell that is still running after this long is inside a WASM call (which
 // Python cannot interrupt) or ignores KeyboardInterrupt: the page says so.
 const INTERRUPT_HINT_MS = 3000;
-const TOAST_MS = 8000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,7 +29,7 @@ function welcomeNotebook() {
   };
 }
 
-class NotebookApp {
+export class NotebookApp {
   constructor() {
     this.views = []; // CellView, in notebook order
     this.metadata = {};
@@ -39,8 +40,8 @@ class NotebookApp {
     this.deleted = []; // [{cell, index}] for undo
     this.saveTimer = null;
     this.firstUnsaved = null; // when the oldest unsaved change was made
-    this.pendingD = false;
     this.container = $("cells");
+    this.notices = new Notices();
     this.kernel = new Kernel({
       onStatus: (state, detail) => this.#showKernelState(state, detail),
       onInfo: (info) => {
@@ -56,7 +57,7 @@ class NotebookApp {
   start() {
     this.kernel.start(); // first: Pyodide's download and compile overlap the page's set-up
     this.#bindToolbar();
-    this.#bindKeys();
+    bindCommandKeys(this);
     addEventListener("pagehide", () => this.saveNow());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.saveNow();
@@ -420,26 +421,19 @@ class NotebookApp {
   // ------------------------------------------------------------------ messages
 
   showBanner(text) {
-    $("banner-text").textContent = text;
-    $("banner").hidden = false;
+    this.notices.banner(text);
   }
 
   hideBanner() {
-    $("banner").hidden = true;
+    this.notices.hideBanner();
   }
 
   toast(text, actionLabel, action) {
-    $("toast-text").textContent = text;
-    const button = $("toast-action");
-    button.textContent = actionLabel;
-    button.onclick = action;
-    $("toast").hidden = false;
-    clearTimeout(this.toastTimer);
-    this.toastTimer = setTimeout(() => this.hideToast(), TOAST_MS);
+    this.notices.toast(text, actionLabel, action);
   }
 
   hideToast() {
-    $("toast").hidden = true;
+    this.notices.hideToast();
   }
 
   // ------------------------------------------------------------------ wiring
@@ -452,7 +446,6 @@ class NotebookApp {
     on("download", () => this.download());
     on("new-notebook", () => this.newNotebook());
     on("clear-outputs", () => this.clearOutputs());
-    on("banner-close", () => this.hideBanner());
     const insertIndex = () => (this.selected ? this.views.indexOf(this.selected) + 1 : this.views.length);
     on("add-code", () => this.insertCell(insertIndex(), "code"));
     on("add-markdown", () => this.insertCell(insertIndex(), "markdown"));
@@ -473,39 +466,6 @@ class NotebookApp {
       this.setName(event.target.value);
       this.saveNow();
       this.#refreshRecent();
-    });
-  }
-
-  // Command mode (a cell selected, no editor focused): Jupyter's single keys.
-  #bindKeys() {
-    document.addEventListener("keydown", (event) => {
-      const target = event.target;
-      // Events from an editor come retargeted to its shadow host, .cell-input.
-      if (target.closest?.(".cell-input, input, select, textarea, button")) return;
-      const view = this.selected;
-      if (!view) return;
-      const i = this.views.indexOf(view);
-      const key = event.key;
-      let handled = true;
-      if (key === "Enter" && event.shiftKey) this.runAndAdvance(view);
-      else if (key === "Enter" && (event.ctrlKey || event.metaKey)) this.run(view);
-      else if (key === "Enter" && event.altKey) this.runAndInsert(view);
-      else if (key === "Enter") view.edit();
-      else if (event.ctrlKey || event.metaKey || event.altKey) handled = false;
-      else if (key === "ArrowUp" || key === "k") this.select(this.views[i - 1] ?? view);
-      else if (key === "ArrowDown" || key === "j") this.select(this.views[i + 1] ?? view);
-      else if (key === "a") this.insertCell(i, "code", { edit: false });
-      else if (key === "b") this.insertCell(i + 1, "code", { edit: false });
-      else if (key === "m") this.setType(view, "markdown");
-      else if (key === "y") this.setType(view, "code");
-      else if (key === "z") this.undoDelete();
-      else if (key === "d") {
-        if (this.pendingD) this.remove(view);
-        this.pendingD = !this.pendingD;
-        return event.preventDefault();
-      } else handled = false;
-      this.pendingD = false;
-      if (handled) event.preventDefault();
     });
   }
 }
