@@ -18,7 +18,7 @@ import { startPython } from "../python.js";
 const SIGINT_NONE = 0;
 const KERNEL_MODULE = "_notebook_kernel";
 
-let kernel = null; // the Python Kernel (a PyProxy)
+let kernel = null; // the Python Kernel's execute method (one PyProxy, reused for every cell)
 let interruptBuffer = null;
 let queue = Promise.resolve(); // cells run one after another, even across top-level awaits
 let currentId = null;
@@ -56,7 +56,9 @@ async function boot(buffer) {
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.FS.writeFile(`${sitePackages}/${KERNEL_MODULE}.py`, source);
   const module = pyodide.pyimport(KERNEL_MODULE);
-  kernel = module.Kernel(emit);
+  // The Kernel lives as long as the worker; its bound method is looked up once (each lookup
+  // would make a new proxy).
+  kernel = module.Kernel(emit).execute;
   module.destroy();
   const info = pyodide.runPython(
     "import sys, pricinglab; (sys.version.split()[0], getattr(pricinglab, \"backend\", \"unknown\"))",
@@ -84,7 +86,7 @@ async function execute(id, code) {
   post({ type: "status", state: "busy", detail: "busy" });
   let reply;
   try {
-    const result = await kernel.execute(code);
+    const result = await kernel(code);
     const plain = result.toJs({ dict_converter: Object.fromEntries });
     result.destroy();
     reply = { type: "reply", id, status: plain.status, execution_count: plain.execution_count };
