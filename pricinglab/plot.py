@@ -170,6 +170,16 @@ def _tick_label(value: float, step: float, percent: bool) -> str:
     return text + ("%" if percent else "")
 
 
+def _log_tick_label(value: float) -> str:
+    """Powers of ten and their multiples: 0.02, 100, 20000, then 1e6, 2e7 (no "e+06")."""
+    if 1.0 <= value < 1e6 and value == int(value):
+        return str(int(value))
+    if 1e-3 <= value < 1.0:
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 @dataclass
 class _Scale:
     low: float
@@ -331,7 +341,7 @@ class Chart:
         y_step = y_ticks[1] - y_ticks[0] if len(y_ticks) > 1 else 0.0
         for t in x_ticks:
             px = sx(t)
-            tick = f"{t:g}" if self.x_log else _tick_label(t, x_step, False)
+            tick = _log_tick_label(t) if self.x_log else _tick_label(t, x_step, False)
             out.append(
                 f'<line x1="{_num(px)}" y1="{_num(top)}" x2="{_num(px)}" '
                 f'y2="{_num(top + h)}" stroke="{_GRID_COLOR}" stroke-width="1"/>'

@@ -125,6 +125,9 @@ def test_log_axis_spaces_decades_evenly() -> None:
     assert max(gaps) - min(gaps) < 2 * PIXEL_TOLERANCE
     labels = {t.text for t in root.iter(f"{SVG}text")}
     assert {"10", "100", "1000", "10000"} <= labels
+    root = parse(plot.line_chart([0.01, 1e6, 2e7], [1, 2, 3], x_log=True).to_svg())
+    labels = {t.text for t in root.iter(f"{SVG}text")}
+    assert {"0.01", "1", "100000", "1e6", "1e7"} <= labels and not any("+" in x for x in labels)
 
 
 def test_non_finite_values_break_the_line() -> None:

@@ -232,7 +232,7 @@ def test_monte_carlo_convergence_and_speed(example) -> None:  # type: ignore[no-
     )
     assert agreement and float(agreement.group(1)) < 1e-12
     timings = parse_table(result_text(speed), ["task", "wasm_seconds", "python_seconds", "speedup"])
-    assert [row["task"] for row in timings] == ["50,000 Black-Scholes prices",
+    assert [row["task"] for row in timings] == ["20,000 Black-Scholes prices",
                                                 "Monte Carlo, 200,000 paths"]  # fmt: skip
     for row in timings:
         wasm, python, speedup = (
