@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -38,7 +39,10 @@ class Session:
     def run(self, code: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Runs a cell: (reply, its outputs)."""
         self.messages.clear()
-        reply = asyncio.run(self.kernel.execute(code))
+        # A thread of its own: in a session with the browser tests, Playwright's event loop
+        # is already running in this one (asyncio.run would refuse).
+        with ThreadPoolExecutor(1) as pool:
+            reply = pool.submit(asyncio.run, self.kernel.execute(code)).result()
         return reply, [m["output"] for m in self.messages]
 
 
