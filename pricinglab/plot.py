@@ -66,6 +66,7 @@ _GRID_COLOR: Final = "#e3e7ee"
 _TEXT_COLOR: Final = "#1c2430"
 _MARGIN_LEFT, _MARGIN_RIGHT, _MARGIN_TOP, _MARGIN_BOTTOM = 64.0, 16.0, 34.0, 46.0
 _TARGET_TICKS: Final = 6
+_MIN_X_TICKS: Final = 4
 _GREEK_LABELS: Final[dict[str, str]] = {
     "price": "price",
     "delta": "delta (dV/dS)",
@@ -312,8 +313,17 @@ class Chart:
         x_low, x_high = _domain(xs, self.x_log, "x")
         y_low, y_high = _domain(ys, False, "y")
         slack = (x_high - x_low) * 1e-9
-        x_ticks = _log_ticks(x_low, x_high) if self.x_log else nice_ticks(x_low, x_high)
-        x_ticks = [t for t in x_ticks if x_low - slack <= t <= x_high + slack]
+
+        def inside(ticks: list[float]) -> list[float]:
+            return [t for t in ticks if x_low - slack <= t <= x_high + slack]
+
+        if self.x_log:
+            x_ticks = inside(_log_ticks(x_low, x_high))
+        else:
+            # x spans the data, not round ticks: ask for finer steps if few fall inside
+            x_ticks = inside(nice_ticks(x_low, x_high))
+            if len(x_ticks) < _MIN_X_TICKS:
+                x_ticks = inside(nice_ticks(x_low, x_high, 2 * _TARGET_TICKS))
         y_ticks = nice_ticks(y_low, y_high)
         return (
             _Scale(x_low, x_high, left, left + w, self.x_log),

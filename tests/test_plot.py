@@ -264,3 +264,20 @@ def test_table_text_keeps_every_digit_and_html_is_escaped() -> None:
 def test_doctests() -> None:
     failures, tests = doctest.testmod(plot)
     assert tests > 0 and failures == 0
+
+
+@pytest.mark.parametrize(("low", "high"), [(52.5, 157.5), (50, 150), (0.9, 1.05), (-3, 1000)])
+def test_x_ticks_lie_inside_the_data_and_are_not_too_few(low: float, high: float) -> None:
+    root = parse(plot.line_chart([low, high], [0, 1]).to_svg())
+    left, _, right, bottom = plot_area(root)
+    labels = [
+        t
+        for t in root.iter(f"{SVG}text")
+        if t.get("text-anchor") == "middle" and float(t.attrib["y"]) == pytest.approx(bottom + 16)
+    ]
+    values = [float(t.text or "nan") for t in labels]
+    assert len(values) >= 4
+    assert all(low <= v <= high for v in values)
+    for t, v in zip(labels, values, strict=True):  # each label sits where its value maps
+        px = left + (v - low) / (high - low) * (right - left)
+        assert float(t.attrib["x"]) == pytest.approx(px, abs=PIXEL_TOLERANCE)
