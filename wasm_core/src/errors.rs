@@ -19,7 +19,11 @@ pub enum PricingError {
     /// Must be zero or positive.
     Negative { param: &'static str, value: f64 },
     /// Outside a documented range; `rule` reads after the parameter name, e.g. "must be in [-1, 1]".
-    OutOfRange { param: &'static str, value: f64, rule: &'static str },
+    OutOfRange {
+        param: &'static str,
+        value: f64,
+        rule: &'static str,
+    },
     /// `kind` was not "call" or "put".
     UnknownKind,
     /// Any other rule about one parameter (wrong type, unknown name, missing field ...).
@@ -32,9 +36,9 @@ pub enum PricingError {
     PriceAtOrAboveUpperBound { price: f64, bound: f64 },
     /// At `expiry = 0` only the intrinsic value is attainable: no volatility adds time value.
     PriceNotIntrinsicAtExpiry { price: f64, intrinsic: f64 },
-    /// `rate`, `dividend` and `expiry` together put the discount factor e^{-rT} or the forward
-    /// S e^{(r-q)T} outside the double range, so no price is representable.
-    DiscountOrForwardOverflow,
+    /// The inputs put the discounted spot `S e^{-qT}`, the discounted strike `K e^{-rT}` or a
+    /// result beyond the double range (absurd rates times expiries): an error, never ±inf/NaN.
+    OutOfDoubleRange,
 }
 
 impl fmt::Display for PricingError {
@@ -67,10 +71,10 @@ impl fmt::Display for PricingError {
                 "price must equal the intrinsic value {intrinsic} when expiry = 0 \
                  (no volatility adds time value to an expired option); got {price}"
             ),
-            PricingError::DiscountOrForwardOverflow => write!(
+            PricingError::OutOfDoubleRange => write!(
                 f,
-                "rate, dividend and expiry must keep the discount factor e^(-rate*expiry) and the \
-                 forward spot*e^((rate-dividend)*expiry) within the double-precision range"
+                "inputs out of range: rate, dividend and expiry put spot*e^(-dividend*expiry), \
+                 strike*e^(-rate*expiry) or the result beyond the double-precision range"
             ),
         }
     }
@@ -95,7 +99,7 @@ pub const STATUS_MESSAGES: &[&str] = &[
     "price is at or above the no-arbitrage upper bound (discounted forward for a call, discounted strike for a put)",
     "invalid input",
     "price must equal the intrinsic value when expiry = 0",
-    "rate, dividend and expiry must keep the discount factor and forward within the double range",
+    "inputs out of range: the discounted spot, discounted strike or result is beyond the double range",
 ];
 
 impl PricingError {
@@ -122,7 +126,7 @@ impl PricingError {
             PricingError::PriceBelowLowerBound { .. } => 9,
             PricingError::PriceAtOrAboveUpperBound { .. } => 10,
             PricingError::PriceNotIntrinsicAtExpiry { .. } => 12,
-            PricingError::DiscountOrForwardOverflow => 13,
+            PricingError::OutOfDoubleRange => 13,
         }
     }
 }
@@ -167,12 +171,18 @@ mod tests {
 
     #[test]
     fn messages_name_parameter_and_rule() {
-        assert_eq!(finite("spot", f64::NAN).unwrap_err().to_string(), "spot must be a finite number");
+        assert_eq!(
+            finite("spot", f64::NAN).unwrap_err().to_string(),
+            "spot must be a finite number"
+        );
         assert_eq!(
             positive("strike", -1.0).unwrap_err().to_string(),
             "strike must be > 0 (got -1)"
         );
-        assert_eq!(non_negative("vol", -0.5).unwrap_err().to_string(), "vol must be >= 0 (got -0.5)");
+        assert_eq!(
+            non_negative("vol", -0.5).unwrap_err().to_string(),
+            "vol must be >= 0 (got -0.5)"
+        );
         assert!(non_negative("expiry", 0.0).is_ok());
     }
 
@@ -181,17 +191,38 @@ mod tests {
         let errors = [
             PricingError::UnknownKind,
             PricingError::NotFinite { param: "spot" },
-            PricingError::NotPositive { param: "strike", value: 0.0 },
-            PricingError::Negative { param: "expiry", value: -1.0 },
+            PricingError::NotPositive {
+                param: "strike",
+                value: 0.0,
+            },
+            PricingError::Negative {
+                param: "expiry",
+                value: -1.0,
+            },
             PricingError::NotFinite { param: "rate" },
             PricingError::NotFinite { param: "dividend" },
-            PricingError::Negative { param: "vol", value: -1.0 },
+            PricingError::Negative {
+                param: "vol",
+                value: -1.0,
+            },
             PricingError::NotFinite { param: "price" },
-            PricingError::PriceBelowLowerBound { price: 1.0, bound: 2.0 },
-            PricingError::PriceAtOrAboveUpperBound { price: 3.0, bound: 2.0 },
-            PricingError::Invalid { param: "paths".into(), rule: "must be an integer".into() },
-            PricingError::PriceNotIntrinsicAtExpiry { price: 2.0, intrinsic: 1.0 },
-            PricingError::DiscountOrForwardOverflow,
+            PricingError::PriceBelowLowerBound {
+                price: 1.0,
+                bound: 2.0,
+            },
+            PricingError::PriceAtOrAboveUpperBound {
+                price: 3.0,
+                bound: 2.0,
+            },
+            PricingError::Invalid {
+                param: "paths".into(),
+                rule: "must be an integer".into(),
+            },
+            PricingError::PriceNotIntrinsicAtExpiry {
+                price: 2.0,
+                intrinsic: 1.0,
+            },
+            PricingError::OutOfDoubleRange,
         ];
         for e in errors {
             let msg = status_message(e.status_code()).unwrap();

@@ -56,6 +56,7 @@
 //! Greek, where the inputs' own rounding sets the accuracy.
 
 use crate::black_scholes::{mul_exp, Market};
+use crate::errors::PricingError;
 use crate::inputs::Inputs;
 use crate::normal::{norm_cdf, norm_pdf};
 
@@ -111,6 +112,69 @@ pub struct Greeks {
     pub rho: f64,
     /// ∂V/∂dividend, per unit of dividend yield.
     pub epsilon: f64,
+}
+
+impl Greeks {
+    /// The field names in declaration order: the keys of the JS and Python results.
+    pub const NAMES: [&'static str; 14] = [
+        "price", "delta", "gamma", "speed", "vega", "volga", "vanna", "zomma", "theta", "charm",
+        "color", "veta", "rho", "epsilon",
+    ];
+
+    /// The values in the order of [`Greeks::NAMES`].
+    pub fn to_array(&self) -> [f64; 14] {
+        [
+            self.price,
+            self.delta,
+            self.gamma,
+            self.speed,
+            self.vega,
+            self.volga,
+            self.vanna,
+            self.zomma,
+            self.theta,
+            self.charm,
+            self.color,
+            self.veta,
+            self.rho,
+            self.epsilon,
+        ]
+    }
+
+    /// Every field set to `x` (NaN marks a failed row of a batch).
+    pub fn splat(x: f64) -> Self {
+        Greeks {
+            price: x,
+            delta: x,
+            gamma: x,
+            speed: x,
+            vega: x,
+            volga: x,
+            vanna: x,
+            zomma: x,
+            theta: x,
+            charm: x,
+            color: x,
+            veta: x,
+            rho: x,
+            epsilon: x,
+        }
+    }
+}
+
+/// [`greeks`], or [`PricingError::OutOfDoubleRange`] when a Greek's true value lies beyond
+/// the double range (only possible for absurd inputs, e.g. rho of a 1e300-year option): the
+/// JavaScript and Python entry points report an error rather than ±infinity.
+///
+/// # Errors
+/// [`PricingError::OutOfDoubleRange`].
+pub fn try_greeks(inputs: &Inputs) -> Result<Greeks, PricingError> {
+    let g = greeks(inputs);
+    if g.to_array().iter().all(|x| x.is_finite()) {
+        Ok(g)
+    } else {
+        Err(PricingError::OutOfDoubleRange)
+    }
 }
 
 /// Price and all Greeks of a European option under Black-Scholes-Merton (closed forms from
