@@ -20,6 +20,7 @@ from typing import Any
 import nbformat
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from tolerances import REL_TOL
 
 from pricinglab import reference
 
@@ -142,8 +143,6 @@ def errors_in(notebook: dict[str, Any]) -> list[str]:
 
 # The brief: KeyboardInterrupt "within about a second" of the click.
 INTERRUPT_DEADLINE_S = 2.0
-# WASM engine against the pure-Python reference on the same inputs.
-ENGINE_REL_TOLERANCE = 1e-12
 
 
 @pytest.fixture
@@ -346,7 +345,7 @@ def test_export_is_valid_nbformat_and_reimports_identically(notebook: Page, tmp_
     assert md["cell_type"] == "markdown" and "".join(md["source"]).startswith("# Round trip")
     assert stream_text(price) == "price:\n"
     expected = reference.black_scholes("call", 100, 95, 0.5, 0.02, 0, 0.3)
-    assert float(result_text(price)) == pytest.approx(expected, rel=ENGINE_REL_TOLERANCE)
+    assert float(result_text(price)) == pytest.approx(expected, rel=REL_TOL)
     assert price["execution_count"] == 1
     assert "image/svg+xml" in chart["outputs"][0]["data"]
     (err,) = error["outputs"]
@@ -433,7 +432,7 @@ def test_batches_take_lists_arrays_and_buffers_in_bulk(notebook: Page) -> None:
     ]
     spots = [80.0, 95.5, 100.0, 123.25]
     expected = [reference.black_scholes("call", s, 100.0, 0.75, 0.03, 0.01, 0.25) for s in spots]
-    assert got == pytest.approx(expected, rel=ENGINE_REL_TOLERANCE)
+    assert got == pytest.approx(expected, rel=REL_TOL)
     expect(outputs(page).nth(1)).to_have_text("[('array', 10000, 'Float64Array')]")
 
 

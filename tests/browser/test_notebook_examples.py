@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import mpmath as mp
 import nbformat
 import pytest
 import QuantLib as ql  # type: ignore[import-untyped]
+from oracles import mp_bsm
 from playwright.sync_api import Page, expect
 from test_notebook import (
     cell_by_tag,
@@ -27,27 +27,20 @@ from test_notebook import (
     run_all,
     stream_text,
 )
+from tolerances import IV_ROUND_TRIP_REL_TOL, MC_STD_ERRORS, REL_TOL
 
 from pricinglab import reference
 from pricinglab.heston import heston_price
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for oracles/
-from oracles import mp_bsm
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "web" / "examples"
 
-# WASM engine (browser) against the pure-Python reference (native): both are accurate to a
-# few ulps, so they agree far below this.
-ENGINE_REL_TOLERANCE = 1e-12
-# Against the 50-digit mpmath oracle (prices, Greeks, implied vols of double inputs).
-ORACLE_REL_TOLERANCE = 1e-11
+# Shared (tests/tolerances.py): REL_TOL for the WASM engine (browser) against the pure-Python
+# reference (native) and the 50-digit mpmath oracle; IV_ROUND_TRIP_REL_TOL for implied vols
+# against mpmath's root; MC_STD_ERRORS for Monte Carlo estimates against exact prices.
 # Greeks next to prices of ~1: an absolute floor for Greeks that are nearly 0.
 GREEK_ABS_TOLERANCE = 1e-13
 # QuantLib's adaptive Gauss-Lobatto Heston engine (tolerance 1e-14 on its integral).
 QUANTLIB_HESTON_TOLERANCE = 1e-8
-# A Monte Carlo estimate lies within this many standard errors of the exact price (a
-# failure has probability < 1e-4 per estimate for an unbiased estimator).
-MC_SIGMAS = 4.0
 # Central differences with h = 1e-4 (gamma: 1e-2) of prices of ~1-30.
 FINITE_DIFFERENCE_TOLERANCE = 1e-5
 
@@ -152,9 +145,9 @@ def test_implied_vol_smile(example) -> None:  # type: ignore[no-untyped-def]
         # the quotes are what the notebook says: Heston prices rounded to the cent
         assert mid == round(heston_price(kind, s, strike, t, r, q, **SMILE_HESTON), 2)
         native = reference.implied_vol(kind, mid, s, strike, t, r, q)
-        assert close(vol, native, ENGINE_REL_TOLERANCE), row
+        assert close(vol, native, REL_TOL), row
         oracle = mp_implied_vol(kind, mid, s, strike, t, r, q, guess=vol)
-        assert close(vol, oracle, ORACLE_REL_TOLERANCE), (row, oracle)
+        assert close(vol, oracle, IV_ROUND_TRIP_REL_TOL), (row, oracle)
     assert "<svg" in "".join(cell_by_tag(nb, "smile-chart")["outputs"][0]["data"]["image/svg+xml"])
     assert float(result_text(cell_by_tag(nb, "reprice"))) < 1e-12
     vols = {float(row["strike"]): float(row["implied_vol"]) for row in rows}
@@ -186,9 +179,9 @@ def test_heston_vs_black_scholes(example) -> None:  # type: ignore[no-untyped-de
         assert close(heston, heston_price("call", s, k, t, r, q, **HESTON), 1e-12)
         ql_price = quantlib_heston("call", s, k, 365, r, q, *HESTON.values())
         assert abs(heston - ql_price) < QUANTLIB_HESTON_TOLERANCE, (k, heston, ql_price)
-        assert close(bs, reference.black_scholes("call", s, k, t, r, q, vol), ENGINE_REL_TOLERANCE)
-        assert close(bs, mp_bsm.price_float("call", s, k, t, r, q, vol), ORACLE_REL_TOLERANCE)
-        assert close(iv, reference.implied_vol("call", heston, s, k, t, r, q), ENGINE_REL_TOLERANCE)
+        assert close(bs, reference.black_scholes("call", s, k, t, r, q, vol), REL_TOL)
+        assert close(bs, mp_bsm.price_float("call", s, k, t, r, q, vol), REL_TOL)
+        assert close(iv, reference.implied_vol("call", heston, s, k, t, r, q), REL_TOL)
     for tag in ("smile-chart", "difference-chart"):
         assert "image/svg+xml" in cell_by_tag(nb, tag)["outputs"][0]["data"]
     mc_cell = cell_by_tag(nb, "heston-mc")
@@ -197,7 +190,7 @@ def test_heston_vs_black_scholes(example) -> None:  # type: ignore[no-untyped-de
     assert abs(float(lewis["price"]) - exact) < QUANTLIB_HESTON_TOLERANCE
     se = float(mc["std_error"])
     assert 0 < se < 0.05
-    assert abs(float(mc["price"]) - exact) < MC_SIGMAS * se, (mc, exact)
+    assert abs(float(mc["price"]) - exact) < MC_STD_ERRORS * se, (mc, exact)
     assert re.fullmatch(
         r"Monte Carlo - Lewis = [+-]\d+\.\d\d standard errors\n", stream_text(mc_cell)
     )
@@ -211,15 +204,15 @@ MC_CONTRACT = ("call", 100.0, 100.0, 1.0, 0.05, 0.0, 0.2)
 def test_monte_carlo_convergence_and_speed(example) -> None:  # type: ignore[no-untyped-def]
     nb = example("monte_carlo_convergence.ipynb")
     exact = float(result_text(cell_by_tag(nb, "exact")))
-    assert close(exact, reference.black_scholes(*MC_CONTRACT), ENGINE_REL_TOLERANCE)
-    assert close(exact, mp_bsm.price_float(*MC_CONTRACT), ORACLE_REL_TOLERANCE)
+    assert close(exact, reference.black_scholes(*MC_CONTRACT), REL_TOL)
+    assert close(exact, mp_bsm.price_float(*MC_CONTRACT), REL_TOL)
     rows = parse_table(result_text(cell_by_tag(nb, "convergence-table")),
                        ["paths", "price", "std_error", "error_in_std_errors"])  # fmt: skip
     assert [int(row["paths"]) for row in rows] == [100, 300, 1_000, 3_000, 10_000, 30_000,
                                                    100_000, 300_000, 1_000_000]  # fmt: skip
     for row in rows:
         price, se = float(row["price"]), float(row["std_error"])
-        assert abs(price - exact) < MC_SIGMAS * se, row
+        assert abs(price - exact) < MC_STD_ERRORS * se, row
         assert close(float(row["error_in_std_errors"]), (price - exact) / se, 1e-12)
     # the 1/sqrt(N) rate: std_error * sqrt(N) is about constant beyond the first few rows
     scaled = [float(row["std_error"]) * math.sqrt(int(row["paths"])) for row in rows[3:]]
@@ -242,7 +235,7 @@ def test_monte_carlo_convergence_and_speed(example) -> None:  # type: ignore[no-
     for row in parse_table(
         result_text(cell_by_tag(nb, "speed-check")), ["engine", "price", "std_error"]
     ):
-        assert abs(float(row["price"]) - exact) < MC_SIGMAS * float(row["std_error"]), row
+        assert abs(float(row["price"]) - exact) < MC_STD_ERRORS * float(row["std_error"]), row
 
 
 # ----------------------------------------------------------------------------- Greeks
@@ -258,8 +251,8 @@ def test_greeks_and_payoffs(example) -> None:  # type: ignore[no-untyped-def]
     oracle = mp_bsm.all_greeks(*GREEKS_CONTRACT)
     assert list(got) == list(native)  # docs/api.md order
     for name, value in got.items():
-        assert close(value, native[name], ENGINE_REL_TOLERANCE, GREEK_ABS_TOLERANCE), name
-        assert close(value, oracle[name], ORACLE_REL_TOLERANCE, GREEK_ABS_TOLERANCE), name
+        assert close(value, native[name], REL_TOL, GREEK_ABS_TOLERANCE), name
+        assert close(value, oracle[name], REL_TOL, GREEK_ABS_TOLERANCE), name
     for tag in ("payoff-call", "payoff-put", "greeks-chart"):
         svg = "".join(cell_by_tag(nb, tag)["outputs"][0]["data"]["image/svg+xml"])
         assert svg.startswith("<svg") and 'style="' not in svg
@@ -275,5 +268,5 @@ def test_greeks_and_payoffs(example) -> None:  # type: ignore[no-untyped-def]
     ]
     for row in fd_rows:
         analytic, fd = float(row["analytic"]), float(row["finite_difference"])
-        assert close(analytic, oracle[row["greek"]], ORACLE_REL_TOLERANCE, GREEK_ABS_TOLERANCE)
+        assert close(analytic, oracle[row["greek"]], REL_TOL, GREEK_ABS_TOLERANCE)
         assert close(fd, analytic, FINITE_DIFFERENCE_TOLERANCE), row
