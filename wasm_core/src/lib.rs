@@ -13,6 +13,7 @@ pub mod greeks;
 pub mod normalised_black;
 pub mod implied_vol;
 pub mod batch;
+pub mod monte_carlo;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
