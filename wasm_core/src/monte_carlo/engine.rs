@@ -89,6 +89,14 @@ fn heston_variants(h: &HestonParams, greeks: bool) -> (Vec<(f64, f64)>, Option<V
     (variants, Some(bump))
 }
 
+/// The unit of money amounts inside the engine: a power of two near the spot, so converting is
+/// exact (an expiry-0 payoff is computed exactly as `S - K`) and squares of payoffs cannot
+/// overflow for any representable spot.
+pub(crate) fn money_scale(spot: f64) -> f64 {
+    // Clamped so that 2^e itself is a normal double (powi(-1030) would underflow to 0).
+    2f64.powi(spot.log2().floor().clamp(-1000.0, 1000.0) as i32)
+}
+
 /// Everything a block simulation needs, computed once per call from the parameters.
 pub(crate) struct Plan {
     pub sim: Simulator,
@@ -96,7 +104,9 @@ pub(crate) struct Plan {
     /// `ln D = -r T` and the known mean of the control, `e^{-qT}`.
     log_discount: f64,
     control_mean: f64,
-    /// Discounted strike per unit of spot, `e^{-rT} K / S`.
+    /// Spot in units of [`money_scale`].
+    spot_rel: f64,
+    /// Discounted strike in units of [`money_scale`], `e^{-rT} K / scale`.
     strike_pv: f64,
     /// +1 call, -1 put.
     sign: f64,
@@ -140,12 +150,14 @@ impl Plan {
                 )
             }
         };
+        let scale = money_scale(p.spot());
         Plan {
             sim,
             lanes,
             log_discount: -r * t,
-            control_mean: (-q * t).exp(),
-            strike_pv: (-r * t).exp() * (p.strike() / p.spot()),
+            control_mean: p.spot() / scale * (-q * t).exp(),
+            spot_rel: p.spot() / scale,
+            strike_pv: (-r * t).exp() * (p.strike() / scale),
             sign: p.kind().sign(),
             vega,
             zero_expiry: t == 0.0,
@@ -171,11 +183,11 @@ impl Plan {
         }
     }
 
-    /// Discounted payoff per unit of spot for a terminal `ln(S_T/S_0) = x` and spot scale `s`
-    /// (`s = 1 +- h` for the bumped spots): `e^{-rT} max(+-(s e^x - K/S), 0)`.
+    /// Discounted payoff in units of `scale` for a terminal `ln(S_T/S_0) = x` and spot factor
+    /// `s` (`s = 1 +- h` for the bumped spots): `e^{-rT} max(+-(s S e^x - K), 0) / scale`.
     #[inline]
     fn payoff(&self, x: f64, s: f64) -> f64 {
-        (self.sign * (s * (x + self.log_discount).exp() - self.strike_pv)).max(0.0)
+        (self.sign * (s * self.spot_rel * (x + self.log_discount).exp() - self.strike_pv)).max(0.0)
     }
 
     /// The recorded quantities of one sample from its lanes' terminal log-returns, each
@@ -186,7 +198,7 @@ impl Plan {
         let mut out = [0.0; QUANTITIES];
         for &xs in &x[..signs] {
             out[Y] += w * self.payoff(xs, 1.0);
-            out[C] += w * ((xs + self.log_discount).exp() - self.control_mean);
+            out[C] += w * (self.spot_rel * (xs + self.log_discount).exp() - self.control_mean);
         }
         if let Some(bump) = self.vega {
             let h = SPOT_BUMP_REL;
@@ -195,8 +207,8 @@ impl Plan {
                 up += w * self.payoff(xs, 1.0 + h);
                 down += w * self.payoff(xs, 1.0 - h);
             }
-            out[D] = (up - down) / (2.0 * h);
-            out[G] = (up - 2.0 * out[Y] + down) / (h * h);
+            out[D] = (up - down) / (2.0 * h * self.spot_rel);
+            out[G] = (up - 2.0 * out[Y] + down) / (h * h * self.spot_rel * self.spot_rel);
             let (mut vu, mut vd) = (0.0, 0.0);
             for s in 0..signs {
                 vu += w * self.payoff(x[signs + s], 1.0);

@@ -190,12 +190,13 @@ fn std_error(m2: f64, n: u64, fitted: u64) -> f64 {
 
 fn result(p: &McParams, t: &Totals) -> Result<McResult, PricingError> {
     let n = t.count;
-    let s = p.spot();
+    // Money amounts were recorded in units of a power of two near the spot (engine.rs).
+    let s = engine::money_scale(p.spot());
     let plain = t.mean[Y];
     let plain_se = std_error(t.m2[Y], n, 0);
     // Use the control only when it varies measurably: at vol 0 its deviations are rounding
     // noise, and a regression on noise could move the price.
-    let control_scale = (-p.dividend() * p.expiry()).exp();
+    let control_scale = p.spot() / s * (-p.dividend() * p.expiry()).exp();
     let varies = t.m2[C] > n as f64 * (1e-12 * control_scale).powi(2);
     let use_control = n >= MIN_SAMPLES_FOR_CONTROL && varies;
     let (unit_price, unit_se) = if use_control {

@@ -13,9 +13,9 @@ use crate::errors::PricingError;
 pub const BLOCK_SAMPLES: u64 = 1024;
 
 /// The quantities recorded per sample, each already averaged over an antithetic pair:
-/// `[y, c, d, g, v]` = discounted payoff per unit of spot, control variate (discounted terminal
-/// spot per unit of spot minus its known mean `e^{-qT}`), and the per-sample delta, gamma (per
-/// unit of spot: divide by spot) and vega (per unit of spot: multiply by spot) estimators.
+/// `[y, c, d, g, v]` = discounted payoff, control variate (discounted terminal spot minus its
+/// known mean `S e^{-qT}`), and the per-sample delta, gamma and vega estimators, with money
+/// amounts in units of the run's scale (a power of two near the spot; see `engine.rs`).
 pub(crate) const QUANTITIES: usize = 5;
 pub(crate) const Y: usize = 0;
 pub(crate) const C: usize = 1;

@@ -1,0 +1,122 @@
+//! Rough Heston Monte Carlo against REFERENCES.md's values (fractional Riccati, Adams scheme
+//! with 1,600 steps, Lewis's formula): S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3, xi=0.3,
+//! rho=-0.7, call: hurst 0.1 -> 4.53874, 0.3 -> 4.63083, 0.5 -> 4.73925 (= Heston, QuantLib
+//! 4.739249).
+//!
+//! The `#[ignore]`d bias table runs 2e6 paths per row:
+//! `cargo test --release --test monte_carlo_rough -- --ignored --nocapture`.
+
+use wasm_core::inputs::OptionKind;
+use wasm_core::monte_carlo::{run, HestonParams, McOptions, McParams, McResult, Model};
+
+/// A Monte Carlo estimate must lie within this many of its standard errors of the reference.
+const SE_TOL: f64 = 4.0;
+
+const CASE: HestonParams = HestonParams {
+    v0: 0.02,
+    kappa: 0.3,
+    theta: 0.02,
+    xi: 0.3,
+    rho: -0.7,
+};
+/// (hurst, call price) from REFERENCES.md.
+const REFERENCE: [(f64, f64); 3] = [(0.1, 4.53874), (0.3, 4.63083), (0.5, 4.73925)];
+/// REFERENCES.md quotes 5 decimals (its 400- and 800-step values differ by 1e-4 at hurst 0.1):
+/// the reference's own uncertainty, added to the statistical tolerance.
+const REFERENCE_TOL: f64 = 2e-4;
+
+fn rough(hurst: f64, paths: f64, steps: Option<f64>, seed: f64) -> McResult {
+    let o = McOptions {
+        paths: Some(paths),
+        steps,
+        seed: Some(seed),
+        ..McOptions::default()
+    };
+    let model = Model::RoughHeston {
+        heston: CASE,
+        hurst,
+    };
+    run(&McParams::new(OptionKind::Call, 100.0, 100.0, 1.0, 0.0, 0.0, model, o).unwrap()).unwrap()
+}
+
+#[test]
+fn reference_values_at_default_steps() {
+    for (i, (hurst, want)) in REFERENCE.into_iter().enumerate() {
+        let r = rough(hurst, 10_000.0, None, i as f64);
+        assert_eq!(r.steps, 100);
+        let tol = SE_TOL * r.std_error + REFERENCE_TOL;
+        assert!(
+            (r.price - want).abs() <= tol,
+            "hurst {hurst}: {} ± {} vs {want}",
+            r.price,
+            r.std_error
+        );
+    }
+}
+
+/// At hurst 1/2 the model is Heston: the rough engine (one factor, integrated-variance scheme)
+/// and the Heston engine (QE) agree within their joint noise, on independent seeds.
+#[test]
+fn hurst_one_half_agrees_with_heston() {
+    let r = rough(0.5, 20_000.0, None, 5.0);
+    let o = McOptions {
+        paths: Some(20_000.0),
+        seed: Some(6.0),
+        ..McOptions::default()
+    };
+    let h = run(&McParams::new(
+        OptionKind::Call,
+        100.0,
+        100.0,
+        1.0,
+        0.0,
+        0.0,
+        Model::Heston(CASE),
+        o,
+    )
+    .unwrap())
+    .unwrap();
+    let joint = (r.std_error.powi(2) + h.std_error.powi(2)).sqrt();
+    assert!(
+        (r.price - h.price).abs() <= SE_TOL * joint,
+        "rough {r:?} heston {h:?}"
+    );
+}
+
+/// Roughness matters: at hurst 0.1 the at-the-money price is clearly below Heston's
+/// (REFERENCES.md: 4.539 against 4.739, 20 standard errors of these runs apart).
+#[test]
+fn roughness_lowers_the_at_the_money_price() {
+    let r01 = rough(0.1, 10_000.0, Some(50.0), 7.0);
+    let r05 = rough(0.5, 10_000.0, Some(50.0), 7.0);
+    assert!(
+        r05.price - r01.price > 0.1,
+        "{} vs {}",
+        r01.price,
+        r05.price
+    );
+}
+
+/// Bias against REFERENCES.md by step count: 2e6 paths per row (s.e. about 0.0037; the default
+/// 100k-path run has s.e. about 0.0117). Asserts |bias| <= 4 s.e. + the reference's rounding
+/// from 50 steps on.
+#[test]
+#[ignore = "statistical: 2e6 paths per row; run in release"]
+fn rough_bias_table() {
+    println!("hurst | steps | price | std error | bias | bias / s.e.");
+    for (hurst, want) in REFERENCE {
+        for steps in [10.0, 25.0, 50.0, 100.0, 200.0, 400.0] {
+            let r = rough(hurst, 2e6, Some(steps), 13.0);
+            let bias = r.price - want;
+            println!(
+                "{hurst} | {steps} | {:.5} | {:.5} | {bias:+.5} | {:+.2}",
+                r.price,
+                r.std_error,
+                bias / r.std_error
+            );
+            if steps >= 50.0 {
+                assert!(bias.abs() <= SE_TOL * r.std_error + REFERENCE_TOL);
+            }
+        }
+    }
+}
