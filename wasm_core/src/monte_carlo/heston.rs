@@ -1,30 +1,32 @@
 //! Heston's model by Andersen's quadratic-exponential (QE) scheme with martingale correction.
 //!
 //! L. Andersen, "Efficient Simulation of the Heston Stochastic Volatility Model", J. Comput.
-//! Finance 11(3), 2008 (equation numbers of the 2007 SSRN version, ssrn.com/abstract=946405):
+//! Finance 11(3), 2008 (SSRN 946405, 2007). The parts are named rather than numbered (the SSRN and
+//! journal versions number them differently); QuantLib's `HestonProcess::evolve`
+//! (`QuadraticExponentialMartingale`) implements the same formulas and was used to cross-check.
 //!
-//! * variance: the next `V` is drawn from a two-moment match of the exact (non-central chi-square)
-//!   transition, whose mean and variance are eqs. (17)-(18):
+//! * variance: the next `V` is drawn from a two-moment match of the exact (non-central
+//!   chi-square) CIR transition, with the exact conditional mean and variance
 //!   `m = theta + (V - theta) e^{-kappa dt}`,
-//!   `s^2 = V xi^2 e^{-kappa dt} (1 - e^{-kappa dt}) / kappa + theta xi^2 (1 - e^{-kappa dt})^2 / (2 kappa)`;
-//!   with `psi = s^2 / m^2`, for `psi <= psi_c = 1.5` the quadratic sample `a (b + Z_V)^2`
-//!   (eqs. 23, 27, 28), else the exponential sample with an atom at 0 (eqs. 25, 29, 30); one
-//!   uniform `U_V` drives both (`Z_V = Phi^-1(U_V)`), so the draw is monotone in `U_V` and the
-//!   antithetic partner uses `1 - U_V`. Exact where Feller's condition `2 kappa theta >= xi^2`
-//!   fails: the atom at 0 is the discrete image of the variance touching 0; `V >= 0` always.
-//! * spot: eq. (33) with the central weights `gamma_1 = gamma_2 = 1/2`,
+//!   `s^2 = V xi^2 e^{-kappa dt} (1 - e^{-kappa dt}) / kappa + theta xi^2 (1 - e^{-kappa dt})^2 / (2 kappa)`.
+//!   With `psi = s^2 / m^2`: for `psi <= psi_c = 1.5` the quadratic sample `a (b + Z_V)^2`,
+//!   `b^2 = 2/psi - 1 + sqrt(2/psi) sqrt(2/psi - 1)`, `a = m / (1 + b^2)`; else the exponential
+//!   sample with an atom at 0, `p = (psi - 1)/(psi + 1)`, `beta = (1 - p)/m`,
+//!   `V = ln((1 - p)/(1 - U_V)) / beta` for `U_V > p`, else 0. One uniform `U_V` drives both
+//!   (`Z_V = Phi^-1(U_V)`), so the draw is monotone in `U_V` and the antithetic partner uses
+//!   `1 - U_V`. Valid where Feller's condition `2 kappa theta >= xi^2` fails: the atom at 0 is the
+//!   discrete image of the variance touching 0, and `V >= 0` always.
+//! * spot: the central discretisation `gamma_1 = gamma_2 = 1/2` of the integrated variance,
 //!   `ln S += (r - q) dt + K0 + K1 V_t + K2 V_(t+dt) + sqrt(K3 V_t + K4 V_(t+dt)) Z`,
 //!   `K1 = g1 dt (kappa rho / xi - 1/2) - rho / xi`, `K2 = g2 dt (kappa rho / xi - 1/2) + rho / xi`,
 //!   `K3 = g1 dt (1 - rho^2)`, `K4 = g2 dt (1 - rho^2)`.
-//! * martingale correction (section 4.2.3? "Martingale correction", Proposition 9? — eq. (37)
-//!   and the moment generating functions below it): `K0* = -ln M(A) - (K1 + K3/2) V_t`,
-//!   `A = K2 + K4/2`, with `M(A) = E[exp(A V_(t+dt)) | V_t]` of the *sampled* distribution:
-//!   quadratic `exp(A b^2 a / (1 - 2 A a)) / sqrt(1 - 2 A a)` (needs `A < 1/(2a)`),
-//!   exponential `p + beta (1 - p) / (beta - A)` (needs `A < beta`). Then
-//!   `E[S_(t+dt) | S_t, V_t] = S_t e^{(r-q) dt}` exactly, so the discounted spot is a martingale
-//!   of the discrete scheme and the control variate's mean `S e^{-qT}` is exact. Where the
-//!   condition fails (large `dt` with `rho > 0`, rare) the uncorrected `K0 = -rho kappa theta dt / xi`
-//!   is used, as Andersen suggests.
+//! * martingale correction: `K0* = -ln M(A) - (K1 + K3/2) V_t`, `A = K2 + K4/2`, with
+//!   `M(A) = E[exp(A V_(t+dt)) | V_t]` of the *sampled* law: quadratic
+//!   `exp(A b^2 a / (1 - 2 A a)) / sqrt(1 - 2 A a)` (needs `A < 1/(2a)`), exponential
+//!   `p + beta (1 - p) / (beta - A)` (needs `A < beta`). Then `E[S_(t+dt) | S_t, V_t] =
+//!   S_t e^{(r-q) dt}` exactly: the discounted spot is a martingale of the discrete scheme and the
+//!   control variate's mean `S e^{-qT}` is exact. Where the condition fails (large `dt` with
+//!   `rho > 0`, rare) the uncorrected `K0 = -rho kappa theta dt / xi` is used, as Andersen does.
 //!
 //! With `xi` below [`XI_DETERMINISTIC`] the variance is deterministic (`V_(t+dt) = m`, exact)
 //! and the spot step is `(r - q - V_bar/2) dt + sqrt(V_bar dt) Z`, `V_bar` the trapezoid mean:
@@ -35,8 +37,8 @@ use super::normal_sampler::{inverse_normal_cdf, ziggurat_normal};
 use super::params::HestonParams;
 use super::rng::SampleStream;
 
-/// Andersen's switching level between the quadratic and exponential samples (his section 3.2.3;
-/// any value in [1, 2] works, 1.5 is his choice).
+/// Andersen's switching level between the quadratic and exponential samples (any value in
+/// [1, 2] works; 1.5 is his choice).
 pub(crate) const PSI_C: f64 = 1.5;
 /// Below this `xi` the variance is simulated as deterministic. The error of doing so is
 /// `O(xi^2)` in the price (far below Monte Carlo noise); above it the scheme's `rho / xi`
@@ -45,7 +47,7 @@ pub(crate) const XI_DETERMINISTIC: f64 = 1e-7;
 /// Below this `psi = s^2/m^2` the quadratic sample's noise (relative size `sqrt(psi)`, 1e-12) is
 /// dropped: `b^2 ~ 4/psi` would overflow before reaching the smallest doubles.
 pub(crate) const PSI_NEGLIGIBLE: f64 = 1e-24;
-/// Central-discretisation weights of the integrated variance (Andersen eq. 33, his choice).
+/// Central-discretisation weights of the integrated variance (Andersen's choice).
 const GAMMA1: f64 = 0.5;
 const GAMMA2: f64 = 0.5;
 
@@ -77,9 +79,9 @@ pub(crate) fn qe_draw(m: f64, s2: f64, u: f64, a_coef: f64) -> QeDraw {
         };
     }
     if psi <= PSI_C {
-        // Eqs. (27)-(28): b^2 = 2/psi - 1 + sqrt(2/psi) sqrt(2/psi - 1), a = m / (1 + b^2).
+        // b^2 = 2/psi - 1 + sqrt(2/psi) sqrt(2/psi - 1), a = m / (1 + b^2).
         let two_over = 2.0 / psi;
-        let b2 = two_over - 1.0 + two_over.sqrt() * (two_over - 1.0).sqrt();
+        let b2 = two_over - 1.0 + (two_over * (two_over - 1.0)).sqrt();
         let a = m / (1.0 + b2);
         let b = b2.sqrt();
         let z = inverse_normal_cdf(u);
@@ -93,12 +95,12 @@ pub(crate) fn qe_draw(m: f64, s2: f64, u: f64, a_coef: f64) -> QeDraw {
         };
         QeDraw { v_next, log_mgf }
     } else {
-        // Eqs. (29)-(30): p = (psi - 1)/(psi + 1), beta = (1 - p)/m; 1 - p = 2/(psi + 1) without
-        // cancellation (and p -> 1, not NaN, when psi overflows).
+        // p = (psi - 1)/(psi + 1), beta = (1 - p)/m; 1 - p = 2/(psi + 1) without cancellation
+        // (and p -> 1, not NaN, when psi overflows).
         let one_minus_p = 2.0 / (psi + 1.0);
         let p = 1.0 - one_minus_p;
         let beta = one_minus_p / m;
-        // Eq. (25): the inverse of the mixed CDF p + (1 - p)(1 - e^{-beta x}).
+        // The inverse of the mixed CDF p + (1 - p)(1 - e^{-beta x}).
         let v_next = if u <= p || beta <= 0.0 {
             0.0
         } else {
@@ -194,7 +196,7 @@ impl Heston {
                 decay,
                 // theta (1 - e^{-kappa dt}) = theta kappa b
                 mean_shift: theta * kappa * b,
-                // Eq. (18) with (1 - e)/kappa = b: s^2 = xi^2 (V e b + theta kappa b^2 / 2).
+                // s^2 with (1 - e)/kappa = b: s^2 = xi^2 (V e b + theta kappa b^2 / 2).
                 s2_v: xi * xi * decay * b,
                 s2_c: xi * xi * theta * kappa * b * b * 0.5,
                 k0: if deterministic {

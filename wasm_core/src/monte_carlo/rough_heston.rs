@@ -172,7 +172,7 @@ impl RoughHeston {
                         .zip(&self.weight)
                         .map(|(ui, w)| ui * w)
                         .sum::<f64>();
-                    let (dx, dz) = if !(alpha > 0.0) {
+                    let (dx, dz) = if alpha.is_nan() || alpha <= 0.0 {
                         // Not reached in our measurements (the memory keeps alpha > 0); a
                         // non-positive alpha means no variance accrues in this step.
                         (0.0, 0.0)

@@ -69,7 +69,7 @@ impl BlockSums {
         if a.len() != Self::LEN {
             return Err(bad("must hold 13 numbers per block"));
         }
-        let int = |x: f64| x >= 0.0 && x < 9_007_199_254_740_992.0 && x.fract() == 0.0;
+        let int = |x: f64| (0.0..9_007_199_254_740_992.0).contains(&x) && x.fract() == 0.0;
         if !int(a[0]) || !int(a[1]) {
             return Err(bad(
                 "must start with an integer block index and sample count",
@@ -140,11 +140,10 @@ impl Totals {
         let na = self.count as f64;
         let nb = b.count as f64;
         let n = na + nb;
-        let mut delta = [0.0; QUANTITIES];
-        for k in 0..QUANTITIES {
-            delta[k] = b.mean[k] - self.mean[k];
-            self.mean[k] += delta[k] * (nb / n);
-            self.m2[k] += b.m2[k] + delta[k] * delta[k] * (na * nb / n);
+        let delta: [f64; QUANTITIES] = std::array::from_fn(|k| b.mean[k] - self.mean[k]);
+        for (k, d) in delta.iter().enumerate() {
+            self.mean[k] += d * (nb / n);
+            self.m2[k] += b.m2[k] + d * d * (na * nb / n);
         }
         self.c_payoff_control += b.c_payoff_control + delta[Y] * delta[C] * (na * nb / n);
         self.count += b.count;
