@@ -97,9 +97,9 @@ fn roughness_lowers_the_at_the_money_price() {
     );
 }
 
-/// Bias against REFERENCES.md by step count, 2e6 paths per row (s.e. about 0.0026). The scheme
-/// is first-order in the step (bias about -0.85/steps at every hurst); from the default 100 steps
-/// on the bias must stay below one standard error of a default 100k-path run.
+/// Bias against REFERENCES.md by step count, 2e6 paths per row (s.e. about 0.0026). From the
+/// default 100 steps on, the bias must stay below one standard error of a default 100k-path run
+/// (the spec's criterion for the default step count).
 #[test]
 #[ignore = "statistical: 2e6 paths per row; run in release"]
 fn rough_bias_table() {

@@ -183,11 +183,18 @@ impl Plan {
         }
     }
 
-    /// Discounted payoff in units of `scale` for a terminal `ln(S_T/S_0) = x` and spot factor
-    /// `s` (`s = 1 +- h` for the bumped spots): `e^{-rT} max(+-(s S e^x - K), 0) / scale`.
+    /// Discounted payoff in units of `scale` for the discounted terminal spot `d = e^{-rT} S_T /
+    /// scale` and spot factor `s` (`s = 1 +- h` for the bumped spots):
+    /// `max(+-(s d - e^{-rT} K / scale), 0)`.
     #[inline]
-    fn payoff(&self, x: f64, s: f64) -> f64 {
-        (self.sign * (s * self.spot_rel * (x + self.log_discount).exp() - self.strike_pv)).max(0.0)
+    fn payoff(&self, d: f64, s: f64) -> f64 {
+        (self.sign * (s * d - self.strike_pv)).max(0.0)
+    }
+
+    /// `e^{-rT} S_T / scale` for the terminal log-return `x`.
+    #[inline]
+    fn discounted_spot(&self, x: f64) -> f64 {
+        self.spot_rel * (x + self.log_discount).exp()
     }
 
     /// The recorded quantities of one sample from its lanes' terminal log-returns, each
@@ -196,23 +203,24 @@ impl Plan {
         let signs = self.lanes.signs;
         let w = 1.0 / signs as f64;
         let mut out = [0.0; QUANTITIES];
+        let (mut up, mut down) = (0.0, 0.0);
+        let h = SPOT_BUMP_REL;
         for &xs in &x[..signs] {
-            out[Y] += w * self.payoff(xs, 1.0);
-            out[C] += w * (self.spot_rel * (xs + self.log_discount).exp() - self.control_mean);
+            let d = self.discounted_spot(xs);
+            out[Y] += w * self.payoff(d, 1.0);
+            out[C] += w * (d - self.control_mean);
+            if self.vega.is_some() {
+                up += w * self.payoff(d, 1.0 + h);
+                down += w * self.payoff(d, 1.0 - h);
+            }
         }
         if let Some(bump) = self.vega {
-            let h = SPOT_BUMP_REL;
-            let (mut up, mut down) = (0.0, 0.0);
-            for &xs in &x[..signs] {
-                up += w * self.payoff(xs, 1.0 + h);
-                down += w * self.payoff(xs, 1.0 - h);
-            }
             out[D] = (up - down) / (2.0 * h * self.spot_rel);
             out[G] = (up - 2.0 * out[Y] + down) / (h * h * self.spot_rel * self.spot_rel);
             let (mut vu, mut vd) = (0.0, 0.0);
             for s in 0..signs {
-                vu += w * self.payoff(x[signs + s], 1.0);
-                vd += w * self.payoff(x[2 * signs + s], 1.0);
+                vu += w * self.payoff(self.discounted_spot(x[signs + s]), 1.0);
+                vd += w * self.payoff(self.discounted_spot(x[2 * signs + s]), 1.0);
             }
             out[V] = (vu - vd) / (bump.up + bump.down);
         }

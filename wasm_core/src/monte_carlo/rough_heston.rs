@@ -1,45 +1,61 @@
-//! Rough Heston by an integrated-variance implicit scheme on a Markovian lift.
+//! Rough Heston by a collocated integrated-variance scheme on a Markovian lift.
 //!
 //! Model (El Euch & Rosenbaum, "The characteristic function of rough Heston models", Math.
 //! Finance 29 (2019); REFERENCES.md's parameterisation), `a = hurst + 1/2`,
 //! `K(t) = t^(a-1)/Gamma(a)`:
-//! `V_t = v0 + int_0^t K(t-s) dY_s + kappa theta Kbar(t)`, `dY = -kappa V dt + xi sqrt(V) dB`,
+//! `V_t = v0 + kappa theta Kbar(t) + int_0^t K(t-s) dY_s`, `dY = -kappa V dt + xi sqrt(V) dB`,
 //! `Kbar(t) = int_0^t K = t^a / Gamma(a+1)`; `d ln S = (r - q - V/2) dt + sqrt(V) dW`,
 //! `d<W, B> = rho dt`.
 //!
-//! Scheme (the construction of E. Abi Jaber & E. Attal, "Simulating integrated Volterra
-//! square-root processes and Volterra Heston models via Inverse Gaussian", arXiv:2504.19885
-//! (2025) — "iVi" — and, for Heston, E. Abi Jaber, "Simulation of square-root processes made
-//! simple", arXiv:2412.11264): simulate the integrated variance `X = int V dt` and the
-//! martingale `Z = int sqrt(V) dB` step by step. Integrating the Volterra equation over a step,
-//! with each step's increment `dY_j` placed at the start of its step `t_j`:
+//! # Scheme
+//! The construction of E. Abi Jaber & E. Attal, "Simulating integrated Volterra square-root
+//! processes and Volterra Heston models via Inverse Gaussian", arXiv:2504.19885 (2025) ("iVi";
+//! for Heston: E. Abi Jaber, "Simulation of square-root processes made simple",
+//! arXiv:2412.11264): simulate the integrated variance `X = int V dt` and the martingale
+//! `Z = int sqrt(V) dB`, step by step. Each step's increment `dY_k` is collocated at one point
+//! `t_k + (1 - c) dt` of its step; integrating the Volterra equation over step k gives
 //!
-//! `dX_k = G_k + sum_(j<k) [Kbar(t_(k+1) - t_j) - Kbar(t_k - t_j)] dY_j + Kbar(dt) dY_k`,
-//! `G_k = int_(t_k)^(t_(k+1)) (v0 + kappa theta Kbar(t)) dt` (exact),
-//! `dY_k = -kappa dX_k + xi dZ_k`.
+//! `dX_k = G_k + sum_(j<k) [Kbar(t_(k+1) - s_j) - Kbar(t_k - s_j)] dY_j + Omega dY_k`,
+//! `s_j = t_j + (1 - c) dt`, `Omega = Kbar(c dt)`,
+//! `G_k = int_(t_k)^(t_(k+1)) (v0 + kappa theta Kbar(t)) dt` (exact), `dY_k = -kappa dX_k + xi dZ_k`.
 //!
-//! With `alpha_k` = the first two terms (known at `t_k`) and `Omega = Kbar(dt)` this reads
-//! `(1 + kappa Omega) dX_k - xi Omega dZ_k = alpha_k`, and `dZ_k = B(dX_k)` is a Brownian motion
-//! run for the time `dX_k` (Dambis-Dubins-Schwarz): `dX_k` is the first time a Brownian motion
-//! with drift `(1 + kappa Omega)/(xi Omega)` reaches `alpha_k/(xi Omega)`, an Inverse Gaussian
-//! with mean `alpha_k/(1 + kappa Omega)` and shape `(alpha_k/(xi Omega))^2`, sampled exactly by
-//! Michael, Schucany & Haas ("Generating random variates using transformations with multiple
-//! roots", Amer. Statist. 30 (1976)). So `dX_k >= 0` always (the integrated variance never
-//! decreases) and, by Wald's identity for that hitting time, `E[exp(rho dZ - rho^2 dX / 2)] = 1`
-//! exactly whenever `rho <= (1 + kappa Omega)/(xi Omega)` (always for `rho <= 0`): the
-//! discretised discounted spot
+//! With `alpha_k` the first two terms (known at `t_k`), `(1 + kappa Omega) dX_k - xi Omega dZ_k
+//! = alpha_k`, and `dZ_k = B(dX_k)` for a Brownian motion `B` run for the time `dX_k`
+//! (Dambis-Dubins-Schwarz): `dX_k` is the first time a Brownian motion with drift
+//! `(1 + kappa Omega)/(xi Omega)` reaches `alpha_k/(xi Omega)`, an Inverse Gaussian with mean
+//! `alpha_k/(1 + kappa Omega)` and shape `(alpha_k/(xi Omega))^2`, sampled exactly by Michael,
+//! Schucany & Haas ("Generating random variates using transformations with multiple roots",
+//! Amer. Statist. 30 (1976)). So `dX_k >= 0` always, and by Wald's identity for that hitting
+//! time `E[exp(rho dZ - rho^2 dX / 2)] = 1` exactly whenever `rho <= (1 + kappa Omega)/(xi Omega)`
+//! (always for `rho <= 0`): the discretised discounted spot
 //! `ln S += (r - q) dt - dX/2 + rho dZ + sqrt((1 - rho^2) dX) N`
-//! is a martingale and the control variate's mean is exact.
+//! is a martingale, and the control variate's mean is exact.
 //!
-//! The memory sum is carried by the factors of `kernel.rs` (`Kbar(t_(k+1) - t_j) - Kbar(t_k - t_j)
-//! ~ sum_i c_i b_i e^(-x_i (t_k - t_j))`, `b_i = (1 - e^(-x_i dt))/x_i`):
-//! `U_i <- e^(-x_i dt) (U_i + dY_k)`, `alpha_k = G_k + sum_i c_i b_i U_i`. At hurst 1/2 the
-//! kernel is 1, there is one factor (`c = 1, x = 0`) and this is Heston by Abi Jaber's implicit
-//! integrated scheme. With `xi` below [`XI_DETERMINISTIC`] the variance is deterministic
-//! (`dX = alpha/(1 + kappa Omega)`, `ln S += ... + sqrt(dX) N`).
+//! # Collocation point
+//! Abi Jaber & Attal place the increment at the start of its step (`c = 1`, "implicit"). That is
+//! first-order: measured bias about `-0.85/steps` on REFERENCES.md's case at every hurst, and
+//! -0.08 at 50 steps on Lewis's Heston case. The cause is the step's own noise acting on the
+//! whole step: `Cov(dX_k, dZ_k)` is `Kbar(dt) xi V dt` instead of the exact
+//! `xi V int_0^dt Kbar(u) du = xi V dt^(a+1)/Gamma(a+2)`. Our choice `c^a = 1/(a + 1)` makes it
+//! exact (`c = 1/2` for Heston, 0.457 at hurst 0.1) and keeps every other formula; measured bias
+//! at 100 steps is then within 0.002 of REFERENCES.md at every hurst (`tests/monte_carlo_rough.rs`).
+//! The price: the collocated increment can overshoot, so that the memory makes `alpha_k <= 0`;
+//! the step then accrues no variance (`dX_k = dZ_k = dY_k = 0`: the variance is truncated at 0
+//! for that step). It happens only next to zero variance: 3.5% of steps on REFERENCES.md's case
+//! at hurst 0.5 (Feller's condition badly violated, `2 kappa theta / xi^2 = 0.13`), 0.8% at 0.3,
+//! 0.1% at 0.1, 1e-4 on Lewis's case. (Setting the variance at the step's end to exactly 0
+//! instead biases the price up by 0.01 at hurst 0.5; leaving the memory as it is does not.)
+//!
+//! # Memory
+//! The sum over past steps is carried by the factors of `kernel.rs`:
+//! `Kbar(t_(k+1) - s_j) - Kbar(t_k - s_j) ~ sum_i c_i b_i e^(-x_i (t_k - s_j))`,
+//! `b_i = (1 - e^(-x_i dt))/x_i`; so `U_i <- e^(-x_i dt) U_i + e^(-x_i c dt) dY_k` and
+//! `alpha_k = G_k + sum_i c_i b_i U_i`. At hurst 1/2 the kernel is 1 and there is one factor
+//! (`c_1 = 1, x_1 = 0`): this is Heston, simulated by the same scheme. With `xi` below
+//! [`XI_DETERMINISTIC`] the variance is deterministic (`dX = alpha/(1 + kappa Omega)`,
+//! `ln S += ... + sqrt(dX) N`).
 //!
 //! The recorded variance of a step (sample paths) is its mean `dX_k / dt`, which is >= 0.
-//! Bias against REFERENCES.md's rough Heston values, by steps: see `tests/monte_carlo_rough.rs`.
 
 use super::engine::{Lanes, Recorder};
 use super::heston::{one_minus_exp_over, XI_DETERMINISTIC};
@@ -64,6 +80,12 @@ pub(crate) fn inverse_gaussian(mu: f64, ratio: f64, nu: f64, u: f64) -> f64 {
     }
 }
 
+/// The collocation point `c` of a step's increment (module docs): `c^a = 1/(a + 1)`, so that
+/// `Kbar(c dt) = int_0^dt Kbar(u) du / dt`. 1/2 for Heston (`a = 1`).
+pub(crate) fn collocation(a: f64) -> f64 {
+    (a + 1.0).powf(-1.0 / a)
+}
+
 /// Rough Heston lanes (see the module docs); several variants `(v0, theta)` in lockstep.
 pub(crate) struct RoughHeston {
     lanes: Lanes,
@@ -74,10 +96,11 @@ pub(crate) struct RoughHeston {
     xi: f64,
     rho: f64,
     deterministic: bool,
-    /// `Omega = Kbar(dt)`.
+    /// `Omega = Kbar(c dt)`, `c` the collocation point ([`collocation`]).
     omega: f64,
-    /// `e^(-x_i dt)` and `c_i b_i` per factor.
+    /// Per factor: `e^(-x_i dt)`, `e^(-x_i c dt)` and `c_i b_i`.
     decay: Vec<f64>,
+    decay_own: Vec<f64>,
     weight: Vec<f64>,
     /// `G_k` per variant: `g[variant * steps + k]`.
     g: Vec<f64>,
@@ -104,7 +127,9 @@ impl RoughHeston {
         } else {
             kernel_factors(1.0, 1.0, 1.0)
         };
+        let c = collocation(a);
         let decay: Vec<f64> = kf.x.iter().map(|x| (-x * dt).exp()).collect();
+        let decay_own: Vec<f64> = kf.x.iter().map(|x| (-x * c * dt).exp()).collect();
         let weight: Vec<f64> =
             kf.c.iter()
                 .zip(&kf.x)
@@ -131,8 +156,9 @@ impl RoughHeston {
             xi: p.xi,
             rho: p.rho,
             deterministic: p.xi < XI_DETERMINISTIC,
-            omega: dt.powf(a) / ga1,
+            omega: (c * dt).powf(a) / ga1,
             decay,
+            decay_own,
             weight,
             g,
             factors: vec![0.0; lanes.count() * n],
@@ -173,8 +199,8 @@ impl RoughHeston {
                         .map(|(ui, w)| ui * w)
                         .sum::<f64>();
                     let (dx, dz) = if alpha.is_nan() || alpha <= 0.0 {
-                        // Not reached in our measurements (the memory keeps alpha > 0); a
-                        // non-positive alpha means no variance accrues in this step.
+                        // The memory predicts no variance over this step: truncate at 0
+                        // (module docs, "Collocation point").
                         (0.0, 0.0)
                     } else if self.deterministic {
                         (alpha / one_k_omega, 0.0)
@@ -195,8 +221,8 @@ impl RoughHeston {
                     } else {
                         0.0
                     };
-                    for (ui, d) in f.iter_mut().zip(&self.decay) {
-                        *ui = d * (*ui + dy);
+                    for ((ui, d), d_own) in f.iter_mut().zip(&self.decay).zip(&self.decay_own) {
+                        *ui = d * *ui + d_own * dy;
                     }
                     record.record(step + 1, lane, x[lane], dx / self.dt);
                 }
@@ -233,6 +259,17 @@ mod tests {
         let se_var = want_var * ((2.0 + 15.0 * ratio) / n as f64).sqrt();
         assert!((mean - mu).abs() < 5.0 * se_mean, "{mean}");
         assert!((var - want_var).abs() < 5.0 * se_var, "{var}");
+    }
+
+    #[test]
+    fn collocation_matches_the_mean_integrated_kernel() {
+        for a in [0.5001, 0.6, 0.8, 1.0] {
+            let c = collocation(a);
+            // Kbar(c) = c^a / Gamma(a+1) against int_0^1 Kbar = 1 / Gamma(a+2).
+            let lhs = c.powf(a) / gamma(a + 1.0);
+            assert!((lhs * gamma(a + 2.0) - 1.0).abs() < 1e-13, "{a}");
+        }
+        assert!((collocation(1.0) - 0.5).abs() < 1e-15);
     }
 
     #[test]
