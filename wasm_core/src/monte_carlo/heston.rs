@@ -290,7 +290,10 @@ mod tests {
     #[test]
     fn ln_1p_fast_matches_ln_1p() {
         for x in [0.0, 1e-12, -1e-7, 9e-4, -9.7e-4, 2e-3, -0.3, 5.0] {
-            assert!((ln_1p_fast(x) - x.ln_1p()).abs() <= 1e-17 + 1e-16 * x.ln_1p().abs(), "{x}");
+            assert!(
+                (ln_1p_fast(x) - x.ln_1p()).abs() <= 1e-17 + 1e-16 * x.ln_1p().abs(),
+                "{x}"
+            );
         }
     }
 
@@ -298,7 +301,10 @@ mod tests {
     /// of `u`, so this is the expectation over the sampled law).
     fn expect(m: f64, s2: f64, a: f64, f: impl Fn(f64) -> f64) -> f64 {
         const N: usize = 400_000;
-        (0..N).map(|i| f(qe_draw(m, s2, (i as f64 + 0.5) / N as f64, a).v_next)).sum::<f64>() / N as f64
+        (0..N)
+            .map(|i| f(qe_draw(m, s2, (i as f64 + 0.5) / N as f64, a).v_next))
+            .sum::<f64>()
+            / N as f64
     }
 
     /// Both QE branches match the requested mean and variance (that is their definition), and
@@ -307,16 +313,30 @@ mod tests {
     fn qe_matches_two_moments_and_its_mgf() {
         // Midpoint-rule error on 4e5 points, dominated by the exponential branch's log tail.
         const REL_TOL: f64 = 2e-4;
-        for (m, psi) in [(0.04, 0.05), (0.04, 1.0), (0.04, 1.49), (0.04, 1.6), (0.01, 5.0), (2.0, 30.0)] {
+        for (m, psi) in [
+            (0.04, 0.05),
+            (0.04, 1.0),
+            (0.04, 1.49),
+            (0.04, 1.6),
+            (0.01, 5.0),
+            (2.0, 30.0),
+        ] {
             let s2 = psi * m * m;
             let a = -3.0;
             let mean = expect(m, s2, a, |v| v);
             let var = expect(m, s2, a, |v| (v - m) * (v - m));
             assert!((mean / m - 1.0).abs() < REL_TOL, "psi {psi}: mean {mean}");
-            assert!((var / s2 - 1.0).abs() < 10.0 * REL_TOL, "psi {psi}: var {var}");
+            assert!(
+                (var / s2 - 1.0).abs() < 10.0 * REL_TOL,
+                "psi {psi}: var {var}"
+            );
             let mgf = expect(m, s2, a, |v| (a * v).exp());
             let l = qe_draw(m, s2, 0.5, a).log_mgf.unwrap();
-            assert!((mgf.ln() - l).abs() < REL_TOL * l.abs().max(1e-3), "psi {psi}: {} vs {l}", mgf.ln());
+            assert!(
+                (mgf.ln() - l).abs() < REL_TOL * l.abs().max(1e-3),
+                "psi {psi}: {} vs {l}",
+                mgf.ln()
+            );
         }
     }
 

@@ -202,6 +202,7 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::monte_carlo::rng::SampleStream;
 
     /// Phi^-1(p) from mpmath at 40 digits (cross-checked with `scipy.special.ndtri`), generated
     /// by `tests/oracles/mc_normal_quantiles.py`.
@@ -238,6 +239,80 @@ mod tests {
         assert_eq!(inverse_normal_cdf(0.0), -38.5);
         assert_eq!(inverse_normal_cdf(1.0), 38.5);
         assert!(inverse_normal_cdf(f64::NAN).abs() <= 38.5);
+    }
+
+    /// Tail probabilities P(Z > z) from mpmath (tests/oracles/mc_ziggurat_constants.py).
+    const TAILS: [(f64, f64); 4] = [
+        (1.0, 0.158_655_253_931_457_05),
+        (2.0, 0.022_750_131_948_179_21),
+        (3.0, 0.001_349_898_031_630_094_5),
+        (4.0, 3.167_124_183_311_992e-5),
+    ];
+    /// Statistical checks pass within this many standard errors.
+    const SE_TOL: f64 = 5.0;
+
+    /// Moments and tail probabilities of 4e6 ziggurat variates (both tails; P(|Z| > 4) lies
+    /// beyond the base layer's edge R = 3.65, so the tail algorithm is exercised). Standard
+    /// errors use the normal's moments: Var(Z^2) = 2, Var(Z^3) = 15, Var(Z^4) = 96.
+    #[test]
+    fn ziggurat_moments_and_tails() {
+        const N: usize = 4_000_000;
+        let mut st = SampleStream::new(20, 7);
+        let (mut m1, mut m2, mut m3, mut m4) = (0.0, 0.0, 0.0, 0.0);
+        let mut above = [0u64; 4];
+        for _ in 0..N {
+            let z = ziggurat_normal(&mut st);
+            let z2 = z * z;
+            m1 += z;
+            m2 += z2;
+            m3 += z2 * z;
+            m4 += z2 * z2;
+            for (k, (t, _)) in TAILS.iter().enumerate() {
+                above[k] += u64::from(z.abs() > *t);
+            }
+        }
+        let n = N as f64;
+        let se = |var: f64| (var / n).sqrt();
+        assert!((m1 / n).abs() < SE_TOL * se(1.0), "mean {}", m1 / n);
+        assert!((m2 / n - 1.0).abs() < SE_TOL * se(2.0), "E[Z^2] {}", m2 / n);
+        assert!((m3 / n).abs() < SE_TOL * se(15.0), "E[Z^3] {}", m3 / n);
+        assert!(
+            (m4 / n - 3.0).abs() < SE_TOL * se(96.0),
+            "E[Z^4] {}",
+            m4 / n
+        );
+        for (k, (t, p)) in TAILS.iter().enumerate() {
+            let p2 = 2.0 * p;
+            let got = above[k] as f64 / n;
+            assert!(
+                (got - p2).abs() < SE_TOL * se(p2 * (1.0 - p2)),
+                "P(|Z| > {t}) = {got} vs {p2}"
+            );
+        }
+    }
+
+    /// Chi-square goodness of fit on 64 equiprobable cells (edges from the AS241 quantile):
+    /// the statistic has mean 63 and s.d. sqrt(126) ~ 11.2 under the null.
+    #[test]
+    fn ziggurat_fits_the_normal_distribution() {
+        const CELLS: usize = 64;
+        const N: usize = 1_000_000;
+        let edges: Vec<f64> = (1..CELLS)
+            .map(|i| inverse_normal_cdf(i as f64 / CELLS as f64))
+            .collect();
+        let mut count = [0u64; CELLS];
+        let mut st = SampleStream::new(3, 1);
+        for _ in 0..N {
+            let z = ziggurat_normal(&mut st);
+            count[edges.partition_point(|&e| e < z)] += 1;
+        }
+        let expected = N as f64 / CELLS as f64;
+        let chi2: f64 = count
+            .iter()
+            .map(|&c| (c as f64 - expected).powi(2) / expected)
+            .sum();
+        let (mean, sd) = ((CELLS - 1) as f64, (2.0 * (CELLS - 1) as f64).sqrt());
+        assert!((chi2 - mean).abs() < SE_TOL * sd, "chi2 = {chi2}");
     }
 
     #[test]
