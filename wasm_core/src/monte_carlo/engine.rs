@@ -38,6 +38,8 @@ impl Lanes {
 
 /// Receives every lane's state after each step (for sample paths); pricing uses [`NoRecord`].
 pub(crate) trait Recorder {
+    /// False for [`NoRecord`]: lets simulators skip work only a recorder needs.
+    const RECORDS: bool = true;
     /// `step` counts from 1; `x = ln(S_t/S_0)`, `v` = the variance at `t` (GBM: `vol^2`).
     fn record(&mut self, step: usize, lane: usize, x: f64, v: f64);
 }
@@ -46,6 +48,7 @@ pub(crate) trait Recorder {
 pub(crate) struct NoRecord;
 
 impl Recorder for NoRecord {
+    const RECORDS: bool = false;
     #[inline(always)]
     fn record(&mut self, _step: usize, _lane: usize, _x: f64, _v: f64) {}
 }

@@ -51,16 +51,28 @@ pub(crate) const PSI_NEGLIGIBLE: f64 = 1e-24;
 const GAMMA1: f64 = 0.5;
 const GAMMA2: f64 = 0.5;
 
-/// A moment-matched draw of the next variance and `ln E[exp(A V_next)]` of the drawn law.
+/// A moment-matched draw of the next variance, with `ln M(A) = ln E[exp(A V_next)]` of the
+/// drawn law split as `ln M = lin - ln(factor)/2`: the caller accumulates the factors of many
+/// steps in a product and takes one logarithm at the end (a logarithm per step was a fifth of the
+/// step's time).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct QeDraw {
     pub v_next: f64,
-    /// `ln M(A)`, or `None` when `M(A)` is infinite (the correction is then skipped).
-    pub log_mgf: Option<f64>,
+    /// `Some((lin, factor))`, or `None` when `M(A)` is infinite (no correction then).
+    pub log_mgf_parts: Option<(f64, f64)>,
+}
+
+impl QeDraw {
+    /// `ln M(A)` in one piece.
+    #[cfg(test)]
+    pub fn log_mgf(&self) -> Option<f64> {
+        self.log_mgf_parts
+            .map(|(lin, factor)| lin - 0.5 * factor.ln())
+    }
 }
 
 /// Andersen's QE sample with mean `m >= 0` and variance `s2 >= 0`, driven by the uniform `u`,
-/// and the log moment generating function at `a_coef` of that two-point-parameter law.
+/// and the log moment generating function at `a_coef` of that two-parameter law.
 #[inline]
 pub(crate) fn qe_draw(m: f64, s2: f64, u: f64, a_coef: f64) -> QeDraw {
     if m <= 0.0 || !(m.is_finite()) {
@@ -68,14 +80,14 @@ pub(crate) fn qe_draw(m: f64, s2: f64, u: f64, a_coef: f64) -> QeDraw {
         // occur for valid parameters, and 0 keeps the path finite if it ever did.
         return QeDraw {
             v_next: 0.0,
-            log_mgf: Some(0.0),
+            log_mgf_parts: Some((0.0, 1.0)),
         };
     }
     let psi = s2 / (m * m);
     if psi <= PSI_NEGLIGIBLE {
         return QeDraw {
             v_next: m,
-            log_mgf: Some(a_coef * m),
+            log_mgf_parts: Some((a_coef * m, 1.0)),
         };
     }
     if psi <= PSI_C {
@@ -86,13 +98,13 @@ pub(crate) fn qe_draw(m: f64, s2: f64, u: f64, a_coef: f64) -> QeDraw {
         let b = b2.sqrt();
         let z = inverse_normal_cdf(u);
         let v_next = a * (b + z) * (b + z);
+        // M = exp(A b^2 a / (1 - 2 A a)) / sqrt(1 - 2 A a).
         let denom = 1.0 - 2.0 * a_coef * a;
-        let log_mgf = if denom > 0.0 {
-            Some(a_coef * b2 * a / denom - 0.5 * ln_1p_fast(-2.0 * a_coef * a))
-        } else {
-            None
-        };
-        QeDraw { v_next, log_mgf }
+        let parts = (denom > 0.0).then(|| (a_coef * b2 * a / denom, denom));
+        QeDraw {
+            v_next,
+            log_mgf_parts: parts,
+        }
     } else {
         // p = (psi - 1)/(psi + 1), beta = (1 - p)/m; 1 - p = 2/(psi + 1) without cancellation
         // (and p -> 1, not NaN, when psi overflows).
@@ -105,28 +117,19 @@ pub(crate) fn qe_draw(m: f64, s2: f64, u: f64, a_coef: f64) -> QeDraw {
         } else {
             (one_minus_p / (1.0 - u)).ln() / beta
         };
-        let log_mgf = if a_coef < beta {
-            let tail = beta * one_minus_p / (beta - a_coef);
-            Some((p + tail).ln())
+        // M = p + beta (1 - p) / (beta - A) = exp(-ln(M^-2)/2).
+        let mgf = if a_coef < beta {
+            Some(p + beta * one_minus_p / (beta - a_coef))
         } else if beta <= 0.0 && a_coef <= 0.0 {
-            Some(p.ln())
+            Some(p)
         } else {
             None
         };
-        QeDraw { v_next, log_mgf }
-    }
-}
-
-/// `ln(1 + x)`: a Taylor polynomial for `|x| < 1/1024` (the usual size of `-2 A a` in the
-/// martingale correction; truncation error below `x^7/7 < 2e-22`), else `ln_1p`. The logarithm
-/// was a fifth of the QE step's time.
-#[inline]
-fn ln_1p_fast(x: f64) -> f64 {
-    if x.abs() < 1.0 / 1024.0 {
-        // x - x^2/2 + x^3/3 - x^4/4 + x^5/5 - x^6/6, in Horner form.
-        x * (1.0 + x * (-0.5 + x * (1.0 / 3.0 + x * (-0.25 + x * (0.2 - x / 6.0)))))
-    } else {
-        x.ln_1p()
+        let parts = mgf.filter(|&mm| mm > 0.0).map(|mm| (0.0, 1.0 / (mm * mm)));
+        QeDraw {
+            v_next,
+            log_mgf_parts: parts,
+        }
     }
 }
 
@@ -158,6 +161,8 @@ pub(crate) struct Heston {
     variants: Vec<Variant>,
     /// Variance per lane (scratch).
     v_state: Vec<f64>,
+    /// Martingale-correction factor product per lane (scratch).
+    factor_product: Vec<f64>,
 }
 
 /// `(1 - e^{-k t}) / k`, equal to `t` at `k = 0` (no cancellation for small `k t`).
@@ -224,6 +229,7 @@ impl Heston {
             drift_dt: (rate - dividend) * dt,
             deterministic,
             v_state: vec![0.0; lanes.count()],
+            factor_product: vec![1.0; lanes.count()],
             k1,
             k2,
             k3,
@@ -241,12 +247,16 @@ impl Heston {
         record: &mut R,
     ) {
         let v_state = &mut self.v_state;
+        // Per lane: the product of the martingale correction's factors since their last
+        // logarithm (`sum -ln M = sum -lin + ln(product)/2`).
+        let factors = &mut self.factor_product;
         let signs = self.lanes.signs;
         let a_coef = self.k2 + 0.5 * self.k4;
         for (v, var) in self.variants.iter().enumerate() {
             for s in 0..signs {
                 x[v * signs + s] = 0.0;
                 v_state[v * signs + s] = var.v0;
+                factors[v * signs + s] = 1.0;
             }
         }
         for step in 0..self.steps {
@@ -263,8 +273,11 @@ impl Heston {
                     } else {
                         let s2 = v_now * var.s2_v + var.s2_c;
                         let d = qe_draw(m, s2, u_s, a_coef);
-                        let k0 = match d.log_mgf {
-                            Some(l) => -l - (self.k1 + 0.5 * self.k3) * v_now,
+                        let k0 = match d.log_mgf_parts {
+                            Some((lin, factor)) => {
+                                factors[lane] *= factor;
+                                -lin - (self.k1 + 0.5 * self.k3) * v_now
+                            }
                             None => var.k0,
                         };
                         (d.v_next, k0)
@@ -276,6 +289,13 @@ impl Heston {
                         + self.k2 * v_next
                         + var_dt.sqrt() * z_s;
                     v_state[lane] = v_next;
+                    // Fold the product into x before it can leave [2^-600, 2^600], at the end,
+                    // and whenever the path is recorded.
+                    let f = factors[lane];
+                    if R::RECORDS || step + 1 == self.steps || !(1e-180..1e180).contains(&f) {
+                        x[lane] += 0.5 * f.ln();
+                        factors[lane] = 1.0;
+                    }
                     record.record(step + 1, lane, x[lane], v_next);
                 }
             }
@@ -286,16 +306,6 @@ impl Heston {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ln_1p_fast_matches_ln_1p() {
-        for x in [0.0, 1e-12, -1e-7, 9e-4, -9.7e-4, 2e-3, -0.3, 5.0] {
-            assert!(
-                (ln_1p_fast(x) - x.ln_1p()).abs() <= 1e-17 + 1e-16 * x.ln_1p().abs(),
-                "{x}"
-            );
-        }
-    }
 
     /// `int_0^1 f(qe_draw(m, s2, u)) du` by the midpoint rule (the draw is a monotone function
     /// of `u`, so this is the expectation over the sampled law).
@@ -331,7 +341,7 @@ mod tests {
                 "psi {psi}: var {var}"
             );
             let mgf = expect(m, s2, a, |v| (a * v).exp());
-            let l = qe_draw(m, s2, 0.5, a).log_mgf.unwrap();
+            let l = qe_draw(m, s2, 0.5, a).log_mgf().unwrap();
             assert!(
                 (mgf.ln() - l).abs() < REL_TOL * l.abs().max(1e-3),
                 "psi {psi}: {} vs {l}",
