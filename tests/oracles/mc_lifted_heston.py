@@ -8,7 +8,8 @@ x = 0 (the long memory) and above r_n^(n/2) (the singularity). kernel.rs instead
 with Gauss rules from 0 up to 40/dt and uses the exact kernel inside each time step.
 
 The rough Heston variance (REFERENCES.md parameterisation, a = hurst + 1/2)
-    V_t = v0 + 1/G(a) int (t-s)^(a-1) kappa (theta - V_s) ds + 1/G(a) int (t-s)^(a-1) xi sqrt(V_s) dB_s
+    V_t = v0 + 1/G(a) int (t-s)^(a-1) kappa (theta - V_s) ds
+             + 1/G(a) int (t-s)^(a-1) xi sqrt(V_s) dB_s
 has the kernel K(t) = t^(a-1)/G(a) = int_0^oo e^(-x t) mu(dx), mu(dx) = x^(-a) dx / (G(a) G(1-a)).
 The lift replaces mu by n atoms: c_i = mu([eta_(i-1), eta_i]), x_i = (1/c_i) int x mu(dx) on the
 geometric partition eta_i = r^(i - n/2) (Abi Jaber & El Euch, "Multifactor approximation of rough
@@ -23,7 +24,8 @@ transform):
     F(w, v) = (w^2 - w)/2 + (rho xi w - kappa) v + xi^2 v^2 / 2,
     g0(t) = v0 + kappa theta sum c_i (1 - e^(-x_i t)) / x_i.
 Prices follow from Lewis's formula (A. Lewis, "Option Valuation under Stochastic Volatility", 2000):
-    C = S e^(-qT) - sqrt(S K) e^(-(r+q)T/2) / pi int_0^oo Re[e^(i u k) phi(u - i/2)] / (u^2 + 1/4) du,
+    C = S e^(-qT) - sqrt(S K) e^(-(r+q)T/2) / pi
+        * int_0^oo Re[e^(i u k) phi(u - i/2)] / (u^2 + 1/4) du,
     k = ln(S/K) + (r - q) T,  phi(z) = E[exp(i z X_T)].
 
 With one factor (c = 1, x = 0) this is Heston's model; `--check-heston` compares that case with
@@ -44,8 +46,18 @@ from scipy.integrate import solve_ivp
 from scipy.special import gamma, roots_legendre
 
 # REFERENCES.md rough Heston case: S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3, xi=0.3, rho=-0.7.
-ROUGH_CASE = {"spot": 100.0, "strike": 100.0, "expiry": 1.0, "rate": 0.0, "dividend": 0.0,
-              "v0": 0.02, "kappa": 0.3, "theta": 0.02, "xi": 0.3, "rho": -0.7}
+ROUGH_CASE = {
+    "spot": 100.0,
+    "strike": 100.0,
+    "expiry": 1.0,
+    "rate": 0.0,
+    "dividend": 0.0,
+    "v0": 0.02,
+    "kappa": 0.3,
+    "theta": 0.02,
+    "xi": 0.3,
+    "rho": -0.7,
+}
 ROUGH_REFERENCE = {0.1: 4.53874, 0.3: 4.63083, 0.5: 4.73925}
 
 
@@ -63,8 +75,9 @@ def lift_nodes(hurst: float, n: int, r: float, expiry: float) -> tuple[np.ndarra
     return c * expiry ** (a - 1.0), x / expiry
 
 
-def lifted_call(case: dict[str, float], c: np.ndarray, x: np.ndarray, n_u: int = 160,
-                u_max: float = 200.0) -> float:
+def lifted_call(
+    case: dict[str, float], c: np.ndarray, x: np.ndarray, n_u: int = 160, u_max: float = 200.0
+) -> float:
     s, k_, t = case["spot"], case["strike"], case["expiry"]
     r, q = case["rate"], case["dividend"]
     v0, kappa, theta, xi, rho = (case[p] for p in ("v0", "kappa", "theta", "xi", "rho"))
@@ -83,25 +96,38 @@ def lifted_call(case: dict[str, float], c: np.ndarray, x: np.ndarray, n_u: int =
         d_psi = -x[:, None] * psi_i + f[None, :]
         return np.concatenate([d_psi.ravel(), f])  # last block: F along the path (for the integral)
 
-    # int_0^T F(psi(s)) g0(T-s) ds: integrate on a fine grid with the trapezoid rule on dense output.
-    sol = solve_ivp(rhs, (0.0, t), np.zeros(m * n_u + n_u, dtype=complex), method="DOP853",
-                    rtol=1e-10, atol=1e-12, dense_output=True)
+    # int_0^T F(psi(s)) g0(T-s) ds: the trapezoid rule on a fine grid of the dense output.
+    sol = solve_ivp(
+        rhs,
+        (0.0, t),
+        np.zeros(m * n_u + n_u, dtype=complex),
+        method="DOP853",
+        rtol=1e-10,
+        atol=1e-12,
+        dense_output=True,
+    )
     grid = np.linspace(0.0, t, 4001)
     vals = sol.sol(grid)
     psi_grid = np.einsum("i,iuj->uj", c, vals[: m * n_u].reshape(m, n_u, -1))
-    f_grid = 0.5 * (w[:, None] ** 2 - w[:, None]) + (rho * xi * w[:, None] - kappa) * psi_grid \
+    f_grid = (
+        0.5 * (w[:, None] ** 2 - w[:, None])
+        + (rho * xi * w[:, None] - kappa) * psi_grid
         + 0.5 * xi * xi * psi_grid**2
+    )
     tau = t - grid
     with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(x[:, None] > 0, -np.expm1(-x[:, None] * tau[None, :]) / x[:, None],
-                        tau[None, :])
+        frac = np.where(
+            x[:, None] > 0, -np.expm1(-x[:, None] * tau[None, :]) / x[:, None], tau[None, :]
+        )
     g0 = v0 + kappa * theta * (c @ frac)
     log_phi = np.trapezoid(f_grid * g0[None, :], grid, axis=1)
     phi = np.exp(log_phi)
     kk = math.log(s / k_) + (r - q) * t
     integrand = np.real(np.exp(1j * us * kk) * phi) / (us * us + 0.25)
     integral = float(np.sum(wts * integrand))
-    return s * math.exp(-q * t) - math.sqrt(s * k_) * math.exp(-(r + q) * t / 2.0) / math.pi * integral
+    return (
+        s * math.exp(-q * t) - math.sqrt(s * k_) * math.exp(-(r + q) * t / 2.0) / math.pi * integral
+    )
 
 
 def quantlib_heston_call(case: dict[str, float]) -> float:
@@ -113,10 +139,19 @@ def quantlib_heston_call(case: dict[str, float]) -> float:
     expiry = today + round(case["expiry"] * 365)
     rate = ql.YieldTermStructureHandle(ql.FlatForward(today, case["rate"], dc))
     div = ql.YieldTermStructureHandle(ql.FlatForward(today, case["dividend"], dc))
-    proc = ql.HestonProcess(rate, div, ql.QuoteHandle(ql.SimpleQuote(case["spot"])), case["v0"],
-                            case["kappa"], case["theta"], case["xi"], case["rho"])
-    opt = ql.VanillaOption(ql.PlainVanillaPayoff(ql.Option.Call, case["strike"]),
-                           ql.EuropeanExercise(expiry))
+    proc = ql.HestonProcess(
+        rate,
+        div,
+        ql.QuoteHandle(ql.SimpleQuote(case["spot"])),
+        case["v0"],
+        case["kappa"],
+        case["theta"],
+        case["xi"],
+        case["rho"],
+    )
+    opt = ql.VanillaOption(
+        ql.PlainVanillaPayoff(ql.Option.Call, case["strike"]), ql.EuropeanExercise(expiry)
+    )
     opt.setPricingEngine(ql.AnalyticHestonEngine(ql.HestonModel(proc), 1e-14, 100000))
     return float(opt.NPV())
 
@@ -127,20 +162,38 @@ def main() -> None:
     ap.add_argument("--factors", type=int, nargs="*", default=[10, 20, 40])
     args = ap.parse_args()
     if args.check_heston:
-        lewis = {"spot": 100.0, "strike": 100.0, "expiry": 1.0, "rate": 0.01, "dividend": 0.02,
-                 "v0": 0.04, "kappa": 4.0, "theta": 0.25, "xi": 1.0, "rho": -0.5}
+        lewis = {
+            "spot": 100.0,
+            "strike": 100.0,
+            "expiry": 1.0,
+            "rate": 0.01,
+            "dividend": 0.02,
+            "v0": 0.04,
+            "kappa": 4.0,
+            "theta": 0.25,
+            "xi": 1.0,
+            "rho": -0.5,
+        }
         c, x = lift_nodes(0.5, 1, 1.0, 1.0)
-        print("Lewis K=100 call: table 16.070154917028834, one-factor lift",
-              lifted_call(lewis, c, x, n_u=400, u_max=400.0))
-        print("rough case H=0.5: QuantLib", quantlib_heston_call(ROUGH_CASE),
-              "one-factor lift", lifted_call(ROUGH_CASE, c, x))
+        print(
+            "Lewis K=100 call: table 16.070154917028834, one-factor lift",
+            lifted_call(lewis, c, x, n_u=400, u_max=400.0),
+        )
+        print(
+            "rough case H=0.5: QuantLib",
+            quantlib_heston_call(ROUGH_CASE),
+            "one-factor lift",
+            lifted_call(ROUGH_CASE, c, x),
+        )
     for hurst in (0.1, 0.3):
         for n in args.factors:
-            r = 1.0 + 10.0 * n ** -0.9
+            r = 1.0 + 10.0 * n**-0.9
             c, x = lift_nodes(hurst, n, r, ROUGH_CASE["expiry"])
             price = lifted_call(ROUGH_CASE, c, x)
-            print(f"hurst {hurst}: n={n:3d} r={r:.4f} x_max={x[-1]:9.1f} lift {price:.5f} "
-                  f"rough ref {ROUGH_REFERENCE[hurst]:.5f} diff {price - ROUGH_REFERENCE[hurst]:+.5f}")
+            print(
+                f"hurst {hurst}: n={n:3d} r={r:.4f} x_max={x[-1]:9.1f} lift {price:.5f} "
+                f"rough ref {ROUGH_REFERENCE[hurst]:.5f} diff {price - ROUGH_REFERENCE[hurst]:+.5f}"
+            )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,19 @@ GBM_CASES = [
 ]
 
 
-def heston_ql(kind: str, s: float, k: float, t: float, r: float, q: float,
-              v0: float, kappa: float, theta: float, xi: float, rho: float) -> float:
+def heston_ql(
+    kind: str,
+    s: float,
+    k: float,
+    t: float,
+    r: float,
+    q: float,
+    v0: float,
+    kappa: float,
+    theta: float,
+    xi: float,
+    rho: float,
+) -> float:
     today = ql.Date(1, 1, 2024)
     ql.Settings.instance().evaluationDate = today
     dc = ql.Actual365Fixed()
@@ -53,7 +64,8 @@ def heston_ql(kind: str, s: float, k: float, t: float, r: float, q: float,
     proc = ql.HestonProcess(rts, qts, ql.QuoteHandle(ql.SimpleQuote(s)), v0, kappa, theta, xi, rho)
     opt = ql.VanillaOption(
         ql.PlainVanillaPayoff(ql.Option.Call if kind == "call" else ql.Option.Put, k),
-        ql.EuropeanExercise(today + days))
+        ql.EuropeanExercise(today + days),
+    )
     opt.setPricingEngine(ql.AnalyticHestonEngine(ql.HestonModel(proc), 1e-14, 100000))
     return float(opt.NPV())
 

@@ -126,3 +126,39 @@ fn rough_bias_table() {
         }
     }
 }
+
+/// The rough engine at hurst 1/2 on Lewis's harsh Heston case (xi = 1, kappa = 4; REFERENCES.md:
+/// call K=100 -> 16.070154917028834), 1e6 paths: within 4 s.e. from 25 steps on. (The implicit
+/// placement c = 1 of Abi Jaber & Attal gives -0.48, -0.18, -0.08 at 10, 25, 50 steps here.)
+#[test]
+#[ignore = "statistical: 1e6 paths per row; run in release"]
+fn rough_engine_on_lewis_heston_case() {
+    let lewis = HestonParams {
+        v0: 0.04,
+        kappa: 4.0,
+        theta: 0.25,
+        xi: 1.0,
+        rho: -0.5,
+    };
+    let want = 16.070154917028834;
+    println!("steps | price | std error | bias / s.e.");
+    for steps in [10.0, 25.0, 50.0, 100.0] {
+        let o = McOptions {
+            paths: Some(1e6),
+            steps: Some(steps),
+            seed: Some(17.0),
+            ..McOptions::default()
+        };
+        let model = Model::RoughHeston {
+            heston: lewis,
+            hurst: 0.5,
+        };
+        let p = McParams::new(OptionKind::Call, 100.0, 100.0, 1.0, 0.01, 0.02, model, o).unwrap();
+        let r = run(&p).unwrap();
+        let z = (r.price - want) / r.std_error;
+        println!("{steps} | {:.5} | {:.5} | {z:+.2}", r.price, r.std_error);
+        if steps >= 25.0 {
+            assert!(z.abs() <= SE_TOL);
+        }
+    }
+}

@@ -31,6 +31,16 @@
 //! Heston shift `sqrt(v0)` and `sqrt(theta)` together by `eps` (so with `xi = 0` and
 //! `v0 = theta = vol^2` vega equals Black-Scholes vega). Each Greek's standard error is the
 //! sample standard error of its per-sample difference quotient (no control variate).
+//!
+//! # Models and accuracy (measured; see `tests/monte_carlo_*.rs`)
+//! * GBM (`gbm.rs`): exact log-normal steps, no discretisation bias.
+//! * Heston (`heston.rs`): Andersen's QE scheme with martingale correction. On Lewis's harsh case
+//!   (xi = 1) the bias is below the noise of 1e6 paths (s.e. 0.014) from 10 steps on.
+//! * Rough Heston (`rough_heston.rs`, `kernel.rs`): an Inverse-Gaussian integrated-variance
+//!   scheme (after Abi Jaber & Attal's iVi) with a collocated increment, on a 22-factor
+//!   Markovian lift of the fractional kernel (100 steps). Against REFERENCES.md's values the bias
+//!   at the default 100 steps is within +-0.004 at hurst 0.1, 0.3 and 0.5 (about 0.3 standard
+//!   errors of a default 100k-path run).
 
 mod engine;
 mod gbm;
