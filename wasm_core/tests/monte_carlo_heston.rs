@@ -82,7 +82,7 @@ fn assert_close(r: &McResult, want: f64, what: &str) {
 fn lewis_reference_prices() {
     for (i, (kind, k, want)) in LEWIS_TABLE.into_iter().enumerate() {
         let r = price(
-            kind, 100.0, k, 1.0, 0.01, 0.02, LEWIS, 8_000.0, 50.0, i as f64,
+            kind, 100.0, k, 1.0, 0.01, 0.02, LEWIS, 20_000.0, 50.0, i as f64,
         );
         assert_close(&r, want, &format!("Lewis {kind} K={k}"));
     }
@@ -98,7 +98,7 @@ fn feller_violated_cases() {
         xi: 1.0,
         rho: -0.9,
     };
-    let r = price("put", 100.0, 100.0, 1.0, 0.02, 0.0, h, 10_000.0, 50.0, 1.0);
+    let r = price("put", 100.0, 100.0, 1.0, 0.02, 0.0, h, 20_000.0, 50.0, 1.0);
     assert_close(&r, 3.962295916648586, "Feller-violated put");
     // Positive correlation, 2 kappa theta = 0.08 against xi^2 = 2.25, two years.
     let h = HestonParams {
@@ -108,7 +108,7 @@ fn feller_violated_cases() {
         xi: 1.5,
         rho: 0.3,
     };
-    let r = price("call", 100.0, 120.0, 2.0, 0.0, 0.01, h, 10_000.0, 50.0, 2.0);
+    let r = price("call", 100.0, 120.0, 2.0, 0.0, 0.01, h, 20_000.0, 50.0, 2.0);
     assert_close(&r, 5.4230059608327, "Feller-violated call, rho > 0");
     // REFERENCES.md's rough case at hurst 1/2 is plain Heston: 2 kappa theta = 0.012 < 0.09.
     let h = HestonParams {
@@ -118,7 +118,7 @@ fn feller_violated_cases() {
         xi: 0.3,
         rho: -0.7,
     };
-    let r = price("call", 100.0, 100.0, 1.0, 0.0, 0.0, h, 10_000.0, 50.0, 3.0);
+    let r = price("call", 100.0, 100.0, 1.0, 0.0, 0.0, h, 20_000.0, 50.0, 3.0);
     assert_close(&r, 4.73925, "REFERENCES.md rough case at hurst 0.5");
 }
 

@@ -42,7 +42,7 @@ fn rough(hurst: f64, paths: f64, steps: Option<f64>, seed: f64) -> McResult {
 #[test]
 fn reference_values_at_default_steps() {
     for (i, (hurst, want)) in REFERENCE.into_iter().enumerate() {
-        let r = rough(hurst, 8_000.0, None, i as f64);
+        let r = rough(hurst, 20_000.0, None, i as f64);
         assert_eq!(r.steps, 100);
         let tol = SE_TOL * r.std_error + REFERENCE_TOL;
         assert!(
