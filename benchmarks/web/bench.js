@@ -1,0 +1,119 @@
+// The page side of the Chromium engines (driven by benchmarks/engines/chromium.py):
+//   wasm-chromium          one module worker running the task (bench.worker.js)
+//   pyodide-python         the CPython loop's source (benchmarks/heston_loop.py) inside Pyodide
+// Everything the driver calls is on `window.bench`; results carry output columns as base64.
+import { parseSpec, columnNames, toFloat64 } from "./tasks.js";
+
+const status = (text) => {
+  document.getElementById("status").textContent = text;
+};
+
+/** A module worker with request/response by id. */
+class BenchWorker {
+  constructor() {
+    this.worker = new Worker(new URL("./bench.worker.js", import.meta.url), { type: "module" });
+    this.pending = new Map();
+    this.next = 0;
+    this.worker.onmessage = ({ data }) => {
+      const { resolve, reject } = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      if (data.ok) resolve(data.result);
+      else reject(new Error(data.error));
+    };
+    this.worker.onerror = (event) => {
+      for (const { reject } of this.pending.values()) reject(new Error(`worker error: ${event.message}`));
+      this.pending.clear();
+    };
+  }
+
+  request(cmd, args, transfer = []) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, cmd, args }, transfer);
+    });
+  }
+
+  terminate() {
+    this.worker.terminate();
+  }
+}
+
+/** Fetches a task directory written by benchmarks/workload.py: spec.txt and its columns. */
+async function loadTask(dirUrl) {
+  const get = async (name) => {
+    const r = await fetch(new URL(name, dirUrl));
+    if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
+    return r;
+  };
+  const spec = parseSpec(await (await get("spec.txt")).text());
+  const cols = {};
+  for (const name of columnNames(spec)) cols[name] = toFloat64(await (await get(`${name}.f64`)).arrayBuffer());
+  return { spec, cols };
+}
+
+function base64(f64) {
+  const bytes = new Uint8Array(f64.buffer, f64.byteOffset, f64.byteLength);
+  const chunk = 0x8000;
+  let s = "";
+  for (let i = 0; i < bytes.length; i += chunk) s += String.fromCharCode.apply(null, bytes.subarray(i, i + chunk));
+  return btoa(s);
+}
+
+function forDriver(result) {
+  const { values, ...rest } = result;
+  return values ? { ...rest, values_b64: base64(values) } : rest;
+}
+
+let single = null;
+
+async function runSingle(dirUrl, repeats, warmup) {
+  const { spec, cols } = await loadTask(dirUrl);
+  single ??= new BenchWorker();
+  status(`wasm-chromium: ${spec.task}`);
+  const result = await single.request("run", { spec, cols, repeats, warmup });
+  return forDriver(result);
+}
+
+let python = null;
+
+/** The pure-Python Heston loop inside Pyodide, timed here around each call. */
+async function runPyodide(loopUrl, dirUrl, repeats, warmup) {
+  const { spec } = await loadTask(dirUrl);
+  if (!python) {
+    status("pyodide: booting");
+    const { startPython } = await import("../../web/python.js");
+    const pyodide = await startPython({ onStatus: status });
+    const source = await (await fetch(loopUrl)).text();
+    pyodide.FS.writeFile("/home/pyodide/heston_loop.py", source);
+    python = { pyodide, loop: pyodide.pyimport("heston_loop").heston_mc_loop };
+  }
+  status(`pyodide-python: ${spec.task}`);
+  const kwargs = { kind: spec.kind, paths: Number(spec.paths), steps: Number(spec.steps), seed: Number(spec.seed) };
+  for (const k of ["spot", "strike", "expiry", "rate", "dividend", "v0", "kappa", "theta", "xi", "rho"]) {
+    kwargs[k] = Number(spec[k]);
+  }
+  const call = () => {
+    const proxy = python.loop.callKwargs(kwargs);
+    const [price, stdError] = proxy.toJs();
+    proxy.destroy();
+    return [price, stdError];
+  };
+  for (let i = 0; i < warmup; i++) call();
+  const times = [];
+  let last;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    last = call();
+    times.push((performance.now() - t0) / 1000);
+  }
+  return { times, price: last[0], std_error: last[1], pyodide: python.pyodide.version };
+}
+
+window.bench = {
+  runSingle,
+  runPyodide,
+  hardwareConcurrency: navigator.hardwareConcurrency,
+  crossOriginIsolated: self.crossOriginIsolated,
+};
+status("ready");
