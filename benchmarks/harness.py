@@ -35,6 +35,19 @@ HESTON_BIAS_ALLOWANCE = 0.05
 BS_ABS_TOL = 1e-9
 IV_ABS_TOL = 1e-9
 
+# What each Heston engine simulates (all: the same contract, paths and steps).
+FULL_TRUNCATION = (
+    "full-truncation Euler on log spot (Lord, Koekkoek & van Dijk 2010), two normal draws a step"
+)
+OUR_MC = (
+    "Andersen QE with martingale correction (wasm_core::monte_carlo); Philox4x32-10 counter-based "
+    "streams; price with the control variate e^{-rT} S_T (regression estimator)"
+)
+QUANTLIB_MC = (
+    "Andersen QE with martingale correction (QuantLib HestonProcess default); Mersenne Twister, "
+    "inverse-CDF normals; plain mean"
+)
+
 BASELINE = {"heston": "cpython-loop", "bs_batch": "numpy", "iv_batch": "py_lets_be_rational"}
 
 
@@ -107,6 +120,7 @@ class Engine:
     run: Runner
     slow: bool = False  # an interpreter loop: fewer repeats, no warm-up
     in_process: bool = False
+    scheme: str | None = None  # Heston: the discretisation and estimator
 
 
 def _py(fn: Callable[[Any, int, int], Measurement]) -> Runner:
@@ -140,14 +154,29 @@ def _pyodide(ctx: Context, work: Work, d: Path, r: int, w: int) -> Measurement:
 
 
 ENGINES: list[Engine] = [
-    Engine("cpython-loop", "heston", _py(python_engines.cpython_loop), slow=True, in_process=True),
-    Engine("numpy", "heston", _py(python_engines.numpy_heston), in_process=True),
-    Engine("quantlib", "heston", _py(python_engines.quantlib_heston), in_process=True),
-    Engine("pyodide-python", "heston", _pyodide, slow=True),
-    Engine("rust-native", "heston", _native),
-    Engine("wasm-node", "heston", _node),
-    Engine("wasm-chromium", "heston", _chromium_single),
-    Engine("wasm-chromium-workers", "heston", _chromium_workers),
+    Engine(
+        "cpython-loop",
+        "heston",
+        _py(python_engines.cpython_loop),
+        slow=True,
+        in_process=True,
+        scheme=FULL_TRUNCATION,
+    ),
+    Engine(
+        "numpy", "heston", _py(python_engines.numpy_heston), in_process=True, scheme=FULL_TRUNCATION
+    ),
+    Engine(
+        "quantlib",
+        "heston",
+        _py(python_engines.quantlib_heston),
+        in_process=True,
+        scheme=QUANTLIB_MC,
+    ),
+    Engine("pyodide-python", "heston", _pyodide, slow=True, scheme=FULL_TRUNCATION),
+    Engine("rust-native", "heston", _native, scheme=OUR_MC),
+    Engine("wasm-node", "heston", _node, scheme=OUR_MC),
+    Engine("wasm-chromium", "heston", _chromium_single, scheme=OUR_MC),
+    Engine("wasm-chromium-workers", "heston", _chromium_workers, scheme=OUR_MC),
     Engine("numpy", "bs_batch", _py(python_engines.numpy_bs), in_process=True),
     Engine("rust-native", "bs_batch", _native),
     Engine("wasm-node", "bs_batch", _node),
@@ -219,6 +248,7 @@ def _record(
         "repeats": repeats,
         "warmup": warmup,
         "times": m.times,
+        **({"scheme": engine.scheme} if engine.scheme else {}),
         **{k: v for k, v in m.info.items() if v is not None},
     }
     if m.price is not None:

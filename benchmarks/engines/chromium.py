@@ -180,7 +180,7 @@ class Chromium:
             repeats,
             warmup,
         )
-        return _measurement(out, {"threads": 1, "scheme": "full-truncation Euler (log spot)"})
+        return _measurement(out, {"threads": 1, "where": "page main thread"})
 
 
 def _write(work: HestonWork | BatchWork, workdir: Path) -> None:

@@ -11,8 +11,6 @@ from ..heston_loop import heston_mc_loop
 from ..workload import F64, BatchWork, HestonWork, bs_prices
 from .base import EngineUnavailable, Measurement, time_calls
 
-FULL_TRUNCATION = "full-truncation Euler (log spot), 2 normals/step"
-
 
 def cpython_loop(work: HestonWork, repeats: int, warmup: int) -> Measurement:
     """``cpython-loop``: :func:`benchmarks.heston_loop.heston_mc_loop` under this CPython."""
@@ -21,7 +19,7 @@ def cpython_loop(work: HestonWork, repeats: int, warmup: int) -> Measurement:
         repeats,
         warmup,
     )
-    return Measurement(times, price, se, info={"scheme": FULL_TRUNCATION, "rng": "random.gauss"})
+    return Measurement(times, price, se, info={"rng": "random.gauss (Mersenne Twister)"})
 
 
 def _numpy_heston(work: HestonWork) -> tuple[float, float]:
@@ -49,7 +47,7 @@ def _numpy_heston(work: HestonWork) -> tuple[float, float]:
 
 def numpy_heston(work: HestonWork, repeats: int, warmup: int) -> Measurement:
     times, (price, se) = time_calls(lambda: _numpy_heston(work), repeats, warmup)
-    return Measurement(times, price, se, info={"scheme": FULL_TRUNCATION, "rng": "PCG64"})
+    return Measurement(times, price, se, info={"rng": "numpy PCG64"})
 
 
 def numpy_bs(work: BatchWork, repeats: int, warmup: int) -> Measurement:
@@ -151,10 +149,7 @@ def quantlib_heston(work: HestonWork, repeats: int, warmup: int) -> Measurement:
         times,
         price,
         se,
-        info={
-            "scheme": "Andersen QE with martingale correction (QuantLib default)",
-            "version": ql.__version__,
-        },
+        info={"version": ql.__version__},
     )
 
 

@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use wasm_core::batch::{self, BsColumns, Column, IvColumns, KindColumn};
 use wasm_core::inputs::OptionKind;
+use wasm_core::monte_carlo::{self, HestonParams, McOptions, McParams, Model};
 
 type Spec = HashMap<String, String>;
 
@@ -125,6 +126,53 @@ fn iv_batch(dir: &Path, spec: &Spec, repeats: usize, warmup: usize) -> Result<St
     Ok(format!("{{\"times\": {}}}", json_times(&times)))
 }
 
+/// `monte_carlo::run` on the spec's Heston contract (antithetic and seed as the spec says).
+fn heston(spec: &Spec, repeats: usize, warmup: usize) -> Result<String, String> {
+    if field(spec, "model")? != "heston" {
+        return Err("spec.txt: model must be heston".into());
+    }
+    let model = Model::Heston(HestonParams {
+        v0: number(spec, "v0")?,
+        kappa: number(spec, "kappa")?,
+        theta: number(spec, "theta")?,
+        xi: number(spec, "xi")?,
+        rho: number(spec, "rho")?,
+    });
+    let options = McOptions {
+        paths: Some(number(spec, "paths")?),
+        steps: Some(number(spec, "steps")?),
+        seed: Some(number(spec, "seed")?),
+        antithetic: field(spec, "antithetic")? == "true",
+        greeks: false,
+    };
+    let params = McParams::new(
+        OptionKind::parse(field(spec, "kind")?).map_err(|e| e.to_string())?,
+        number(spec, "spot")?,
+        number(spec, "strike")?,
+        number(spec, "expiry")?,
+        number(spec, "rate")?,
+        number(spec, "dividend")?,
+        model,
+        options,
+    )
+    .map_err(|e| e.to_string())?;
+    let (times, result) = time_calls(repeats, warmup, || monte_carlo::run(&params));
+    let r = result.map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{{\"times\": {}, \"price\": {:e}, \"std_error\": {:e}, \"paths\": {}, \"steps\": {}, \
+         \"control_variate\": {}, \"price_without_control\": {:e}, \
+         \"std_error_without_control\": {:e}}}",
+        json_times(&times),
+        r.price,
+        r.std_error,
+        r.paths,
+        r.steps,
+        r.control_variate,
+        r.price_without_control,
+        r.std_error_without_control
+    ))
+}
+
 fn run(args: &[String]) -> Result<String, String> {
     let [dir, repeats, warmup] = args else {
         return Err("usage: bench_native <dir> <repeats> <warmup>".into());
@@ -137,6 +185,7 @@ fn run(args: &[String]) -> Result<String, String> {
     }
     let spec = read_spec(dir)?;
     match field(&spec, "task")? {
+        "heston" => heston(&spec, repeats, warmup),
         "bs_batch" => bs_batch(dir, &spec, repeats, warmup),
         "iv_batch" => iv_batch(dir, &spec, repeats, warmup),
         other => Err(format!("unknown task {other}")),
