@@ -32,6 +32,16 @@ def _fmt(s: float) -> str:
     return f"{s * 1e3:.3g} ms" if s < 1 else f"{s:.3g} s"
 
 
+def _legend() -> str:
+    items = [(BAR_BASE, "baseline"), (BAR_WASM, "WebAssembly"), (BAR, "other engines")]
+    out, x0 = [], WIDTH - 330
+    for colour, label in items:
+        out.append(f'<rect x="{x0}" y="{TITLE_H - 22}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{x0 + 14}" y="{TITLE_H - 13}" font-size="11">{label}</text>')
+        x0 += 18 + 7 * len(label) + 14
+    return "".join(out)
+
+
 def svg(results: dict[str, Any]) -> str:
     tasks = [t for t in results["work"] if any(r["task"] == t for r in results["records"])]
     secs = [r["seconds"] for r in results["records"] if r["seconds"] > 0]
@@ -98,6 +108,6 @@ def svg(results: dict[str, Any]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{y}" '
         f'viewBox="0 0 {WIDTH} {y}" font-family="{FONT}">'
         f'<rect width="{WIDTH}" height="{y}" fill="#ffffff"/>'
-        f'<text x="8" y="24" font-size="16" font-weight="600">{escape(title)}</text>'
+        f'<text x="8" y="24" font-size="16" font-weight="600">{escape(title)}</text>' + _legend()
     )
     return head + "".join(out) + "</svg>\n"

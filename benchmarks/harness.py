@@ -53,20 +53,27 @@ BASELINE = {"heston": "cpython-loop", "bs_batch": "numpy", "iv_batch": "py_lets_
 
 @dataclass(frozen=True)
 class Sizes:
-    """Work sizes and repeat counts of one run."""
+    """Work sizes and repeat counts of one run.
+
+    The engines of a task take turns: ``rounds`` rounds, each running every engine for
+    ``repeats_fast`` timed repeats (``repeats_slow`` for the interpreter loops) after ``warmup``
+    untimed ones. Interleaving spreads slow drifts of a shared machine's load over all engines
+    instead of charging them to whichever engine ran at a bad moment.
+    """
 
     heston_paths: int = 5000
     heston_steps: int = 100
     bs_rows: int = 1_000_000
     iv_rows: int = 100_000
-    repeats_fast: int = 15
-    repeats_slow: int = 5
+    rounds: int = 3
+    repeats_fast: int = 5
+    repeats_slow: int = 2
     warmup: int = 1
 
 
 FULL = Sizes()
-# The same work as the full run (so the ratios mean the same thing), fewer repeats.
-QUICK = Sizes(repeats_fast=5, repeats_slow=1)
+# The same work as the full run (so the ratios mean the same thing), one round.
+QUICK = Sizes(rounds=1, repeats_fast=5, repeats_slow=1)
 
 
 @dataclass
@@ -294,35 +301,29 @@ def run_suite(
     with ExitStack() as stack:
         ctx = Context(workdir, stack)
         for kind, work in works.items():
-            baseline_values: np.ndarray | None = None
-            reference = heston_reference(work) if isinstance(work, HestonWork) else None
-            for engine in _engines(kind, only, in_process_only):
-                repeats = sizes.repeats_slow if engine.slow else sizes.repeats_fast
-                warmup = 0 if engine.slow else sizes.warmup
-                log(f"{work.task:<22} {engine.name:<22} x{repeats} ...")
-                try:
-                    m = engine.run(ctx, work, ctx.task_dir(work.task), repeats, warmup)
-                except EngineUnavailable as e:
-                    log(f"  skipped: {e}")
-                    skipped.append({"task": work.task, "engine": engine.name, "reason": str(e)})
-                    continue
-                except Exception as e:
-                    log(traceback.format_exc())
-                    skipped.append(
-                        {"task": work.task, "engine": engine.name, "reason": f"failed: {e}"}
-                    )
-                    continue
-                rec = _record(engine, work, m, repeats, warmup)
-                if isinstance(work, HestonWork):
-                    assert reference is not None
-                    _check_heston(rec, reference)
-                else:
-                    assert m.values is not None, f"{engine.name} returned no values"
-                    if engine.name == BASELINE[kind]:
-                        baseline_values = m.values
-                    _check_batch(rec, m.values, baseline_values, work)
-                log(f"  {rec['seconds']:.4g} s (median)" + ("" if rec["agrees"] else "  DISAGREES"))
-                records.append(rec)
+            engines = list(_engines(kind, only, in_process_only))
+            runs: dict[str, list[Measurement]] = {e.name: [] for e in engines}
+            for round_no in range(1, sizes.rounds + 1):
+                for engine in engines:
+                    if engine.name in {s["engine"] for s in skipped if s["task"] == work.task}:
+                        continue
+                    repeats = sizes.repeats_slow if engine.slow else sizes.repeats_fast
+                    warmup = 0 if engine.slow else sizes.warmup
+                    log(f"{work.task:<20} round {round_no}/{sizes.rounds}  {engine.name:<22} ...")
+                    try:
+                        m = engine.run(ctx, work, ctx.task_dir(work.task), repeats, warmup)
+                    except EngineUnavailable as e:
+                        log(f"  skipped: {e}")
+                        skipped.append({"task": work.task, "engine": engine.name, "reason": str(e)})
+                        continue
+                    except Exception as e:
+                        log(traceback.format_exc())
+                        reason = f"failed: {e}"
+                        skipped.append({"task": work.task, "engine": engine.name, "reason": reason})
+                        continue
+                    log(f"  median {statistics.median(m.times):.4g} s")
+                    runs[engine.name].append(m)
+            records += _task_records(work, engines, runs, sizes)
         browser = ctx.browser_info()
     return {
         "work": {w.task: describe_work(w) for w in works.values()},
@@ -330,6 +331,39 @@ def run_suite(
         "skipped": skipped,
         "browser": browser,
     }
+
+
+def _task_records(
+    work: Work, engines: list[Engine], runs: dict[str, list[Measurement]], sizes: Sizes
+) -> list[dict[str, Any]]:
+    """One record per engine that ran: all its rounds' times, the last round's answer."""
+    records = []
+    baseline_values: np.ndarray | None = None
+    reference = heston_reference(work) if isinstance(work, HestonWork) else None
+    for engine in engines:
+        ms = runs[engine.name]
+        if not ms:
+            continue
+        last = ms[-1]
+        merged = Measurement(
+            [t for m in ms for t in m.times], last.price, last.std_error, last.values, last.info
+        )
+        repeats = sum(len(m.times) for m in ms)
+        warmup = (0 if engine.slow else sizes.warmup) * len(ms)
+        rec = _record(engine, work, merged, repeats, warmup)
+        rec["rounds"] = len(ms)
+        if isinstance(work, HestonWork):
+            assert reference is not None
+            _check_heston(rec, reference)
+            # Every round simulates the same seed: the answers must not change.
+            rec["agrees"] = rec["agrees"] and all(m.price == last.price for m in ms)
+        else:
+            assert last.values is not None, f"{engine.name} returned no values"
+            if engine.name == BASELINE[work.name]:
+                baseline_values = last.values
+            _check_batch(rec, last.values, baseline_values, work)
+        records.append(rec)
+    return records
 
 
 def _engines(kind: str, only: set[str] | None, in_process_only: bool) -> Iterator[Engine]:

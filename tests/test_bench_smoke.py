@@ -33,6 +33,7 @@ TINY = Sizes(
     heston_steps=25,
     bs_rows=2000,
     iv_rows=500,
+    rounds=2,
     repeats_fast=2,
     repeats_slow=1,
     warmup=1,
@@ -65,7 +66,7 @@ def test_records_are_well_formed(results: dict[str, Any]) -> None:
     for r in results["records"]:
         assert r.keys() >= RECORD_KEYS, r
         assert r["task"] in results["work"]
-        assert len(r["times"]) == r["repeats"] >= 1
+        assert len(r["times"]) == r["repeats"] >= r["rounds"] == TINY.rounds
         assert all(t > 0 for t in r["times"])
         assert min(r["times"]) <= r["seconds"] <= max(r["times"])
         assert r["work"] > 0
@@ -111,4 +112,6 @@ def test_report_and_chart(results: dict[str, Any]) -> None:
     assert all(g["met"] is None for g in results["goals"])
     root = ET.fromstring(chart.svg(results))
     assert root.tag.endswith("svg")
-    assert len(root.findall("{http://www.w3.org/2000/svg}rect")) == 1 + len(results["records"])
+    rects = root.findall("{http://www.w3.org/2000/svg}rect")
+    bars = [r for r in rects if r.get("height") == str(chart.BAR_H)]
+    assert len(bars) == len(results["records"])

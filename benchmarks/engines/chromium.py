@@ -167,6 +167,19 @@ class Chromium:
         )
         return _measurement(out, {"threads": 1, "where": "one module worker"})
 
+    def run_workers(
+        self, work: HestonWork, workdir: Path, repeats: int, warmup: int
+    ) -> Measurement:
+        """``wasm-chromium-workers``: the Monte Carlo blocks over all hardware threads."""
+        _write(work, workdir)
+        out = self._call(
+            "([dir, r, w]) => window.bench.runWorkers(dir, r, w)",
+            self._url(workdir),
+            repeats,
+            warmup,
+        )
+        return _measurement(out, {"threads": out.get("workers")})
+
     def run_pyodide(
         self, work: HestonWork, workdir: Path, repeats: int, warmup: int
     ) -> Measurement:

@@ -1,8 +1,12 @@
 // The page side of the Chromium engines (driven by benchmarks/engines/chromium.py):
 //   wasm-chromium          one module worker running the task (bench.worker.js)
+//   wasm-chromium-workers  Monte Carlo blocks split over N module workers, reduced here
 //   pyodide-python         the CPython loop's source (benchmarks/heston_loop.py) inside Pyodide
 // Everything the driver calls is on `window.bench`; results carry output columns as base64.
-import { parseSpec, columnNames, toFloat64 } from "./tasks.js";
+import init, * as wasm from "../../web/pkg/wasm_core.js";
+import { parseSpec, columnNames, toFloat64, hestonParams } from "./tasks.js";
+
+const wasmReady = init();
 
 const status = (text) => {
   document.getElementById("status").textContent = text;
@@ -75,6 +79,59 @@ async function runSingle(dirUrl, repeats, warmup) {
   return forDriver(result);
 }
 
+let pool = null;
+
+/** `total` blocks as `n` contiguous ranges whose sizes differ by at most one. */
+function splitBlocks(total, n) {
+  const ranges = [];
+  let first = 0;
+  for (let i = 0; i < n; i++) {
+    const count = Math.floor(total / n) + (i < total % n ? 1 : 0);
+    if (count > 0) ranges.push({ first, count });
+    first += count;
+  }
+  return ranges;
+}
+
+/**
+ * Heston on `n` workers (default: navigator.hardwareConcurrency): each simulates a contiguous
+ * range of blocks; the page concatenates their block sums and reduces them (monte_carlo_finish),
+ * which is bit-identical to one worker's monte_carlo(params). Timed from dispatching the ranges
+ * to the reduced result, with the workers started and their wasm instantiated beforehand.
+ */
+async function runWorkers(dirUrl, repeats, warmup, n = navigator.hardwareConcurrency) {
+  const { spec } = await loadTask(dirUrl);
+  if (spec.task !== "heston") throw new Error(`workers: no block split for task ${spec.task}`);
+  await wasmReady;
+  const params = hestonParams(spec);
+  if (!pool || pool.length !== n) {
+    pool?.forEach((w) => w.terminate());
+    pool = Array.from({ length: n }, () => new BenchWorker());
+  }
+  await Promise.all(pool.map((w) => w.request("ready", {})));
+  status(`wasm-chromium-workers: ${spec.task} on ${n} workers`);
+  const ranges = splitBlocks(wasm.monte_carlo_block_count(params), n);
+  const once = async () => {
+    const parts = await Promise.all(ranges.map((r, i) => pool[i].request("blocks", { params, ...r })));
+    const all = new Float64Array(parts.reduce((len, p) => len + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return wasm.monte_carlo_finish(params, all);
+  };
+  for (let i = 0; i < warmup; i++) await once();
+  const times = [];
+  let last;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    last = await once();
+    times.push((performance.now() - t0) / 1000);
+  }
+  return { times, price: last.price, std_error: last.std_error, workers: n, blocks: ranges };
+}
+
 let python = null;
 
 /** The pure-Python Heston loop inside Pyodide, timed here around each call. */
@@ -112,6 +169,7 @@ async function runPyodide(loopUrl, dirUrl, repeats, warmup) {
 
 window.bench = {
   runSingle,
+  runWorkers,
   runPyodide,
   hardwareConcurrency: navigator.hardwareConcurrency,
   crossOriginIsolated: self.crossOriginIsolated,

@@ -6,10 +6,19 @@ import { runTask } from "./tasks.js";
 const ready = init();
 
 const commands = {
+  /** Nothing: answers once the wasm module is instantiated. */
+  ready() {
+    return { result: true, transfer: [] };
+  },
   /** A whole task, `repeats` times: {times, price?, std_error?, values?}. */
   run({ spec, cols, repeats, warmup }) {
     const result = runTask(wasm, spec, cols, repeats, warmup, () => performance.now());
     return { result, transfer: result.values ? [result.values.buffer] : [] };
+  },
+  /** Monte Carlo blocks `first .. first + count` of `params`, as flat block sums. */
+  blocks({ params, first, count }) {
+    const sums = wasm.monte_carlo_blocks(params, first, count);
+    return { result: sums, transfer: [sums.buffer] };
   },
 };
 
