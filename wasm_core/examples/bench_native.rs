@@ -31,21 +31,30 @@ fn read_spec(dir: &Path) -> Result<Spec, String> {
 }
 
 fn field<'a>(spec: &'a Spec, key: &str) -> Result<&'a str, String> {
-    spec.get(key).map(String::as_str).ok_or_else(|| format!("spec.txt has no {key}"))
+    spec.get(key)
+        .map(String::as_str)
+        .ok_or_else(|| format!("spec.txt has no {key}"))
 }
 
 fn number(spec: &Spec, key: &str) -> Result<f64, String> {
     let s = field(spec, key)?;
-    s.parse().map_err(|_| format!("spec.txt: {key}={s} is not a number"))
+    s.parse()
+        .map_err(|_| format!("spec.txt: {key}={s} is not a number"))
 }
 
 fn read_column(dir: &Path, name: &str) -> Result<Vec<f64>, String> {
     let path = dir.join(format!("{name}.f64"));
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     if bytes.len() % 8 != 0 {
-        return Err(format!("{}: length is not a multiple of 8 bytes", path.display()));
+        return Err(format!(
+            "{}: length is not a multiple of 8 bytes",
+            path.display()
+        ));
     }
-    Ok(bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).collect())
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|b| f64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        .collect())
 }
 
 fn write_column(path: &Path, values: &[f64]) -> Result<(), String> {
@@ -67,7 +76,7 @@ fn time_calls<T>(repeats: usize, warmup: usize, mut f: impl FnMut() -> T) -> (Ve
         last = Some(out);
     }
     // repeats >= 1 is checked by main.
-    (times, last.unwrap_or_else(|| f()))
+    (times, last.unwrap_or_else(f))
 }
 
 fn json_times(times: &[f64]) -> String {
@@ -178,8 +187,12 @@ fn run(args: &[String]) -> Result<String, String> {
         return Err("usage: bench_native <dir> <repeats> <warmup>".into());
     };
     let dir = Path::new(dir);
-    let repeats: usize = repeats.parse().map_err(|_| format!("repeats={repeats}: not an integer"))?;
-    let warmup: usize = warmup.parse().map_err(|_| format!("warmup={warmup}: not an integer"))?;
+    let repeats: usize = repeats
+        .parse()
+        .map_err(|_| format!("repeats={repeats}: not an integer"))?;
+    let warmup: usize = warmup
+        .parse()
+        .map_err(|_| format!("warmup={warmup}: not an integer"))?;
     if repeats == 0 {
         return Err("repeats must be >= 1".into());
     }
