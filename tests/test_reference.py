@@ -19,69 +19,26 @@ from collections.abc import Iterator
 
 import mpmath as mp
 import pytest
+from cases import KINDS, Case, describe, determined, grid
 from oracles import mp_bsm
+from tolerances import (
+    IV_ROUND_TRIP_REL_TOL,
+    LIBRARY_REL_TOL,
+    MC_STD_ERRORS,
+    PUBLISHED_REL_TOL,
+    close,
+)
 
 from pricinglab import PricingError, reference
 from pricinglab._validate import GREEK_NAMES
 
-# ---------------------------------------------------------------------------- tolerances
-# Agreement with the 50-digit oracle, relative ...
-REL_TOL = 1e-12
-# ... or absolute, below the smallest normal-ish magnitude: values under it are underflow
-# (the reference flushes e^{-800} to 0 where mpmath keeps 1e-348).
-ABS_FLOOR = 1e-290
-# SciPy's and QuantLib's textbook formulas, on contracts where they do not cancel.
-LIBRARY_REL_TOL = 1e-12
-# Implied-vol round trip, relative, where the price determines the vol (below).
-IV_ROUND_TRIP_REL_TOL = 1e-10
-# A round trip is required only where the vol is well determined by a double-precision
-# price: relative price error 1 ulp moves the vol by (price / (vega vol)) ulps; we require
-# that amplification to stay below this.
-IV_MAX_AMPLIFICATION = 1e3
-# Exact published values: a few ulps.
-PUBLISHED_REL_TOL = 1e-15
-# Monte Carlo: the estimate is within this many standard errors of the exact price.
-MC_STD_ERRORS = 4.0
-
-KINDS = ("call", "put")
-Case = tuple[str, float, float, float, float, float, float]
-
-
-def _grid(n: int, seed: int) -> list[Case]:
-    """Deterministic contracts spread over the whole domain (random.Random is stable)."""
-    rng = random.Random(seed)
-    cases: list[Case] = []
-    for i in range(n):
-        kind = KINDS[i % 2]
-        spot = 10.0 ** rng.uniform(-1.0, 4.0)
-        expiry = math.exp(rng.uniform(math.log(1.0 / 8760.0), math.log(30.0)))
-        vol = math.exp(rng.uniform(math.log(0.005), math.log(3.0)))
-        rate = rng.uniform(-0.03, 0.12)
-        dividend = 0.0 if i % 3 == 0 else rng.uniform(-0.01, 0.08)
-        # Strike k standard deviations from the forward: |k| <= 12 spans deep ITM to deep OTM.
-        k = rng.uniform(-12.0, 12.0) if i % 5 else rng.uniform(-1.0, 1.0)
-        strike = spot * math.exp((rate - dividend) * expiry - k * vol * math.sqrt(expiry))
-        if i % 50 == 0:
-            strike = spot  # exactly at the money spot
-        cases.append((kind, spot, strike, expiry, rate, dividend, vol))
-    return cases
-
-
-PRICE_CASES = _grid(600, seed=20240601)
-GREEK_CASES = _grid(500, seed=20240602)
+PRICE_CASES = grid(600, seed=20240601)
+GREEK_CASES = grid(500, seed=20240602)
 QUICK_GREEK_CASES = GREEK_CASES[:40]
 
 
 def _sign(kind: str) -> float:
     return 1.0 if kind == "call" else -1.0
-
-
-def _close(got: float, exact: float, rel: float = REL_TOL) -> bool:
-    return abs(got - exact) <= rel * abs(exact) + ABS_FLOOR
-
-
-def _describe(case: Case) -> str:
-    return "{}(S={!r}, K={!r}, T={!r}, r={!r}, q={!r}, vol={!r})".format(*case)
 
 
 # ---------------------------------------------------------------------------- prices
@@ -105,8 +62,8 @@ def test_price_matches_mpmath(start: int) -> None:
     for case in PRICE_CASES[start : start + 100]:
         exact = mp_bsm.price_float(*case)
         got = reference.black_scholes(*case)
-        if not _close(got, exact):
-            failures.append(f"{_describe(case)}: {got!r} vs {exact!r}")
+        if not close(got, exact):
+            failures.append(f"{describe(case)}: {got!r} vs {exact!r}")
     assert not failures, "\n".join(failures)
 
 
@@ -115,8 +72,8 @@ def _greek_failures(cases: list[Case]) -> Iterator[str]:
         exact = mp_bsm.all_greeks(*case)
         got = reference.greeks(*case)
         for name in ("price", *GREEK_NAMES):
-            if not _close(got[name], exact[name]):
-                yield f"{name} of {_describe(case)}: {got[name]!r} vs {exact[name]!r}"
+            if not close(got[name], exact[name]):
+                yield f"{name} of {describe(case)}: {got[name]!r} vs {exact[name]!r}"
 
 
 def test_greeks_match_mpmath_diff_quick() -> None:
@@ -125,7 +82,7 @@ def test_greeks_match_mpmath_diff_quick() -> None:
 
 
 @pytest.mark.slow
-def test_greeks_match_mpmath_diff_full_grid() -> None:
+def test_greeks_match_mpmath_diff_fullgrid() -> None:
     """All 13 Greeks on 500 contracts (about 30 s: mpmath differentiates at 50 digits)."""
     failures = list(_greek_failures(GREEK_CASES))
     assert not failures, "\n".join(failures)
@@ -155,7 +112,7 @@ def test_far_out_of_the_money_price_keeps_relative_accuracy(kind: str, strike: f
     case: Case = (kind, 100.0, strike, 1.0 / 8760.0, 0.0, 0.0, 0.00936)
     exact = mp_bsm.price_float(*case)
     assert abs(_textbook_price(*case) - exact) > 1e-11 * exact  # the trap is real
-    assert _close(reference.black_scholes(*case), exact)
+    assert close(reference.black_scholes(*case), exact)
 
 
 def test_deep_in_the_money_greeks_of_tiny_size() -> None:
@@ -166,7 +123,7 @@ def test_deep_in_the_money_greeks_of_tiny_size() -> None:
     got = reference.greeks(*case)
     assert 0.0 < exact["vega"] < 1e-70
     for name in ("price", *GREEK_NAMES):
-        assert _close(got[name], exact[name]), name
+        assert close(got[name], exact[name]), name
 
 
 # ---------------------------------------------------------------------------- limits
@@ -183,7 +140,7 @@ def test_zero_expiry_is_intrinsic(kind: str, strike: float) -> None:
 @pytest.mark.parametrize("strike", [80.0, 100.0, 125.0])
 def test_zero_vol_is_discounted_forward_intrinsic(kind: str, strike: float) -> None:
     case: Case = (kind, 100.0, strike, 2.0, 0.04, 0.01, 0.0)
-    assert _close(reference.black_scholes(*case), mp_bsm.price_float(*case))
+    assert close(reference.black_scholes(*case), mp_bsm.price_float(*case))
 
 
 def _limit(name: str, case: Case) -> float:
@@ -309,16 +266,7 @@ def test_matches_quantlib_black_calculator() -> None:
 # ---------------------------------------------------------------------------- implied vol
 
 
-def _determined(case: Case) -> bool:
-    """Whether a double-precision price pins the vol down (see IV_MAX_AMPLIFICATION)."""
-    exact = mp_bsm.price_float(*case)
-    with mp.workdps(mp_bsm.DPS):
-        vega = float(mp_bsm.greek("vega", *case))
-    vol = case[6]
-    return exact > 1e-280 and vega * vol > 0.0 and exact / (vega * vol) < IV_MAX_AMPLIFICATION
-
-
-IV_CASES = [c for c in PRICE_CASES if _determined(c)]
+IV_CASES = [c for c in PRICE_CASES if determined(c)]
 
 
 def test_implied_vol_cases_span_the_domain() -> None:
@@ -335,7 +283,7 @@ def test_implied_vol_round_trip(start: int) -> None:
         for price in (reference.black_scholes(*case), mp_bsm.price_float(*case)):
             got = reference.implied_vol(kind, price, spot, strike, expiry, rate, dividend)
             if abs(got - vol) > IV_ROUND_TRIP_REL_TOL * vol:
-                failures.append(f"{_describe(case)} price {price!r}: vol {got!r}")
+                failures.append(f"{describe(case)} price {price!r}: vol {got!r}")
     assert not failures, "\n".join(failures)
 
 

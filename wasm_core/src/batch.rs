@@ -159,7 +159,9 @@ fn map_rows<T: Copy>(
 /// Only for mismatched argument lengths; bad rows are reported in the status column.
 pub fn black_scholes_many(args: &BsColumns<'_>) -> Result<(Vec<f64>, Status), PricingError> {
     let n = args.len()?;
-    Ok(map_rows(n, f64::NAN, |row| args.inputs(row).map(|i| black_scholes::price(&i))))
+    Ok(map_rows(n, f64::NAN, |row| {
+        args.inputs(row).map(|i| black_scholes::price(&i))
+    }))
 }
 
 /// All Greeks of a batch, one `Greeks` per row (NaN in every field for a bad row).
@@ -169,7 +171,9 @@ pub fn black_scholes_many(args: &BsColumns<'_>) -> Result<(Vec<f64>, Status), Pr
 pub fn greeks_many(args: &BsColumns<'_>) -> Result<(Vec<Greeks>, Status), PricingError> {
     let n = args.len()?;
     let nan = Greeks::splat(f64::NAN);
-    Ok(map_rows(n, nan, |row| args.inputs(row).map(|i| greeks::greeks(&i))))
+    Ok(map_rows(n, nan, |row| {
+        args.inputs(row).map(|i| greeks::greeks(&i))
+    }))
 }
 
 /// The implied-volatility arguments of a batch, in API order.
@@ -277,9 +281,16 @@ mod tests {
     #[test]
     fn mismatched_lengths_name_the_argument() {
         let kind = KindColumn::One(OptionKind::Call);
-        let e = black_scholes_many(&bs(&kind, Column::Values(&[1.0, 2.0]), Column::Values(&[0.2])))
-            .unwrap_err();
-        assert_eq!(e.to_string(), "vol must have the same length as spot (2 rows), got 1 rows");
+        let e = black_scholes_many(&bs(
+            &kind,
+            Column::Values(&[1.0, 2.0]),
+            Column::Values(&[0.2]),
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "vol must have the same length as spot (2 rows), got 1 rows"
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ fn type_name(v: &JsValue) -> String {
     } else if Array::is_array(v) {
         "array".into()
     } else {
-        v.js_typeof().as_string().unwrap_or_else(|| "unknown".into())
+        v.js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "unknown".into())
     }
 }
 
@@ -49,7 +51,10 @@ fn js_error(e: PricingError) -> JsError {
 }
 
 fn wrong_type(param: &str, expected: &str, v: &JsValue) -> JsError {
-    JsError::new(&format!("{param} must be {expected} (got {})", type_name(v)))
+    JsError::new(&format!(
+        "{param} must be {expected} (got {})",
+        type_name(v)
+    ))
 }
 
 fn number(param: &'static str, v: &JsValue) -> Result<f64, JsError> {
@@ -57,7 +62,9 @@ fn number(param: &'static str, v: &JsValue) -> Result<f64, JsError> {
 }
 
 fn kind(v: &JsValue) -> Result<OptionKind, JsError> {
-    let s = v.as_string().ok_or_else(|| wrong_type("kind", "\"call\" or \"put\"", v))?;
+    let s = v
+        .as_string()
+        .ok_or_else(|| wrong_type("kind", "\"call\" or \"put\"", v))?;
     OptionKind::parse(&s).map_err(js_error)
 }
 
@@ -88,7 +95,9 @@ fn column(param: &'static str, v: &JsValue) -> Result<ColumnBuf, JsError> {
     if let Some(a) = v.dyn_ref::<Array>() {
         let mut values = Vec::with_capacity(a.length() as usize);
         for (i, item) in a.iter().enumerate() {
-            let x = item.as_f64().ok_or_else(|| wrong_type(&format!("{param}[{i}]"), "a number", &item))?;
+            let x = item
+                .as_f64()
+                .ok_or_else(|| wrong_type(&format!("{param}[{i}]"), "a number", &item))?;
             values.push(x);
         }
         return Ok(ColumnBuf::Values(values));
@@ -100,7 +109,11 @@ fn kind_column(v: &JsValue) -> Result<KindColumn, JsError> {
     if let Some(a) = v.dyn_ref::<Array>() {
         let rows = a
             .iter()
-            .map(|item| item.as_string().ok_or(PricingError::UnknownKind).and_then(|s| OptionKind::parse(&s)))
+            .map(|item| {
+                item.as_string()
+                    .ok_or(PricingError::UnknownKind)
+                    .and_then(|s| OptionKind::parse(&s))
+            })
             .collect();
         return Ok(KindColumn::PerRow(rows));
     }
@@ -364,7 +377,9 @@ pub fn status_message(
     let message = (x.fract() == 0.0 && (0.0..=last as f64).contains(&x))
         .then(|| errors::status_message(x as u8))
         .flatten();
-    message.map(str::to_owned).ok_or_else(|| JsError::new(&format!("code {} (got {x})", rule())))
+    message
+        .map(str::to_owned)
+        .ok_or_else(|| JsError::new(&format!("code {} (got {x})", rule())))
 }
 
 /// The engine's version (the crate version).

@@ -19,7 +19,11 @@ pub enum PricingError {
     /// Must be zero or positive.
     Negative { param: &'static str, value: f64 },
     /// Outside a documented range; `rule` reads after the parameter name, e.g. "must be in [-1, 1]".
-    OutOfRange { param: &'static str, value: f64, rule: &'static str },
+    OutOfRange {
+        param: &'static str,
+        value: f64,
+        rule: &'static str,
+    },
     /// `kind` was not "call" or "put".
     UnknownKind,
     /// Any other rule about one parameter (wrong type, unknown name, missing field ...).
@@ -167,12 +171,18 @@ mod tests {
 
     #[test]
     fn messages_name_parameter_and_rule() {
-        assert_eq!(finite("spot", f64::NAN).unwrap_err().to_string(), "spot must be a finite number");
+        assert_eq!(
+            finite("spot", f64::NAN).unwrap_err().to_string(),
+            "spot must be a finite number"
+        );
         assert_eq!(
             positive("strike", -1.0).unwrap_err().to_string(),
             "strike must be > 0 (got -1)"
         );
-        assert_eq!(non_negative("vol", -0.5).unwrap_err().to_string(), "vol must be >= 0 (got -0.5)");
+        assert_eq!(
+            non_negative("vol", -0.5).unwrap_err().to_string(),
+            "vol must be >= 0 (got -0.5)"
+        );
         assert!(non_negative("expiry", 0.0).is_ok());
     }
 
@@ -181,16 +191,37 @@ mod tests {
         let errors = [
             PricingError::UnknownKind,
             PricingError::NotFinite { param: "spot" },
-            PricingError::NotPositive { param: "strike", value: 0.0 },
-            PricingError::Negative { param: "expiry", value: -1.0 },
+            PricingError::NotPositive {
+                param: "strike",
+                value: 0.0,
+            },
+            PricingError::Negative {
+                param: "expiry",
+                value: -1.0,
+            },
             PricingError::NotFinite { param: "rate" },
             PricingError::NotFinite { param: "dividend" },
-            PricingError::Negative { param: "vol", value: -1.0 },
+            PricingError::Negative {
+                param: "vol",
+                value: -1.0,
+            },
             PricingError::NotFinite { param: "price" },
-            PricingError::PriceBelowLowerBound { price: 1.0, bound: 2.0 },
-            PricingError::PriceAtOrAboveUpperBound { price: 3.0, bound: 2.0 },
-            PricingError::Invalid { param: "paths".into(), rule: "must be an integer".into() },
-            PricingError::PriceNotIntrinsicAtExpiry { price: 2.0, intrinsic: 1.0 },
+            PricingError::PriceBelowLowerBound {
+                price: 1.0,
+                bound: 2.0,
+            },
+            PricingError::PriceAtOrAboveUpperBound {
+                price: 3.0,
+                bound: 2.0,
+            },
+            PricingError::Invalid {
+                param: "paths".into(),
+                rule: "must be an integer".into(),
+            },
+            PricingError::PriceNotIntrinsicAtExpiry {
+                price: 2.0,
+                intrinsic: 1.0,
+            },
             PricingError::DiscountOrForwardOverflow,
         ];
         for e in errors {

@@ -140,10 +140,22 @@ mod tests {
         let ok = |s, k, t, r, q, v| Inputs::new(OptionKind::Call, s, k, t, r, q, v);
         let param = |e: PricingError| e.to_string().split(' ').next().unwrap().to_string();
         assert_eq!(param(ok(0.0, 1.0, 1.0, 0.0, 0.0, 0.2).unwrap_err()), "spot");
-        assert_eq!(param(ok(1.0, f64::NAN, 1.0, 0.0, 0.0, 0.2).unwrap_err()), "strike");
-        assert_eq!(param(ok(1.0, 1.0, -1.0, 0.0, 0.0, 0.2).unwrap_err()), "expiry");
-        assert_eq!(param(ok(1.0, 1.0, 1.0, f64::INFINITY, 0.0, 0.2).unwrap_err()), "rate");
-        assert_eq!(param(ok(1.0, 1.0, 1.0, 0.0, f64::NAN, 0.2).unwrap_err()), "dividend");
+        assert_eq!(
+            param(ok(1.0, f64::NAN, 1.0, 0.0, 0.0, 0.2).unwrap_err()),
+            "strike"
+        );
+        assert_eq!(
+            param(ok(1.0, 1.0, -1.0, 0.0, 0.0, 0.2).unwrap_err()),
+            "expiry"
+        );
+        assert_eq!(
+            param(ok(1.0, 1.0, 1.0, f64::INFINITY, 0.0, 0.2).unwrap_err()),
+            "rate"
+        );
+        assert_eq!(
+            param(ok(1.0, 1.0, 1.0, 0.0, f64::NAN, 0.2).unwrap_err()),
+            "dividend"
+        );
         assert_eq!(param(ok(1.0, 1.0, 1.0, 0.0, 0.0, -0.2).unwrap_err()), "vol");
         assert!(ok(1.0, 1.0, 0.0, -0.01, 0.0, 0.0).is_ok());
     }
@@ -152,8 +164,14 @@ mod tests {
     fn absurd_rates_are_an_error_not_an_overflow() {
         let ok = |r, q| Inputs::new(OptionKind::Put, 100.0, 100.0, 1.0, r, q, 0.2);
         assert_eq!(ok(1e6, 0.0), Err(PricingError::DiscountOrForwardOverflow));
-        assert_eq!(ok(-800.0, 0.0), Err(PricingError::DiscountOrForwardOverflow));
-        assert_eq!(ok(0.0, -800.0), Err(PricingError::DiscountOrForwardOverflow));
+        assert_eq!(
+            ok(-800.0, 0.0),
+            Err(PricingError::DiscountOrForwardOverflow)
+        );
+        assert_eq!(
+            ok(0.0, -800.0),
+            Err(PricingError::DiscountOrForwardOverflow)
+        );
         assert!(ok(5.0, -5.0).is_ok());
     }
 }

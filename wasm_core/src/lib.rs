@@ -5,14 +5,14 @@
 //! `kind, spot, strike, expiry, rate, dividend, vol` (+ `v0, kappa, theta, xi, rho, hurst`,
 //! `paths, steps, seed`).
 
+pub mod batch;
+pub mod black_scholes;
 pub mod errors;
+pub mod greeks;
+pub mod implied_vol;
 pub mod inputs;
 pub mod normal;
-pub mod black_scholes;
-pub mod greeks;
 pub mod normalised_black;
-pub mod implied_vol;
-pub mod batch;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

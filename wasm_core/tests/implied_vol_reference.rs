@@ -577,7 +577,10 @@ fn expiry_zero_only_admits_the_intrinsic_value() {
         Err(PricingError::PriceAtOrAboveUpperBound { .. })
     ));
     let above = call(11.0).unwrap_err();
-    assert!(matches!(above, PricingError::PriceNotIntrinsicAtExpiry { .. }));
+    assert!(matches!(
+        above,
+        PricingError::PriceNotIntrinsicAtExpiry { .. }
+    ));
     assert!(above.to_string().contains("intrinsic value 10"), "{above}");
     let put = implied_vol(OptionKind::Put, 0.0, 100.0, 90.0, 0.0, 0.05, 0.0);
     assert_eq!(put, Ok(0.0));
@@ -615,7 +618,9 @@ fn invalid_inputs_name_the_parameter_in_argument_order() {
     // Rates that overflow the forward or discount factor: an error, not a NaN.
     let overflow = call(5.0, 100.0, 100.0, 1e6, 1.0, 0.0).unwrap_err();
     assert!(
-        overflow.to_string().starts_with("rate, dividend and expiry"),
+        overflow
+            .to_string()
+            .starts_with("rate, dividend and expiry"),
         "{overflow}"
     );
 }

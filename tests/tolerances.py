@@ -1,0 +1,32 @@
+"""Every tolerance the tests use, named once (Rust's live in wasm_core's tests).
+
+Each says what it bounds and why it is that size.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Agreement with the 50-digit oracle (or between our two implementations), relative ...
+REL_TOL: Final = 1e-12
+# ... or absolute, below the smallest normal-ish magnitude: values under it are underflow
+# (e^{-800} flushes to 0 in doubles where mpmath keeps 1e-348).
+ABS_FLOOR: Final = 1e-290
+# SciPy's and QuantLib's textbook formulas, on contracts where they do not cancel.
+LIBRARY_REL_TOL: Final = 1e-12
+# Implied-vol round trip, relative, where the price determines the vol (below).
+IV_ROUND_TRIP_REL_TOL: Final = 1e-10
+# A round trip is required only where the vol is well determined by a double-precision
+# price: a relative price error of 1 ulp moves the vol by (price / (vega vol)) ulps; we
+# require that amplification to stay below this.
+IV_MAX_AMPLIFICATION: Final = 1e3
+# Exact published values: a few ulps.
+PUBLISHED_REL_TOL: Final = 1e-15
+# Monte Carlo: the estimate is within this many standard errors of the exact price
+# (a false alarm about once in 16,000 independent checks).
+MC_STD_ERRORS: Final = 4.0
+
+
+def close(got: float, exact: float, rel: float = REL_TOL) -> bool:
+    """``|got - exact| <= rel |exact| + ABS_FLOOR``."""
+    return abs(got - exact) <= rel * abs(exact) + ABS_FLOOR
