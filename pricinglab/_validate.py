@@ -85,7 +85,8 @@ STATUS_MESSAGES: Final[tuple[str, ...]] = (
     "(discounted forward for a call, discounted strike for a put)",
     "invalid input",
     "price must equal the intrinsic value when expiry = 0",
-    "rate, dividend and expiry must keep the discount factor and forward within the double range",
+    "inputs out of range: the discounted spot, discounted strike or result is beyond the "
+    "double range",
 )
 OK: Final = 0
 BAD_KIND: Final = 1
@@ -94,10 +95,10 @@ BELOW_LOWER_BOUND: Final = 9
 AT_OR_ABOVE_UPPER_BOUND: Final = 10
 INVALID: Final = 11
 NOT_INTRINSIC_AT_EXPIRY: Final = 12
-MARKET_OUT_OF_RANGE: Final = 13
-MARKET_OUT_OF_RANGE_MESSAGE: Final = (
-    "rate, dividend and expiry must keep the discount factor e^(-rate*expiry) and the "
-    "forward spot*e^((rate-dividend)*expiry) within the double-precision range"
+OUT_OF_DOUBLE_RANGE: Final = 13
+OUT_OF_DOUBLE_RANGE_MESSAGE: Final = (
+    "inputs out of range: rate, dividend and expiry put spot*e^(-dividend*expiry), "
+    "strike*e^(-rate*expiry) or the result beyond the double-precision range"
 )
 
 # The Greeks in the order of docs/api.md (the keys of `greeks`, after "price").
@@ -204,37 +205,27 @@ def _kind(value: object) -> str:
 Inputs = tuple[str, float, float, float, float, float, float]
 
 
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _normal(x: float) -> bool:
-    return math.isfinite(x) and x >= sys.float_info.min
+# ln(sys.float_info.min) and ln(sys.float_info.max): the logarithms of normal doubles.
+_LN_MIN_POSITIVE: Final = -708.3964185322641
+_LN_MAX: Final = 709.782712893384
 
 
 def market_in_range(
     spot: float, strike: float, expiry: float, rate: float, dividend: float
 ) -> bool:
-    """Whether absurd rates times expiries stay inside the double range, exactly as
-    ``inputs::market_in_range`` in the Rust crate: the discount factor ``D = e^(-rT)`` and the
-    forward ``F = S e^((r-q)T)`` normal (finite, non-zero, not subnormal), ``F D`` and ``K D``
-    finite."""
-    discount = _exp(-rate * expiry)
-    forward = spot * _exp((rate - dividend) * expiry)
-    return (
-        _normal(discount)
-        and _normal(forward)
-        and math.isfinite(forward * discount)
-        and math.isfinite(strike * discount)
+    """Whether absurd rates times expiries leave the discounted spot ``S e^(-qT)`` and the
+    discounted strike ``K e^(-rT)`` inside the double range, exactly as
+    ``inputs::market_in_range`` in the Rust crate (tested in logarithms, so the test itself
+    cannot overflow). Every price then lies between 0 and the larger of the two."""
+    return all(
+        _LN_MIN_POSITIVE <= ln_x < _LN_MAX
+        for ln_x in (math.log(spot) - dividend * expiry, math.log(strike) - rate * expiry)
     )
 
 
 def _check_market(spot: float, strike: float, expiry: float, rate: float, dividend: float) -> None:
     if not market_in_range(spot, strike, expiry, rate, dividend):
-        raise PricingError(MARKET_OUT_OF_RANGE_MESSAGE, MARKET_OUT_OF_RANGE)
+        raise PricingError(OUT_OF_DOUBLE_RANGE_MESSAGE, OUT_OF_DOUBLE_RANGE)
 
 
 def validate_inputs(
@@ -340,7 +331,7 @@ def inputs_status(
     if not (math.isfinite(vol) and vol >= 0.0):
         return 7
     if not market_in_range(spot, strike, expiry, rate, dividend):
-        return MARKET_OUT_OF_RANGE
+        return OUT_OF_DOUBLE_RANGE
     return OK
 
 

@@ -58,6 +58,8 @@ from ._validate import (
     BELOW_LOWER_BOUND,
     GREEK_NAMES,
     NOT_INTRINSIC_AT_EXPIRY,
+    OUT_OF_DOUBLE_RANGE,
+    OUT_OF_DOUBLE_RANGE_MESSAGE,
     PricingError,
     format_number,
     merge_params,
@@ -111,17 +113,20 @@ def _exp(x: float) -> float:
         return math.inf
 
 
-_OUT_OF_RANGE: Final = (
-    "inputs out of range: the {what} is beyond the double range "
-    "(spot e^(-dividend*expiry) or strike e^(-rate*expiry) overflows)"
-)
+def _mul_exp(x: float, a: float) -> float:
+    """``x e^a`` without a spurious overflow or underflow of ``e^a`` alone (``K e^{-rT}`` with
+    ``rT = 1000`` and ``K = 1e300`` is about 1e-134, although ``e^{-1000}`` underflows)."""
+    y = x * _exp(a)
+    if (y == 0.0 or math.isinf(y)) and x > 0.0:
+        y = _exp(math.log(x) + a)
+    return y
 
 
 def _finite_or_raise(value: float, what: str) -> float:
-    """``value`` if finite; else the error of docs/api.md's "never NaN/inf" rule (status 11)."""
+    """``value`` if finite; else the error of docs/api.md's "never NaN/inf" rule (status 13)."""
     if math.isfinite(value):
         return value
-    raise PricingError(_OUT_OF_RANGE.format(what=what))
+    raise PricingError(OUT_OF_DOUBLE_RANGE_MESSAGE, OUT_OF_DOUBLE_RANGE)
 
 
 # ----------------------------------------------------------------------------- normal law
@@ -304,8 +309,8 @@ def _price(
     if expiry == 0.0:
         return max(theta * (spot - strike), 0.0)
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
-    df = spot * _exp(-dividend * expiry)
-    dk = strike * _exp(-rate * expiry)
+    df = _mul_exp(spot, -dividend * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     s = vol * math.sqrt(expiry)
     itm = theta * x > 0.0
     intrinsic = _forward_intrinsic(x, df, dk) if itm else 0.0
@@ -333,7 +338,7 @@ def _limit_greeks(
     """
     eq = _exp(-dividend * expiry)
     df = spot * eq
-    dk = strike * _exp(-rate * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     x = (
         _log_moneyness(spot, strike, expiry, rate, dividend)
         if expiry > 0.0
@@ -405,7 +410,7 @@ def _greeks(
     d2 = d1 - s
     eq = _exp(-dividend * expiry)
     df = spot * eq
-    dk = strike * _exp(-rate * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     carry = rate - dividend
     small = df if x < 0.0 else dk  # the OTM option's forward-side amount
     otm_price = _otm_value(abs(x), s, small)
@@ -608,8 +613,8 @@ def _implied_vol(
             NOT_INTRINSIC_AT_EXPIRY,
         )
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
-    df = spot * _exp(-dividend * expiry)
-    dk = strike * _exp(-rate * expiry)
+    df = _mul_exp(spot, -dividend * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     _finite_or_raise(df + dk, "discounted forward or strike")
     upper = df if theta > 0.0 else dk
     if price >= upper:

@@ -357,7 +357,7 @@ def test_batch_status_per_row() -> None:
 def test_batch_row_beyond_the_double_range() -> None:
     """S e^{-qT} = 1e300 e^{30} overflows: the scalar call raises, the batch row has status 13."""
     args = ("call", 1e300, 1.0, 30.0, 0.05, -1.0, 0.3)
-    with pytest.raises(pl.PricingError, match=r"^rate, dividend and expiry must keep") as info:
+    with pytest.raises(pl.PricingError, match=r"^inputs out of range") as info:
         pl.black_scholes(*args)
     assert info.value.status == 13
     for function in (pl.black_scholes_many, pl.greeks_many):

@@ -65,8 +65,8 @@ def base_url() -> Iterator[str]:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"server.py did not start:\n{out}")
+                out, _ = proc.communicate()
+                pytest.fail(f"server.py did not start:\n{out.decode()}")
             time.sleep(0.1)
     yield url
     proc.terminate()
@@ -74,6 +74,9 @@ def base_url() -> Iterator[str]:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
+    if proc.stdout:
+        proc.stdout.close()
 
 
 @pytest.fixture(scope="session")
