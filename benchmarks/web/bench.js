@@ -110,7 +110,7 @@ async function runWorkers(dirUrl, repeats, warmup, n = navigator.hardwareConcurr
   }
   await Promise.all(pool.map((w) => w.request("ready", {})));
   status(`wasm-chromium-workers: ${spec.task} on ${n} workers`);
-  const ranges = splitBlocks(wasm.monte_carlo_block_count(params), n);
+  const ranges = splitBlocks(wasm.monte_carlo_plan(params).blocks, n);
   const once = async () => {
     const parts = await Promise.all(ranges.map((r, i) => pool[i].request("blocks", { params, ...r })));
     const all = new Float64Array(parts.reduce((len, p) => len + p.length, 0));
