@@ -8,9 +8,9 @@ correlated with the variance it is scaled by; the log-spot is stepped (exact for
 variance), so ``E[S_T]`` is the forward up to discretisation error.
 
 Pure Python (``math`` and ``random`` only): the same source runs under CPython (engine
-``cpython-loop``) and inside Pyodide (``pyodide-python``). The draws come from ``random.gauss``,
-which is faster than the seed's scalar ``np.random.standard_normal()`` calls, so the baseline is,
-if anything, quicker than the seed's.
+``cpython-loop``) and inside Pyodide (``pyodide-python``), which has no NumPy unless loaded. The
+draws come from ``random.gauss``; the seed's scalar ``np.random.standard_normal()`` calls cost
+about the same per draw (measured here: 5,000 x 100 in 0.8-0.9 s either way).
 """
 
 from __future__ import annotations

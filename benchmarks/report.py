@@ -217,6 +217,11 @@ def _pkg(name: str) -> str | None:
         return None
 
 
+def load_average() -> list[float] | None:
+    """1-, 5- and 15-minute load averages (the machine may be shared: read the timings with it)."""
+    return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+
+
 def machine_info() -> dict[str, Any]:
     pyodide = None
     pkg = ROOT / "node_modules" / "pyodide" / "package.json"
@@ -227,7 +232,7 @@ def machine_info() -> dict[str, Any]:
         "cpu": _cpu_model(),
         "logical_cpus": os.cpu_count(),
         "os": _os_name(),
-        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "load_average_at_start": load_average(),
         "python": sys.version.split()[0],
         "numpy": _pkg("numpy"),
         "scipy": _pkg("scipy"),

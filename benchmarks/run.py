@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run_suite(sizes, workdir, only)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    machine["load_average_at_end"] = report.load_average()
     browser = results.pop("browser")
     if browser:
         machine.update(browser)
@@ -70,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / f"{stem}.json").write_text(json.dumps(out, indent=2) + "\n")
     if out["records"]:
         (args.out / f"{stem}.svg").write_text(chart.svg(out))
+    m = out["machine"]
+    print(
+        f"{m['cpu']}, {m['logical_cpus']} logical CPUs, {m['os']}; load average "
+        f"{m['load_average_at_start']} at start, {m['load_average_at_end']} at end"
+    )
     print(report.table(out))
     print(f"\nwrote {args.out / (stem + '.json')} and {stem}.svg")
     failed = [s for s in out["skipped"] if s["reason"].startswith("failed")]
