@@ -3,9 +3,10 @@
 Shaped like the seed's loop (/work/shared/REFERENCES.md: per path, per step, two scalar normal
 draws per step) but correct: full-truncation Euler (Lord, Koekkoek & van Dijk, "A comparison of
 biased simulation schemes for stochastic volatility models", Quantitative Finance 10(2), 2010:
-``max(v, 0)`` in both the drift and the diffusion of the variance), where the spot step uses the variance at the *start* of the step, so its shock is not
-correlated with the variance it is scaled by; the log-spot is stepped (exact for constant
-variance), so ``E[S_T]`` is the forward up to discretisation error.
+``max(v, 0)`` in both the drift and the diffusion of the variance). The spot step uses the
+variance at the *start* of the step, so its shock is not correlated with the variance it is
+scaled by (the seed's bug); the log-spot is stepped (exact for constant variance), so ``E[S_T]``
+is the forward up to discretisation error.
 
 Pure Python (``math`` and ``random`` only): the same source runs under CPython (engine
 ``cpython-loop``) and inside Pyodide (``pyodide-python``), which has no NumPy unless loaded. The
