@@ -249,6 +249,7 @@ def _record(
         "task": work.task,
         "engine": engine.name,
         "seconds": seconds,
+        "min_seconds": min(m.times),
         "work": work.units,
         "work_unit": work.unit_name,
         "units_per_second": work.units / seconds if seconds > 0 else None,
