@@ -217,6 +217,15 @@ def _pkg(name: str) -> str | None:
         return None
 
 
+def _wasm_rustc() -> str | None:
+    """The compiler build.sh builds the wasm package with: rustup's when it has the wasm32 std,
+    else Debian's rustc-web (/usr/bin/rustc), the same rule as build.sh's rustup_has_wasm32."""
+    libdir = _command(["rustc", "--print", "target-libdir", "--target", "wasm32-unknown-unknown"])
+    if libdir and any(Path(libdir).glob("libstd-*.rlib")):
+        return _command(["rustc", "--version"])
+    return _command(["/usr/bin/rustc", "--version"])
+
+
 def load_average() -> list[float] | None:
     """1-, 5- and 15-minute load averages (the machine may be shared: read the timings with it)."""
     return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
@@ -239,6 +248,7 @@ def machine_info() -> dict[str, Any]:
         "quantlib": _pkg("QuantLib"),
         "py_lets_be_rational": _pkg("py_lets_be_rational"),
         "node": _command(["node", "--version"]),
-        "rustc": _command(["rustc", "--version"]),
+        "rustc_native": _command(["rustc", "--version"]),
+        "rustc_wasm": _wasm_rustc(),
         "pyodide": pyodide,
     }
