@@ -65,7 +65,7 @@ class Sizes:
     heston_steps: int = 100
     bs_rows: int = 1_000_000
     iv_rows: int = 100_000
-    rounds: int = 3
+    rounds: int = 5
     repeats_fast: int = 5
     repeats_slow: int = 2
     warmup: int = 1
