@@ -111,17 +111,20 @@ async function runWorkers(dirUrl, repeats, warmup, n = navigator.hardwareConcurr
   await Promise.all(pool.map((w) => w.request("ready", {})));
   status(`wasm-chromium-workers: ${spec.task} on ${n} workers`);
   const ranges = splitBlocks(wasm.monte_carlo_plan(params).blocks, n);
+  let busy = [];
   const once = async () => {
     const parts = await Promise.all(ranges.map((r, i) => pool[i].request("blocks", { params, ...r })));
-    const all = new Float64Array(parts.reduce((len, p) => len + p.length, 0));
+    busy.push(parts.map((p) => p.ms / 1000));
+    const all = new Float64Array(parts.reduce((len, p) => len + p.sums.length, 0));
     let at = 0;
     for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
+      all.set(p.sums, at);
+      at += p.sums.length;
     }
     return wasm.monte_carlo_finish(params, all);
   };
   for (let i = 0; i < warmup; i++) await once();
+  busy = [];
   const times = [];
   let last;
   for (let i = 0; i < repeats; i++) {
@@ -129,7 +132,8 @@ async function runWorkers(dirUrl, repeats, warmup, n = navigator.hardwareConcurr
     last = await once();
     times.push((performance.now() - t0) / 1000);
   }
-  return { times, price: last.price, std_error: last.std_error, workers: n, blocks: ranges };
+  // worker_busy: per timed repeat, the seconds each worker computed (wall time >= the largest).
+  return { times, price: last.price, std_error: last.std_error, workers: n, blocks: ranges, worker_busy: busy };
 }
 
 let python = null;

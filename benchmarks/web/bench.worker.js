@@ -15,10 +15,12 @@ const commands = {
     const result = runTask(wasm, spec, cols, repeats, warmup, () => performance.now());
     return { result, transfer: result.values ? [result.values.buffer] : [] };
   },
-  /** Monte Carlo blocks `first .. first + count` of `params`, as flat block sums. */
+  /** Monte Carlo blocks `first .. first + count` of `params`, as flat block sums, and the
+   *  milliseconds this worker spent on them (to see how far the workers overlapped). */
   blocks({ params, first, count }) {
+    const t0 = performance.now();
     const sums = wasm.monte_carlo_blocks(params, first, count);
-    return { result: sums, transfer: [sums.buffer] };
+    return { result: { sums, ms: performance.now() - t0 }, transfer: [sums.buffer] };
   },
 };
 
