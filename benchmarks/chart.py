@@ -15,7 +15,7 @@ VALUE_W = 230
 ROW_H = 22
 BAR_H = 14
 PANEL_GAP = 34
-TITLE_H = 44
+TITLE_H = 60
 FONT = "system-ui, -apple-system, Segoe UI, sans-serif"
 BAR = "#3b6fb6"
 BAR_BASE = "#9a9a9a"
@@ -34,10 +34,10 @@ def _fmt(s: float) -> str:
 
 def _legend() -> str:
     items = [(BAR_BASE, "baseline"), (BAR_WASM, "WebAssembly"), (BAR, "other engines")]
-    out, x0 = [], WIDTH - 330
+    out, x0 = [], 8
     for colour, label in items:
-        out.append(f'<rect x="{x0}" y="{TITLE_H - 22}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{x0 + 14}" y="{TITLE_H - 13}" font-size="11">{label}</text>')
+        out.append(f'<rect x="{x0}" y="33" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{x0 + 14}" y="42" font-size="11">{label}</text>')
         x0 += 18 + 7 * len(label) + 14
     return "".join(out)
 
