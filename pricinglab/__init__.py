@@ -37,8 +37,10 @@ from typing import Any, Protocol
 from . import reference, reference_mc
 from ._validate import (
     GREEK_NAMES,
+    NO_PARAMS,
     OK,
     STATUS_MESSAGES,
+    NoParams,
     PricingError,
     PricingTypeError,
     broadcast,
@@ -326,7 +328,9 @@ def implied_vol(
     )
 
 
-def monte_carlo(params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, Any]:
+def monte_carlo(
+    params: Mapping[str, Any] | NoParams = NO_PARAMS, /, **kwargs: Any
+) -> dict[str, Any]:
     """Monte Carlo price of a European option, with its standard error.
 
     ``params`` is a dict (docs/api.md, "Monte Carlo"), or pass the fields as keyword

@@ -177,5 +177,7 @@ class RoughHeston:
                     diffusion = sqrt_1mr2 * sqrt(dx)
                 x += drift_dt - 0.5 * dx + rho * dz + diffusion * sign * z
                 dy = (dx - alpha) / omega  # = -kappa dX + xi dZ
-            factors = [d * f + d_own * dy for f, d, d_own in zip(factors, decay, decay_own)]
+            factors = [
+                d * f + d_own * dy for f, d, d_own in zip(factors, decay, decay_own, strict=True)
+            ]
         return x

@@ -145,9 +145,7 @@ class Heston:
     def simulate(self, rng: random.Random) -> list[float]:
         gauss = rng.gauss
         draws = [(gauss(), gauss()) for _ in range(self._steps)]
-        return [
-            self._path(variant, s, draws) for variant in self._variants for s in self._signs
-        ]
+        return [self._path(variant, s, draws) for variant in self._variants for s in self._signs]
 
     def _path(
         self,
@@ -201,4 +199,3 @@ class Heston:
             x += drift_dt + k0 + k1 * v + k2 * v_next + sqrt(max(var_dt, 0.0)) * sign * z
             v = v_next
         return x
-

@@ -21,7 +21,9 @@ from typing import Any, Final, TypeAlias
 __all__ = [
     "GREEK_NAMES",
     "MC_FIELDS",
+    "NO_PARAMS",
     "STATUS_MESSAGES",
+    "NoParams",
     "PricingError",
     "PricingTypeError",
     "Row",
@@ -552,11 +554,25 @@ def _integer_in(name: str, value: float, low: int, high: int, rule: str) -> int:
     return int(value)
 
 
+class NoParams:
+    """The type of :data:`NO_PARAMS`, the default of ``monte_carlo``'s ``params``: no dict was
+    given (only keywords). ``None`` is not that: like JavaScript's ``null`` it is a value of
+    the wrong type, ``params must be an object (got NoneType)``."""
+
+    def __repr__(self) -> str:
+        return "NO_PARAMS"
+
+
+NO_PARAMS: Final = NoParams()
+
+
 def merge_params(params: object, overrides: Mapping[str, object]) -> dict[str, object]:
-    """``params`` (a mapping, or None for none) updated with keyword ``overrides``."""
-    if params is not None and not isinstance(params, Mapping):
+    """``params`` (a mapping, or :data:`NO_PARAMS`) updated with keyword ``overrides``."""
+    if isinstance(params, NoParams):
+        return dict(overrides)
+    if not isinstance(params, Mapping):
         raise PricingTypeError(f"params must be an object (got {_type_name(params)})")
-    merged: dict[str, object] = dict(params) if params is not None else {}
+    merged: dict[str, object] = dict(params)
     merged.update(overrides)
     return merged
 
@@ -680,9 +696,7 @@ def monte_carlo_params(params: Mapping[str, object]) -> dict[str, Any]:
     out["seed"] = (
         0
         if seed is None
-        else _integer_in(
-            "seed", seed, 0, MAX_SEED_EXCLUSIVE - 1, "must be an integer in [0, 2^53)"
-        )
+        else _integer_in("seed", seed, 0, MAX_SEED_EXCLUSIVE - 1, "must be an integer in [0, 2^53)")
     )
     out["antithetic"] = antithetic
     out["greeks"] = greeks

@@ -45,7 +45,7 @@ from typing import Any, Final
 
 from ._mc_rough import RoughHeston
 from ._mc_schemes import Gbm, Heston, Scheme
-from ._validate import PricingError, merge_params, monte_carlo_params
+from ._validate import NO_PARAMS, NoParams, PricingError, merge_params, monte_carlo_params
 
 __all__ = [
     "MIN_SAMPLES_FOR_CONTROL",
@@ -237,7 +237,9 @@ def _result(
     return out
 
 
-def monte_carlo(params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, Any]:
+def monte_carlo(
+    params: Mapping[str, Any] | NoParams = NO_PARAMS, /, **kwargs: Any
+) -> dict[str, Any]:
     """Monte Carlo price with its standard error (pure Python; GBM, Heston, rough Heston).
 
     ``params`` as in docs/api.md (a dict, or keyword arguments; both: the keywords win),

@@ -30,3 +30,11 @@ MC_STD_ERRORS: Final = 4.0
 def close(got: float, exact: float, rel: float = REL_TOL) -> bool:
     """``|got - exact| <= rel |exact| + ABS_FLOOR``."""
     return abs(got - exact) <= rel * abs(exact) + ABS_FLOOR
+
+
+# Monte Carlo: 16 times the paths divides the standard error by 4, up to the noise of the
+# standard-error estimates themselves (a few % with 1,000 samples).
+MC_SE_SCALING_REL_TOL: Final = 0.15
+# The rough Heston kernel's sum-of-exponentials factors match the exact memory weights
+# Kbar((m+1) dt) - Kbar(m dt) to this relative accuracy (the design accuracy of kernel.rs).
+MC_KERNEL_MEMORY_REL_TOL: Final = 5e-5
