@@ -148,12 +148,13 @@ def _run(p: Mapping[str, Any]) -> dict[str, Any]:
     scale = _money_scale(spot)
     spot_rel = spot / scale
     log_discount = -rate * expiry
-    # Either may overflow for absurd rates: inf then flows into the sums (and the overflow
-    # error), as in the Rust engine, rather than raising here.
+    # Exponentials overflow to inf for absurd inputs rather than raising, as in the Rust
+    # engine: a put on an infinite forward is worth 0; an infinite payoff fails the final
+    # finiteness check (the overflow error).
     control_mean = spot_rel * _exp_or_inf(-dividend * expiry)
     strike_pv = _exp_or_inf(log_discount) * (strike / scale)
     h = SPOT_BUMP_REL
-    exp = math.exp
+    exp_or_inf = _exp_or_inf
     rng = random.Random(p["seed"])
     zero_expiry = expiry == 0.0
     no_move = [0.0] * (signs * (3 if greeks else 1))
@@ -170,7 +171,7 @@ def _run(p: Mapping[str, Any]) -> dict[str, Any]:
         y = c = up = down = 0.0
         # Payoffs are max(0.0, v): like Rust's f64::max, this gives 0 (not NaN) for a NaN v.
         for xs in x[:signs]:
-            d = spot_rel * exp(xs + log_discount)
+            d = spot_rel * exp_or_inf(xs + log_discount)
             y += w * max(0.0, sign * (d - strike_pv))
             c += w * (d - control_mean)
             if greeks:
@@ -180,8 +181,8 @@ def _run(p: Mapping[str, Any]) -> dict[str, Any]:
         if bump is not None:
             vu = vd = 0.0
             for s in range(signs):
-                d_up = spot_rel * exp(x[signs + s] + log_discount)
-                d_down = spot_rel * exp(x[2 * signs + s] + log_discount)
+                d_up = spot_rel * exp_or_inf(x[signs + s] + log_discount)
+                d_down = spot_rel * exp_or_inf(x[2 * signs + s] + log_discount)
                 vu += w * max(0.0, sign * (d_up - strike_pv))
                 vd += w * max(0.0, sign * (d_down - strike_pv))
             values.append((up - down) / (2.0 * h * spot_rel))

@@ -130,7 +130,7 @@ INVALID: Final[list[tuple[str, Any, str]]] = [
     # Valid params whose simulation overflows double precision (mod.rs, `overflow`).
     ("overflow-spot", params(GBM, dividend=-1e3, expiry=10.0), OVERFLOW),
     ("overflow-discounted-strike", params(GBM, kind="put", rate=-1e3, expiry=10.0), OVERFLOW),
-    ("overflow-heston", params(HESTON, dividend=-1e3, expiry=10.0), OVERFLOW),
+    ("overflow-heston", params(HESTON, kind="call", dividend=-1e3, expiry=10.0), OVERFLOW),
     ("paths-before-seed", params(GBM, paths=0, seed=-1),
      "paths must be an integer in [1, 1e8] (got 0)"),
 ]  # fmt: skip
@@ -151,6 +151,10 @@ VALID: Final[list[tuple[str, dict[str, Any], tuple[int, int, int]]]] = [
     ("gbm-expiry-zero", params(GBM, expiry=0.0, greeks=True), (200, 100, 1)),
     ("gbm-integer-inputs", params(GBM, spot=100, strike=100, expiry=1, rate=0, dividend=0,
                                   vol=1), (200, 100, 1)),
+    # The forward beyond the double range: a put is worth 0 (the engine's answer), a call
+    # overflows (INVALID, "overflow-*").
+    ("put-forward-beyond-double-range", params(HESTON, dividend=-1e3, expiry=10.0),
+     (100, 50, 10)),
     ("heston", HESTON, (100, 50, 10)),
     ("heston-default-steps", params(HESTON, ("steps",), paths=20), (20, 10, 100)),
     ("heston-greeks", params(HESTON, greeks=True), (100, 50, 10)),
