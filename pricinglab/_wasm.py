@@ -153,7 +153,13 @@ class WasmBackend:
         return float(self._call("implied_vol", *args))
 
     def monte_carlo(self, params: dict[str, Any]) -> dict[str, Any]:
-        js_params = self._to_js(params, dict_converter=self._from_entries, create_pyproxies=False)
+        # paths, steps and seed cross as floats: Pyodide turns a large Python int (a seed near
+        # 2^53) into a JS BigInt, which is not a number to the engine; every valid value is
+        # an integer below 2^53, exact as a double.
+        numbers = {
+            key: float(value) if type(value) is int else value for key, value in params.items()
+        }
+        js_params = self._to_js(numbers, dict_converter=self._from_entries, create_pyproxies=False)
         result = self._call("monte_carlo", js_params)
         values = result.to_py() if hasattr(result, "to_py") else result
         return _mc_result(values)

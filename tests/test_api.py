@@ -584,6 +584,8 @@ class FakeWasmCore:
 
     def monte_carlo(self, params: Any) -> FakeJsObject:
         assert isinstance(params, dict)  # what Object.fromEntries made
+        # No Python int crosses: Pyodide would make a large one (a seed near 2^53) a BigInt.
+        assert not any(type(v) is int for v in params.values()), params
         return FakeJsObject(self._throwing(reference.monte_carlo, params))
 
     def _batch(self, name: str, keys: tuple[str, ...], kind: Any, *columns: Any) -> FakeJsObject:

@@ -5,6 +5,8 @@
    Python reference), with the same message (type names aside: ``string``/``str`` ...), and a
    valid one gives the same result keys, counts (``paths`` includes antithetic mirrors) and,
    the two using different random streams, prices that agree within 4 combined standard errors.
+   Inside Pyodide (the wheel, Python validation, then the wasm engine) ``pl.monte_carlo`` gives
+   CPython's messages and the engine's exact results.
 2. Accuracy of the wasm engine, each estimate within 4 of its standard errors:
    Heston against ``pricinglab.heston.heston_price`` and rough Heston against
    ``pricinglab.rough.rough_heston_price`` on short and long expiries, Feller's condition
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from functools import cache
 from typing import Any
@@ -101,6 +104,44 @@ def test_large_valid_params_are_accepted_alike(lab: Page) -> None:
         assert (plan["paths"], plan["samples"], plan["steps"]) == expected, case_id
         checked = pl._validate.monte_carlo_params(params)
         assert checked["steps"] == expected[2], case_id
+
+
+# Boots Pyodide with the wheel (web/python.js) and runs every case through pl.monte_carlo.
+RUN_IN_PYODIDE = """async (cases) => {
+  const { startPython } = await import("/python.js");
+  const py = await startPython();
+  py.globals.set("CASES", cases);
+  return py.runPython(`
+import json
+import pricinglab as pl
+out = []
+for params in json.loads(CASES):
+    try:
+        out.append({"ok": True, "value": pl.monte_carlo(params)})
+    except pl.PricingError as error:
+        out.append({"ok": False, "message": str(error), "type_error": isinstance(error, TypeError)})
+json.dumps({"backend": pl.backend, "out": out})
+`);
+}"""
+
+
+def test_pyodide_monte_carlo_is_the_engine_behind_python_validation(lab: Page) -> None:
+    """In Pyodide, pl.monte_carlo raises CPython's exact messages (Python validates first)
+    and returns the engine's exact result, with the reference's keys and Python types."""
+    invalid = [p for _, p, _ in mc_cases.INVALID]
+    valid = [p for _, p, _ in mc_cases.VALID]
+    result = json.loads(lab.evaluate(RUN_IN_PYODIDE, json.dumps(invalid + valid)))
+    assert result["backend"] == "wasm"
+    out = result["out"]
+    for (case_id, _, message), got in zip(mc_cases.INVALID, out, strict=False):
+        assert got == {"ok": False, "message": message, "type_error": got["type_error"]}, case_id
+    engine = _engine(lab, "monte_carlo", valid)
+    for (case_id, params, _), got, js in zip(
+        mc_cases.VALID, out[len(invalid) :], engine, strict=True
+    ):
+        assert got["ok"] and js["ok"], (case_id, got, js)
+        assert got["value"] == js["value"], case_id  # bit for bit: the same engine and seed
+        assert list(got["value"]) == list(_python(params)["value"]), case_id
 
 
 # ---------------------------------------------------------------------------- Heston
