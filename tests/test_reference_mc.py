@@ -24,7 +24,12 @@ from typing import Any
 
 import mc_cases
 import pytest
-from tolerances import MC_KERNEL_MEMORY_REL_TOL, MC_SE_SCALING_REL_TOL, MC_STD_ERRORS
+from tolerances import (
+    MC_KERNEL_MEMORY_REL_TOL,
+    MC_SE_CALIBRATION_REL_TOL,
+    MC_SE_SCALING_REL_TOL,
+    MC_STD_ERRORS,
+)
 
 from pricinglab import PricingError, reference, reference_mc
 from pricinglab._mc_rough import collocation, inverse_gaussian, kernel_factors
@@ -256,6 +261,27 @@ def test_standard_error_shrinks_like_one_over_root_n() -> None:
     small = reference.monte_carlo(params, paths=2_000)["std_error"]
     large = reference.monte_carlo(params, paths=32_000)["std_error"]
     assert large == pytest.approx(small / 4.0, rel=MC_SE_SCALING_REL_TOL)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{**mc_cases.GBM, "paths": 400}, {**mc_cases.HESTON, "paths": 200},
+     {**mc_cases.GBM, "paths": 400, "antithetic": False, "greeks": True}],
+    ids=["gbm", "heston", "gbm-plain-greeks"],
+)  # fmt: skip
+def test_standard_error_matches_the_spread_of_independent_runs(params: dict[str, Any]) -> None:
+    """100 seeds: the standard deviation of the estimates is the reported standard error (of
+    the control-variate price, of the plain mean, and of the Greeks)."""
+    runs = [reference.monte_carlo(params, seed=seed) for seed in range(100)]
+    pairs = [("price", "std_error"), ("price_without_control", "std_error_without_control")]
+    if params.get("greeks"):
+        pairs += [("delta", "delta_std_error"), ("vega", "vega_std_error")]
+    for value, se in pairs:
+        estimates = [r[value] for r in runs]
+        mean = sum(estimates) / len(estimates)
+        spread = math.sqrt(sum((e - mean) ** 2 for e in estimates) / (len(estimates) - 1))
+        reported = math.sqrt(sum(r[se] ** 2 for r in runs) / len(runs))
+        assert spread == pytest.approx(reported, rel=MC_SE_CALIBRATION_REL_TOL), value
 
 
 # ---------------------------------------------------------------------------- limits

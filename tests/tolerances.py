@@ -38,3 +38,7 @@ MC_SE_SCALING_REL_TOL: Final = 0.15
 # The rough Heston kernel's sum-of-exponentials factors match the exact memory weights
 # Kbar((m+1) dt) - Kbar(m dt) to this relative accuracy (the design accuracy of kernel.rs).
 MC_KERNEL_MEMORY_REL_TOL: Final = 5e-5
+# Monte Carlo: the standard deviation of 100 independent estimates matches their reported
+# standard error to this relative accuracy (the sample s.d. of 100 normal estimates has
+# relative s.d. 1/sqrt(2 * 99) = 0.071; 0.3 is about 4 of those).
+MC_SE_CALIBRATION_REL_TOL: Final = 0.3
