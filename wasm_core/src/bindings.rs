@@ -5,7 +5,7 @@
 //! `null` or `true` to a number silently, and a wrong type must be an error naming the parameter.
 //! The `///` comments below become the JSDoc of `web/pkg/wasm_core.d.ts`.
 
-use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::batch::{self, BsColumns, Column, IvColumns, KindColumn};
@@ -456,7 +456,8 @@ fn optional_bool(params: &JsValue, name: &str, default: bool) -> Result<bool, Js
 /// Reads and validates a `monte_carlo` params object. Unknown fields, and fields of another
 /// model, are errors: a typo must not silently price something else.
 fn mc_params(params: &JsValue) -> Result<McParams, JsError> {
-    if !params.is_object() || Array::is_array(params) {
+    // A plain object: not null, not an array or typed array (whose indices would read as keys).
+    if !params.is_object() || Array::is_array(params) || ArrayBuffer::is_view(params) {
         return Err(wrong_type("params", "an object", params));
     }
     let keys = Object::keys(params.unchecked_ref::<Object>());
