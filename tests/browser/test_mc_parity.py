@@ -186,8 +186,8 @@ def _cases(sets: dict[str, dict[str, float]]) -> list[Any]:
 @pytest.mark.parametrize(("name", "kind", "strike"), _cases(HESTON_SETS))
 def test_heston_within_four_standard_errors(lab: Page, name: str, kind: str, strike: float) -> None:
     model = HESTON_SETS[name]
-    params = {"model": "heston", "kind": kind, "strike": strike, **model,
-              "paths": MC_PATHS, "seed": 11}  # fmt: skip
+    params: dict[str, Any] = {"model": "heston", "kind": kind, "strike": strike, **model,
+                              "paths": MC_PATHS, "seed": 11}  # fmt: skip
     [result] = _engine(lab, "monte_carlo", [params])
     assert result["ok"], result
     got = result["value"]
