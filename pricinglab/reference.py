@@ -1,9 +1,10 @@
 """Pure-Python reference formulas: the native oracle and the CPython baseline.
 
-Only :mod:`math` and :mod:`random` from the standard library are used, so this module runs
-unchanged in Pyodide. It is a second implementation, independent of the Rust crate (which
-uses Cody's erfcx and Jäckel's "Let's Be Rational"): tests compare the two, and both with
-mpmath, SciPy and QuantLib.
+Only :mod:`math` from the standard library is used, so this module runs unchanged in
+Pyodide. It is a second implementation, independent of the Rust crate (which uses Cody's
+erfcx and Jäckel's "Let's Be Rational"): tests compare the two, and both with mpmath, SciPy
+and QuantLib. :func:`monte_carlo` (GBM, Heston, rough Heston) lives in
+:mod:`pricinglab.reference_mc` and is re-exported here.
 
 Model: Black-Scholes-Merton with a continuous dividend yield. With ``D = e^{-rT}``,
 ``F = S e^{(r-q)T}``, ``x = ln(F/K)``, ``s = vol·√T``,
@@ -49,9 +50,7 @@ by an ulp would.
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
 from ._validate import (
     AT_OR_ABOVE_UPPER_BOUND,
@@ -62,11 +61,10 @@ from ._validate import (
     OUT_OF_DOUBLE_RANGE_MESSAGE,
     PricingError,
     format_number,
-    merge_params,
-    monte_carlo_params,
     validate_inputs,
     validate_iv_inputs,
 )
+from .reference_mc import monte_carlo
 
 __all__ = [
     "GREEK_NAMES",
@@ -638,67 +636,6 @@ def _implied_vol(
     return _finite_or_raise(s / math.sqrt(expiry), "implied vol")
 
 
-# ----------------------------------------------------------------------------- Monte Carlo
-
-# Two-sided 95% normal quantile Φ^{-1}(0.975), for the confidence interval.
-_Z_95: Final = 1.959963984540054
-
-
-def _monte_carlo_gbm(p: Mapping[str, Any]) -> dict[str, Any]:
-    """GBM Monte Carlo with the exact log-normal step (no discretisation bias)::
-
-        ln S_{t+dt} = ln S_t + (r - q - vol²/2) dt + vol √dt Z      (Glasserman 2003, eq. 3.23)
-
-    ``steps`` normals per path from ``random.Random(seed).gauss``; with ``antithetic`` each of
-    the ``paths`` samples averages the payoff of a path and of its mirror (``-Z``), so the
-    standard error is that of ``paths`` independent samples (Glasserman 2003, sec. 4.2).
-    """
-    theta = 1.0 if p["kind"] == "call" else -1.0
-    spot, strike, expiry = p["spot"], p["strike"], p["expiry"]
-    rate, dividend, vol = p["rate"], p["dividend"], p["vol"]
-    paths, steps, antithetic = p["paths"], p["steps"], p["antithetic"]
-    gauss = random.Random(p["seed"]).gauss
-    drift = (rate - dividend - 0.5 * vol * vol) * expiry
-    step_vol = vol * math.sqrt(expiry / steps)
-    exp = math.exp
-    mean = 0.0
-    m2 = 0.0  # Welford's running sum of squared deviations
-    for n in range(1, paths + 1):
-        shock = 0.0
-        for _ in range(steps):
-            shock += gauss(0.0, 1.0)
-        shock *= step_vol
-        payoff = max(theta * (spot * exp(drift + shock) - strike), 0.0)
-        if antithetic:
-            payoff = 0.5 * (payoff + max(theta * (spot * exp(drift - shock) - strike), 0.0))
-        delta = payoff - mean
-        mean += delta / n
-        m2 += delta * (payoff - mean)
-    discount = _exp(-rate * expiry)
-    price = discount * mean
-    std_error = discount * math.sqrt(m2 / (paths - 1) / paths) if paths > 1 else math.nan
-    return {
-        "price": price,
-        "std_error": std_error,
-        "ci_low": price - _Z_95 * std_error,
-        "ci_high": price + _Z_95 * std_error,
-        "paths": paths,
-        "steps": steps,
-        "model": "gbm",
-        "antithetic": antithetic,
-        "seed": p["seed"],
-    }
-
-
-def _monte_carlo(p: Mapping[str, Any]) -> dict[str, Any]:
-    """Dispatch on the model of a validated params dict."""
-    if p["model"] == "gbm":
-        return _monte_carlo_gbm(p)
-    raise NotImplementedError(
-        f'model "{p["model"]}" has no pure-Python Monte Carlo yet: use the wasm backend'
-    )
-
-
 # ----------------------------------------------------------------------------- public API
 
 
@@ -779,21 +716,3 @@ def implied_vol(
     """
     k, *rest = validate_iv_inputs(kind, price, spot, strike, expiry, rate, dividend)
     return _implied_vol(_sign(k), *rest)
-
-
-def monte_carlo(params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, Any]:
-    """Monte Carlo price with its standard error (pure Python; GBM only).
-
-    ``params`` as in docs/api.md (a dict, or keyword arguments). Returns
-    ``{price, std_error, ci_low, ci_high, paths, steps, model, antithetic, seed}``; the
-    confidence interval is ``price ± 1.96 std_error`` (95%). The same params give the
-    identical result.
-
-    Examples
-    --------
-    >>> r = monte_carlo(model="gbm", kind="call", spot=100, strike=100, expiry=1,
-    ...                 rate=0.05, dividend=0, vol=0.2, paths=2000, seed=1)
-    >>> abs(r["price"] - 10.4506) < 4 * r["std_error"]
-    True
-    """
-    return _monte_carlo(monte_carlo_params(merge_params(params, kwargs)))
