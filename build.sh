@@ -192,8 +192,11 @@ case "$cmd" in
         ;;
     test)
         build_all
-        log "test: cargo test (native)"
-        (cd wasm_core && cargo test --quiet)
+        log "test: cargo fmt --check, clippy -D warnings, cargo test (native)"
+        (cd wasm_core && cargo fmt --check && cargo clippy --all-targets --quiet -- -D warnings \
+            && cargo test --quiet)
+        log "test: ruff, mypy --strict"
+        "$PY" -m ruff check --quiet . && "$PY" -m ruff format --check --quiet . && "$PY" -m mypy
         log "test: pytest"
         exec "$PY" -m pytest "$@"
         ;;
