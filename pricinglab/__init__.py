@@ -457,3 +457,16 @@ def implied_vol_many(
     """
     n, kinds, columns = broadcast(_IV_NAMES, kind, (price, spot, strike, expiry, rate, dividend))
     return _backend.implied_vol_many(n, kinds, columns)
+
+
+# Submodules loaded on first use: ``pl.plot`` (SVG charts), ``pl.heston`` (pure Python) and
+# ``pl.rough`` (needs NumPy) cost nothing for users who never touch them.
+_LAZY_SUBMODULES = ("heston", "plot", "rough")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

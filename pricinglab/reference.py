@@ -64,17 +64,46 @@ from ._validate import (
     validate_inputs,
     validate_iv_inputs,
 )
+from .heston import heston_price
 from .reference_mc import monte_carlo
 
 __all__ = [
     "GREEK_NAMES",
     "black_scholes",
     "greeks",
+    "heston_price",
     "implied_vol",
     "monte_carlo",
     "norm_cdf",
     "norm_pdf",
+    "rough_heston_price",
 ]
+
+
+def rough_heston_price(
+    kind: str,
+    spot: float,
+    strike: float,
+    expiry: float,
+    rate: float,
+    dividend: float,
+    v0: float,
+    kappa: float,
+    theta: float,
+    xi: float,
+    rho: float,
+    hurst: float,
+    **options: int,
+) -> float:
+    """Rough Heston semi-analytic price: :func:`pricinglab.rough.rough_heston_price` (the
+    fractional Riccati equation, El Euch & Rosenbaum 2019). It needs NumPy, so it is imported
+    on first use and the rest of this module stays ``math``-only (it also runs in Pyodide)."""
+    from .rough import rough_heston_price as price
+
+    return price(
+        kind, spot, strike, expiry, rate, dividend, v0, kappa, theta, xi, rho, hurst, **options
+    )
+
 
 _EPS: Final = 2.0**-52
 _SQRT1_2: Final = 0.7071067811865476  # 1/√2 rounded to double

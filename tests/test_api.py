@@ -871,3 +871,14 @@ def test_bridge_in_real_pyodide(tmp_path: Path) -> None:
     run = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     assert "PYODIDE-CHECKS-PASSED" in run.stdout
+
+
+def test_lazy_submodules_and_reference_reexports() -> None:
+    """``pl.plot``/``pl.heston``/``pl.rough`` load on first use; the semi-analytic references are
+    reachable from ``pricinglab.reference`` (issue 3): Lewis's published Heston value
+    (REFERENCES.md: K=100 call 16.070154917028834)."""
+    assert pl.plot.line_chart is not None
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        _ = pl.nonsense  # type: ignore[attr-defined]
+    lewis = (100.0, 100.0, 1.0, 0.01, 0.02, 0.04, 4.0, 0.25, 1.0, -0.5)
+    assert pl.reference.heston_price("call", *lewis) == pytest.approx(16.070154917028834, abs=1e-10)
