@@ -161,6 +161,17 @@ EOF
     fi
 }
 
+# ---------------------------------------------------------------------------------------------
+# 7. The notebook's third-party modules (CodeMirror 6, marked, DOMPurify), bundled by esbuild.
+bundle_notebook() {
+    local h
+    h="$(hash_inputs package-lock.json scripts/bundle.mjs scripts/notebook-deps.mjs)"
+    if stamp_ok bundle "$h" && [ -f web/notebook/dist/deps.js ]; then return; fi
+    log "bundle: notebook editor and renderers -> web/notebook/dist/deps.js"
+    node scripts/bundle.mjs
+    stamp_set bundle "$h"
+}
+
 build_all() {
     apt_packages
     cargo_tools
@@ -168,6 +179,7 @@ build_all() {
     python_env
     build_wasm
     vendor_files
+    bundle_notebook
 }
 
 cmd="${1:-build}"
@@ -180,8 +192,11 @@ case "$cmd" in
         ;;
     test)
         build_all
-        log "test: cargo test (native)"
-        (cd wasm_core && cargo test --quiet)
+        log "test: cargo fmt --check, clippy -D warnings, cargo test (native)"
+        (cd wasm_core && cargo fmt --check && cargo clippy --all-targets --quiet -- -D warnings \
+            && cargo test --quiet)
+        log "test: ruff, mypy --strict"
+        "$PY" -m ruff check --quiet . && "$PY" -m ruff format --check --quiet . && "$PY" -m mypy
         log "test: pytest"
         exec "$PY" -m pytest "$@"
         ;;

@@ -34,11 +34,13 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from . import reference
+from . import reference, reference_mc
 from ._validate import (
     GREEK_NAMES,
+    NO_PARAMS,
     OK,
     STATUS_MESSAGES,
+    NoParams,
     PricingError,
     PricingTypeError,
     broadcast,
@@ -128,7 +130,7 @@ class _PythonBackend:
         return reference._implied_vol(1.0 if kind == "call" else -1.0, *rest)
 
     def monte_carlo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return reference._monte_carlo(params)
+        return reference_mc.run(params)
 
     def black_scholes_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
         prices: list[float] = []
@@ -326,29 +328,40 @@ def implied_vol(
     )
 
 
-def monte_carlo(params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, Any]:
+def monte_carlo(
+    params: Mapping[str, Any] | NoParams = NO_PARAMS, /, **kwargs: Any
+) -> dict[str, Any]:
     """Monte Carlo price of a European option, with its standard error.
 
     ``params`` is a dict (docs/api.md, "Monte Carlo"), or pass the fields as keyword
     arguments (both: the keywords win). Fields: ``model`` (``"gbm"``, ``"heston"``,
     ``"rough_heston"``), ``kind, spot, strike, expiry, rate, dividend``; ``vol`` (GBM);
-    ``v0, kappa, theta, xi, rho`` (Heston); ``hurst`` (rough Heston, in (0, 0.5]); ``paths``
-    (100000), ``steps`` (1 for GBM, else 100), ``seed`` (0, an integer in [0, 2^53)),
-    ``antithetic`` (True). Unknown fields are an error.
+    ``v0, kappa, theta, xi, rho`` (Heston and rough Heston); ``hurst`` (rough Heston, in
+    (0, 0.5]); ``paths`` (100000 simulated paths, antithetic mirrors included: an integer in
+    [1, 1e8]), ``steps`` (1 for GBM, else 100: an integer in [1, 1e5]; ``paths * steps <=
+    1e10``), ``seed`` (0: an integer in [0, 2^53)), ``antithetic`` (True), ``greeks`` (False).
+    Unknown fields, and fields of another model, are an error. Both backends check the same
+    rules in the same order and raise the same messages.
 
     Returns
     -------
     dict
-        At least ``{price, std_error, ci_low, ci_high, paths, steps}``; the same params give
-        the identical result. The pure-Python backend prices GBM only.
+        ``{price, std_error, ci_low, ci_high, paths, steps, samples, model, seed, antithetic,
+        control_variate, price_without_control, std_error_without_control}``: ``paths`` is the
+        count simulated (with antithetic sampling an odd request is rounded up), ``samples``
+        the independent samples behind ``std_error`` (antithetic pairs, or paths), ``ci_*``
+        the 95% interval. With ``greeks=True`` also ``delta, gamma, vega`` (per unit of
+        volatility) and their ``*_std_error``, by bump-and-reprice on common random numbers.
+        The same params give the identical result (on one backend: the wasm engine and the
+        pure-Python reference use different random streams and agree statistically).
 
     Examples
     --------
     >>> import pricinglab as pl
     >>> r = pl.monte_carlo(model="gbm", kind="call", spot=100, strike=100, expiry=1,
     ...                    rate=0.05, dividend=0, vol=0.2, paths=4000, seed=7)
-    >>> r["ci_low"] < 10.4506 < r["ci_high"]
-    True
+    >>> r["ci_low"] < 10.4506 < r["ci_high"], r["paths"], r["samples"]
+    (True, 4000, 2000)
     """
     return _backend.monte_carlo(monte_carlo_params(merge_params(params, kwargs)))
 
@@ -444,3 +457,16 @@ def implied_vol_many(
     """
     n, kinds, columns = broadcast(_IV_NAMES, kind, (price, spot, strike, expiry, rate, dividend))
     return _backend.implied_vol_many(n, kinds, columns)
+
+
+# Submodules loaded on first use: ``pl.plot`` (SVG charts), ``pl.heston`` (pure Python) and
+# ``pl.rough`` (needs NumPy) cost nothing for users who never touch them.
+_LAZY_SUBMODULES = ("heston", "plot", "rough")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

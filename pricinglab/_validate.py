@@ -21,7 +21,9 @@ from typing import Any, Final, TypeAlias
 __all__ = [
     "GREEK_NAMES",
     "MC_FIELDS",
+    "NO_PARAMS",
     "STATUS_MESSAGES",
+    "NoParams",
     "PricingError",
     "PricingTypeError",
     "Row",
@@ -85,7 +87,8 @@ STATUS_MESSAGES: Final[tuple[str, ...]] = (
     "(discounted forward for a call, discounted strike for a put)",
     "invalid input",
     "price must equal the intrinsic value when expiry = 0",
-    "rate, dividend and expiry must keep the discount factor and forward within the double range",
+    "inputs out of range: the discounted spot, discounted strike or result is beyond the "
+    "double range",
 )
 OK: Final = 0
 BAD_KIND: Final = 1
@@ -94,10 +97,10 @@ BELOW_LOWER_BOUND: Final = 9
 AT_OR_ABOVE_UPPER_BOUND: Final = 10
 INVALID: Final = 11
 NOT_INTRINSIC_AT_EXPIRY: Final = 12
-MARKET_OUT_OF_RANGE: Final = 13
-MARKET_OUT_OF_RANGE_MESSAGE: Final = (
-    "rate, dividend and expiry must keep the discount factor e^(-rate*expiry) and the "
-    "forward spot*e^((rate-dividend)*expiry) within the double-precision range"
+OUT_OF_DOUBLE_RANGE: Final = 13
+OUT_OF_DOUBLE_RANGE_MESSAGE: Final = (
+    "inputs out of range: rate, dividend and expiry put spot*e^(-dividend*expiry), "
+    "strike*e^(-rate*expiry) or the result beyond the double-precision range"
 )
 
 # The Greeks in the order of docs/api.md (the keys of `greeks`, after "price").
@@ -204,37 +207,27 @@ def _kind(value: object) -> str:
 Inputs = tuple[str, float, float, float, float, float, float]
 
 
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _normal(x: float) -> bool:
-    return math.isfinite(x) and x >= sys.float_info.min
+# ln(sys.float_info.min) and ln(sys.float_info.max): the logarithms of normal doubles.
+_LN_MIN_POSITIVE: Final = -708.3964185322641
+_LN_MAX: Final = 709.782712893384
 
 
 def market_in_range(
     spot: float, strike: float, expiry: float, rate: float, dividend: float
 ) -> bool:
-    """Whether absurd rates times expiries stay inside the double range, exactly as
-    ``inputs::market_in_range`` in the Rust crate: the discount factor ``D = e^(-rT)`` and the
-    forward ``F = S e^((r-q)T)`` normal (finite, non-zero, not subnormal), ``F D`` and ``K D``
-    finite."""
-    discount = _exp(-rate * expiry)
-    forward = spot * _exp((rate - dividend) * expiry)
-    return (
-        _normal(discount)
-        and _normal(forward)
-        and math.isfinite(forward * discount)
-        and math.isfinite(strike * discount)
+    """Whether absurd rates times expiries leave the discounted spot ``S e^(-qT)`` and the
+    discounted strike ``K e^(-rT)`` inside the double range, exactly as
+    ``inputs::market_in_range`` in the Rust crate (tested in logarithms, so the test itself
+    cannot overflow). Every price then lies between 0 and the larger of the two."""
+    return all(
+        _LN_MIN_POSITIVE <= ln_x < _LN_MAX
+        for ln_x in (math.log(spot) - dividend * expiry, math.log(strike) - rate * expiry)
     )
 
 
 def _check_market(spot: float, strike: float, expiry: float, rate: float, dividend: float) -> None:
     if not market_in_range(spot, strike, expiry, rate, dividend):
-        raise PricingError(MARKET_OUT_OF_RANGE_MESSAGE, MARKET_OUT_OF_RANGE)
+        raise PricingError(OUT_OF_DOUBLE_RANGE_MESSAGE, OUT_OF_DOUBLE_RANGE)
 
 
 def validate_inputs(
@@ -340,7 +333,7 @@ def inputs_status(
     if not (math.isfinite(vol) and vol >= 0.0):
         return 7
     if not market_in_range(spot, strike, expiry, rate, dividend):
-        return MARKET_OUT_OF_RANGE
+        return OUT_OF_DOUBLE_RANGE
     return OK
 
 
@@ -503,18 +496,26 @@ def broadcast(names: Sequence[str], kind: object, numeric: Sequence[object]) -> 
 
 
 # ----------------------------------------------------------------------------- Monte Carlo
+#
+# `monte_carlo_params` is `mc_params` (wasm_core/src/bindings.rs) followed by `McParams::new`
+# (wasm_core/src/monte_carlo/params.rs), rule for rule and in the same order, so that inside
+# Pyodide (Python checks, then the wasm checks again) and under CPython (Python checks, then
+# pricinglab.reference) the same params are accepted and the first rule broken gives the same
+# message. Only the type names in "(got ...)" differ: Python's (`str`, `NoneType`, `list`)
+# where JavaScript has its own (`string`, `null`, `array`). Python's None plays JavaScript's
+# null (a value of the wrong type), as it does when params cross Playwright or JSON.
 
 MODELS: Final[tuple[str, ...]] = ("gbm", "heston", "rough_heston")
-_MARKET: Final = ("kind", "spot", "strike", "expiry", "rate", "dividend")
-_MODEL_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    "gbm": (*_MARKET, "vol"),
-    "heston": (*_MARKET, "v0", "kappa", "theta", "xi", "rho"),
-    "rough_heston": (*_MARKET, "v0", "kappa", "theta", "xi", "rho", "hurst"),
-}
-_SIMULATION_FIELDS: Final = ("paths", "steps", "seed", "antithetic")
+_MODEL_NAMES: Final = '"gbm", "heston" or "rough_heston"'
+# Every field, in docs/api.md order (bindings.rs MC_FIELDS); [7:14] are the model fields.
 MC_FIELDS: Final[tuple[str, ...]] = (
     "model",
-    *_MARKET,
+    "kind",
+    "spot",
+    "strike",
+    "expiry",
+    "rate",
+    "dividend",
     "vol",
     "v0",
     "kappa",
@@ -522,111 +523,181 @@ MC_FIELDS: Final[tuple[str, ...]] = (
     "xi",
     "rho",
     "hurst",
-    *_SIMULATION_FIELDS,
+    "paths",
+    "steps",
+    "seed",
+    "antithetic",
+    "greeks",
 )
+_MODEL_SPECIFIC: Final = MC_FIELDS[7:14]
+_OWN_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "gbm": ("vol",),
+    "heston": ("v0", "kappa", "theta", "xi", "rho"),
+    "rough_heston": ("v0", "kappa", "theta", "xi", "rho", "hurst"),
+}
+_MARKET_NUMBERS: Final = ("spot", "strike", "expiry", "rate", "dividend")
+# The limits of params.rs (MAX_PATHS, MAX_STEPS, MAX_PATH_STEPS, MAX_SEED_EXCLUSIVE).
 DEFAULT_PATHS: Final = 100_000
 DEFAULT_STEPS: Final[dict[str, int]] = {"gbm": 1, "heston": 100, "rough_heston": 100}
-MAX_SEED: Final = 2**53
+MAX_PATHS: Final = 100_000_000
+MAX_STEPS: Final = 100_000
+MAX_PATH_STEPS: Final = 10_000_000_000
+MAX_SEED_EXCLUSIVE: Final = 2**53
 
 
-def _integer(name: str, value: object, low: int, high: int | None = None) -> int:
-    """An integer in ``[low, high)``; an integral float (1e5) counts, as it does in JavaScript."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise PricingTypeError(f"{name} must be an integer (got {_type_name(value)})")
-    if isinstance(value, numbers.Integral):
-        n = int(value)
-    else:
-        x = float(value)
-        if not (math.isfinite(x) and x == math.floor(x)):
-            raise PricingError(f"{name} must be an integer (got {format_number(x)})")
-        n = int(x)
-    if n < low:
-        raise PricingError(f"{name} must be >= {low} (got {n})")
-    if high is not None and n >= high:
-        raise PricingError(f"{name} must be < 2^53 (got {n})")
-    return n
+def _integer_in(name: str, value: float, low: int, high: int, rule: str) -> int:
+    """``integer_in`` of params.rs: finite, integral and in ``[low, high]``."""
+    if not math.isfinite(value):
+        raise PricingError(f"{name} must be a finite number")
+    if value != math.floor(value) or value < low or value > high:
+        raise PricingError(f"{name} {rule} (got {format_number(value)})")
+    return int(value)
 
 
-def _in_range(
-    name: str, value: object, low: float, high: float, rule: str, open_low: bool
-) -> float:
-    x = _finite(name, value)
-    ok = (x > low if open_low else x >= low) and x <= high
-    if not ok:
-        raise PricingError(f"{name} {rule} (got {format_number(x)})")
-    return x
+class NoParams:
+    """The type of :data:`NO_PARAMS`, the default of ``monte_carlo``'s ``params``: no dict was
+    given (only keywords). ``None`` is not that: like JavaScript's ``null`` it is a value of
+    the wrong type, ``params must be an object (got NoneType)``."""
+
+    def __repr__(self) -> str:
+        return "NO_PARAMS"
+
+
+NO_PARAMS: Final = NoParams()
 
 
 def merge_params(params: object, overrides: Mapping[str, object]) -> dict[str, object]:
-    """``params`` (a mapping or None) updated with keyword ``overrides``."""
-    if params is not None and not isinstance(params, Mapping):
-        raise PricingTypeError(f"params must be a dict (got {_type_name(params)})")
-    merged: dict[str, object] = dict(params) if params is not None else {}
+    """``params`` (a mapping, or :data:`NO_PARAMS`) updated with keyword ``overrides``."""
+    if isinstance(params, NoParams):
+        return dict(overrides)
+    if not isinstance(params, Mapping):
+        raise PricingTypeError(f"params must be an object (got {_type_name(params)})")
+    merged: dict[str, object] = dict(params)
     merged.update(overrides)
     return merged
+
+
+def _required(params: Mapping[str, object], name: str, model: str) -> float:
+    if name not in params:
+        raise PricingError(f'{name} is required for model "{model}"')
+    return _number(name, params[name])
+
+
+def _optional_number(params: Mapping[str, object], name: str) -> float | None:
+    return _number(name, params[name]) if name in params else None
+
+
+def _optional_bool(params: Mapping[str, object], name: str, default: bool) -> bool:
+    if name not in params:
+        return default
+    value = params[name]
+    if not isinstance(value, bool):
+        raise PricingTypeError(f"{name} must be a boolean (got {_type_name(value)})")
+    return value
 
 
 def monte_carlo_params(params: Mapping[str, object]) -> dict[str, Any]:
     """Validates a ``monte_carlo`` params dict (docs/api.md) and fills in the defaults.
 
-    Returns a new dict holding exactly the fields of the model, in docs order, with floats
-    for the numeric fields, ints for ``paths, steps, seed`` and a bool ``antithetic``.
+    The rules, in the order they are checked (the first broken one is reported):
+
+    1. ``params`` is a dict (JavaScript: an object); every key is one of :data:`MC_FIELDS`.
+    2. ``model`` is present and is ``"gbm"``, ``"heston"`` or ``"rough_heston"``; no field of
+       another model (``vol`` is GBM's; ``v0, kappa, theta, xi, rho`` Heston's and rough
+       Heston's; ``hurst`` rough Heston's).
+    3. ``kind`` is present and ``"call"`` or ``"put"``; then ``spot, strike, expiry, rate,
+       dividend`` and the model's fields are present and numbers; ``paths, steps, seed``
+       numbers and ``antithetic, greeks`` booleans when given.
+    4. The values: ``spot, strike`` finite and > 0; ``expiry`` finite and >= 0; ``rate,
+       dividend`` finite; ``vol, v0, kappa, theta, xi`` finite and >= 0; ``rho`` in [-1, 1];
+       ``hurst`` in (0, 0.5]; ``paths`` an integer in [1, 1e8]; ``steps`` an integer in
+       [1, 1e5]; ``paths * steps <= 1e10``; ``seed`` an integer in [0, 2^53). An integral
+       float (``1e5``) is an integer, as in JavaScript.
+
+    Returns
+    -------
+    dict
+        The model's fields in docs order (floats; ``kind`` and ``model`` strings), then
+        ``paths`` (as requested: with antithetic sampling an odd count is rounded up by the
+        engine, which reports the count used), ``steps``, ``seed`` (ints), ``antithetic``
+        (default True) and ``greeks`` (default False).
 
     Raises
     ------
     PricingError
-        A missing or unknown field (a typo must not silently price something else), a field
-        of another model, or a rule broken (naming the field).
+        The first rule broken, worded as the wasm engine words it; a wrong type is a
+        :class:`PricingTypeError` naming the Python type received.
     """
     if not isinstance(params, Mapping):
-        raise PricingTypeError(f"params must be a dict (got {_type_name(params)})")
+        raise PricingTypeError(f"params must be an object (got {_type_name(params)})")
     for key in params:
-        if not isinstance(key, str):
-            raise PricingTypeError(f"params keys must be strings (got {_type_name(key)})")
         if key not in MC_FIELDS:
             raise PricingError(
                 f"{key} is not a monte_carlo parameter (expected one of {', '.join(MC_FIELDS)})"
             )
     if "model" not in params:
-        raise PricingError('model is required ("gbm", "heston" or "rough_heston")')
+        raise PricingError(f"model is required ({_MODEL_NAMES})")
     model = params["model"]
     if not isinstance(model, str):
-        raise PricingTypeError(
-            f'model must be "gbm", "heston" or "rough_heston" (got {_type_name(model)})'
-        )
+        raise PricingTypeError(f"model must be {_MODEL_NAMES} (got {_type_name(model)})")
     if model not in MODELS:
-        raise PricingError('model must be "gbm", "heston" or "rough_heston"')
-    fields = _MODEL_FIELDS[model]
+        raise PricingError(f"model must be {_MODEL_NAMES}")
+    own = _OWN_FIELDS[model]
     for key in params:
-        if key != "model" and key not in fields and key not in _SIMULATION_FIELDS:
+        if key in _MODEL_SPECIFIC and key not in own:
             raise PricingError(f'{key} is not a parameter of model "{model}"')
-    for key in fields:
-        if key not in params:
-            raise PricingError(f'{key} is required for model "{model}"')
-    out: dict[str, Any] = {"model": model}
-    out["kind"] = _kind(params["kind"])
-    out["spot"] = _positive("spot", params["spot"])
-    out["strike"] = _positive("strike", params["strike"])
-    out["expiry"] = _non_negative("expiry", params["expiry"])
-    out["rate"] = _finite("rate", params["rate"])
-    out["dividend"] = _finite("dividend", params["dividend"])
+    if "kind" not in params:
+        raise PricingError(f'kind is required for model "{model}"')
+    out: dict[str, Any] = {"model": model, "kind": _kind(params["kind"])}
+    # Presence and type of every number first, values after (as bindings.rs, then params.rs).
+    numbers_in = {name: _required(params, name, model) for name in (*_MARKET_NUMBERS, *own)}
+    paths = _optional_number(params, "paths")
+    steps = _optional_number(params, "steps")
+    seed = _optional_number(params, "seed")
+    antithetic = _optional_bool(params, "antithetic", True)
+    greeks = _optional_bool(params, "greeks", False)
+
+    out["spot"] = _positive("spot", numbers_in["spot"])
+    out["strike"] = _positive("strike", numbers_in["strike"])
+    out["expiry"] = _non_negative("expiry", numbers_in["expiry"])
+    out["rate"] = _finite("rate", numbers_in["rate"])
+    out["dividend"] = _finite("dividend", numbers_in["dividend"])
     if model == "gbm":
-        out["vol"] = _non_negative("vol", params["vol"])
+        out["vol"] = _non_negative("vol", numbers_in["vol"])
     else:
-        out["v0"] = _non_negative("v0", params["v0"])
-        out["kappa"] = _non_negative("kappa", params["kappa"])
-        out["theta"] = _non_negative("theta", params["theta"])
-        out["xi"] = _non_negative("xi", params["xi"])
-        out["rho"] = _in_range("rho", params["rho"], -1.0, 1.0, "must be in [-1, 1]", False)
+        for name in ("v0", "kappa", "theta", "xi"):
+            out[name] = _non_negative(name, numbers_in[name])
+        rho = _finite("rho", numbers_in["rho"])
+        if not -1.0 <= rho <= 1.0:
+            raise PricingError(f"rho must be in [-1, 1] (got {format_number(rho)})")
+        out["rho"] = rho
         if model == "rough_heston":
-            out["hurst"] = _in_range(
-                "hurst", params["hurst"], 0.0, 0.5, "must be in (0, 0.5]", True
-            )
-    out["paths"] = _integer("paths", params.get("paths", DEFAULT_PATHS), 1)
-    out["steps"] = _integer("steps", params.get("steps", DEFAULT_STEPS[model]), 1)
-    out["seed"] = _integer("seed", params.get("seed", 0), 0, MAX_SEED)
-    antithetic = params.get("antithetic", True)
-    if not isinstance(antithetic, bool):
-        raise PricingTypeError(f"antithetic must be a boolean (got {_type_name(antithetic)})")
+            hurst = _finite("hurst", numbers_in["hurst"])
+            if not 0.0 < hurst <= 0.5:
+                raise PricingError(f"hurst must be in (0, 0.5] (got {format_number(hurst)})")
+            out["hurst"] = hurst
+    n_paths = (
+        DEFAULT_PATHS
+        if paths is None
+        else _integer_in("paths", paths, 1, MAX_PATHS, "must be an integer in [1, 1e8]")
+    )
+    n_steps = (
+        DEFAULT_STEPS[model]
+        if steps is None
+        else _integer_in("steps", steps, 1, MAX_STEPS, "must be an integer in [1, 1e5]")
+    )
+    if n_paths * n_steps > MAX_PATH_STEPS:
+        raise PricingError(
+            "paths times steps must be <= 1e10 (use fewer paths or steps) "
+            f"(got {format_number(n_paths)})"
+        )
+    out["paths"] = n_paths
+    out["steps"] = n_steps
+    out["seed"] = (
+        0
+        if seed is None
+        else _integer_in("seed", seed, 0, MAX_SEED_EXCLUSIVE - 1, "must be an integer in [0, 2^53)")
+    )
     out["antithetic"] = antithetic
+    out["greeks"] = greeks
     return out

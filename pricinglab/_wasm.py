@@ -55,6 +55,38 @@ def _column_to_list(column: Any) -> list[Any]:
     return list(view.tolist())
 
 
+# The keys of the engine's Monte Carlo result (bindings.rs, mc_result_object), in its order,
+# with their Python types. Pyodide turns an integral JS number into an int, so a price of
+# exactly 0 would arrive as the int 0: the types are restored here, as the reference has them.
+_MC_RESULT_TYPES: dict[str, type] = {
+    "price": float,
+    "std_error": float,
+    "ci_low": float,
+    "ci_high": float,
+    "paths": int,
+    "steps": int,
+    "samples": int,
+    "model": str,
+    "seed": int,
+    "antithetic": bool,
+    "control_variate": bool,
+    "price_without_control": float,
+    "std_error_without_control": float,
+    "delta": float,
+    "delta_std_error": float,
+    "gamma": float,
+    "gamma_std_error": float,
+    "vega": float,
+    "vega_std_error": float,
+}
+
+
+def _mc_result(values: Any) -> dict[str, Any]:
+    """The engine's result object as the dict :mod:`pricinglab.reference_mc` returns: the same
+    keys in the same order (the Greeks only when present), with Python types."""
+    return {key: kind(values[key]) for key, kind in _MC_RESULT_TYPES.items() if key in values}
+
+
 class WasmBackend:
     """Calls the wasm-bindgen exports of ``wasm_core``.
 
@@ -121,10 +153,16 @@ class WasmBackend:
         return float(self._call("implied_vol", *args))
 
     def monte_carlo(self, params: dict[str, Any]) -> dict[str, Any]:
-        js_params = self._to_js(params, dict_converter=self._from_entries, create_pyproxies=False)
+        # paths, steps and seed cross as floats: Pyodide turns a large Python int (a seed near
+        # 2^53) into a JS BigInt, which is not a number to the engine; every valid value is
+        # an integer below 2^53, exact as a double.
+        numbers = {
+            key: float(value) if type(value) is int else value for key, value in params.items()
+        }
+        js_params = self._to_js(numbers, dict_converter=self._from_entries, create_pyproxies=False)
         result = self._call("monte_carlo", js_params)
-        out = result.to_py() if hasattr(result, "to_py") else result
-        return dict(out)
+        values = result.to_py() if hasattr(result, "to_py") else result
+        return _mc_result(values)
 
     def black_scholes_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
         return self._batch("black_scholes_many", kind, columns, ("price",))

@@ -1,9 +1,10 @@
 """Pure-Python reference formulas: the native oracle and the CPython baseline.
 
-Only :mod:`math` and :mod:`random` from the standard library are used, so this module runs
-unchanged in Pyodide. It is a second implementation, independent of the Rust crate (which
-uses Cody's erfcx and Jäckel's "Let's Be Rational"): tests compare the two, and both with
-mpmath, SciPy and QuantLib.
+Only :mod:`math` from the standard library is used, so this module runs unchanged in
+Pyodide. It is a second implementation, independent of the Rust crate (which uses Cody's
+erfcx and Jäckel's "Let's Be Rational"): tests compare the two, and both with mpmath, SciPy
+and QuantLib. :func:`monte_carlo` (GBM, Heston, rough Heston) lives in
+:mod:`pricinglab.reference_mc` and is re-exported here.
 
 Model: Black-Scholes-Merton with a continuous dividend yield. With ``D = e^{-rT}``,
 ``F = S e^{(r-q)T}``, ``x = ln(F/K)``, ``s = vol·√T``,
@@ -49,32 +50,60 @@ by an ulp would.
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
 from ._validate import (
     AT_OR_ABOVE_UPPER_BOUND,
     BELOW_LOWER_BOUND,
     GREEK_NAMES,
     NOT_INTRINSIC_AT_EXPIRY,
+    OUT_OF_DOUBLE_RANGE,
+    OUT_OF_DOUBLE_RANGE_MESSAGE,
     PricingError,
     format_number,
-    merge_params,
-    monte_carlo_params,
     validate_inputs,
     validate_iv_inputs,
 )
+from .heston import heston_price
+from .reference_mc import monte_carlo
 
 __all__ = [
     "GREEK_NAMES",
     "black_scholes",
     "greeks",
+    "heston_price",
     "implied_vol",
     "monte_carlo",
     "norm_cdf",
     "norm_pdf",
+    "rough_heston_price",
 ]
+
+
+def rough_heston_price(
+    kind: str,
+    spot: float,
+    strike: float,
+    expiry: float,
+    rate: float,
+    dividend: float,
+    v0: float,
+    kappa: float,
+    theta: float,
+    xi: float,
+    rho: float,
+    hurst: float,
+    **options: int,
+) -> float:
+    """Rough Heston semi-analytic price: :func:`pricinglab.rough.rough_heston_price` (the
+    fractional Riccati equation, El Euch & Rosenbaum 2019). It needs NumPy, so it is imported
+    on first use and the rest of this module stays ``math``-only (it also runs in Pyodide)."""
+    from .rough import rough_heston_price as price
+
+    return price(
+        kind, spot, strike, expiry, rate, dividend, v0, kappa, theta, xi, rho, hurst, **options
+    )
+
 
 _EPS: Final = 2.0**-52
 _SQRT1_2: Final = 0.7071067811865476  # 1/√2 rounded to double
@@ -111,17 +140,20 @@ def _exp(x: float) -> float:
         return math.inf
 
 
-_OUT_OF_RANGE: Final = (
-    "inputs out of range: the {what} is beyond the double range "
-    "(spot e^(-dividend*expiry) or strike e^(-rate*expiry) overflows)"
-)
+def _mul_exp(x: float, a: float) -> float:
+    """``x e^a`` without a spurious overflow or underflow of ``e^a`` alone (``K e^{-rT}`` with
+    ``rT = 1000`` and ``K = 1e300`` is about 1e-134, although ``e^{-1000}`` underflows)."""
+    y = x * _exp(a)
+    if (y == 0.0 or math.isinf(y)) and x > 0.0:
+        y = _exp(math.log(x) + a)
+    return y
 
 
 def _finite_or_raise(value: float, what: str) -> float:
-    """``value`` if finite; else the error of docs/api.md's "never NaN/inf" rule (status 11)."""
+    """``value`` if finite; else the error of docs/api.md's "never NaN/inf" rule (status 13)."""
     if math.isfinite(value):
         return value
-    raise PricingError(_OUT_OF_RANGE.format(what=what))
+    raise PricingError(OUT_OF_DOUBLE_RANGE_MESSAGE, OUT_OF_DOUBLE_RANGE)
 
 
 # ----------------------------------------------------------------------------- normal law
@@ -304,8 +336,8 @@ def _price(
     if expiry == 0.0:
         return max(theta * (spot - strike), 0.0)
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
-    df = spot * _exp(-dividend * expiry)
-    dk = strike * _exp(-rate * expiry)
+    df = _mul_exp(spot, -dividend * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     s = vol * math.sqrt(expiry)
     itm = theta * x > 0.0
     intrinsic = _forward_intrinsic(x, df, dk) if itm else 0.0
@@ -333,7 +365,7 @@ def _limit_greeks(
     """
     eq = _exp(-dividend * expiry)
     df = spot * eq
-    dk = strike * _exp(-rate * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     x = (
         _log_moneyness(spot, strike, expiry, rate, dividend)
         if expiry > 0.0
@@ -405,7 +437,7 @@ def _greeks(
     d2 = d1 - s
     eq = _exp(-dividend * expiry)
     df = spot * eq
-    dk = strike * _exp(-rate * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     carry = rate - dividend
     small = df if x < 0.0 else dk  # the OTM option's forward-side amount
     otm_price = _otm_value(abs(x), s, small)
@@ -608,8 +640,8 @@ def _implied_vol(
             NOT_INTRINSIC_AT_EXPIRY,
         )
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
-    df = spot * _exp(-dividend * expiry)
-    dk = strike * _exp(-rate * expiry)
+    df = _mul_exp(spot, -dividend * expiry)
+    dk = _mul_exp(strike, -rate * expiry)
     _finite_or_raise(df + dk, "discounted forward or strike")
     upper = df if theta > 0.0 else dk
     if price >= upper:
@@ -631,67 +663,6 @@ def _implied_vol(
     log_target = math.log(time_value) - math.log(small) if target < 0.5 else math.log(target)
     s = _solve_s(abs(x), target, log_target)
     return _finite_or_raise(s / math.sqrt(expiry), "implied vol")
-
-
-# ----------------------------------------------------------------------------- Monte Carlo
-
-# Two-sided 95% normal quantile Φ^{-1}(0.975), for the confidence interval.
-_Z_95: Final = 1.959963984540054
-
-
-def _monte_carlo_gbm(p: Mapping[str, Any]) -> dict[str, Any]:
-    """GBM Monte Carlo with the exact log-normal step (no discretisation bias)::
-
-        ln S_{t+dt} = ln S_t + (r - q - vol²/2) dt + vol √dt Z      (Glasserman 2003, eq. 3.23)
-
-    ``steps`` normals per path from ``random.Random(seed).gauss``; with ``antithetic`` each of
-    the ``paths`` samples averages the payoff of a path and of its mirror (``-Z``), so the
-    standard error is that of ``paths`` independent samples (Glasserman 2003, sec. 4.2).
-    """
-    theta = 1.0 if p["kind"] == "call" else -1.0
-    spot, strike, expiry = p["spot"], p["strike"], p["expiry"]
-    rate, dividend, vol = p["rate"], p["dividend"], p["vol"]
-    paths, steps, antithetic = p["paths"], p["steps"], p["antithetic"]
-    gauss = random.Random(p["seed"]).gauss
-    drift = (rate - dividend - 0.5 * vol * vol) * expiry
-    step_vol = vol * math.sqrt(expiry / steps)
-    exp = math.exp
-    mean = 0.0
-    m2 = 0.0  # Welford's running sum of squared deviations
-    for n in range(1, paths + 1):
-        shock = 0.0
-        for _ in range(steps):
-            shock += gauss(0.0, 1.0)
-        shock *= step_vol
-        payoff = max(theta * (spot * exp(drift + shock) - strike), 0.0)
-        if antithetic:
-            payoff = 0.5 * (payoff + max(theta * (spot * exp(drift - shock) - strike), 0.0))
-        delta = payoff - mean
-        mean += delta / n
-        m2 += delta * (payoff - mean)
-    discount = _exp(-rate * expiry)
-    price = discount * mean
-    std_error = discount * math.sqrt(m2 / (paths - 1) / paths) if paths > 1 else math.nan
-    return {
-        "price": price,
-        "std_error": std_error,
-        "ci_low": price - _Z_95 * std_error,
-        "ci_high": price + _Z_95 * std_error,
-        "paths": paths,
-        "steps": steps,
-        "model": "gbm",
-        "antithetic": antithetic,
-        "seed": p["seed"],
-    }
-
-
-def _monte_carlo(p: Mapping[str, Any]) -> dict[str, Any]:
-    """Dispatch on the model of a validated params dict."""
-    if p["model"] == "gbm":
-        return _monte_carlo_gbm(p)
-    raise NotImplementedError(
-        f'model "{p["model"]}" has no pure-Python Monte Carlo yet: use the wasm backend'
-    )
 
 
 # ----------------------------------------------------------------------------- public API
@@ -774,21 +745,3 @@ def implied_vol(
     """
     k, *rest = validate_iv_inputs(kind, price, spot, strike, expiry, rate, dividend)
     return _implied_vol(_sign(k), *rest)
-
-
-def monte_carlo(params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, Any]:
-    """Monte Carlo price with its standard error (pure Python; GBM only).
-
-    ``params`` as in docs/api.md (a dict, or keyword arguments). Returns
-    ``{price, std_error, ci_low, ci_high, paths, steps, model, antithetic, seed}``; the
-    confidence interval is ``price ± 1.96 std_error`` (95%). The same params give the
-    identical result.
-
-    Examples
-    --------
-    >>> r = monte_carlo(model="gbm", kind="call", spot=100, strike=100, expiry=1,
-    ...                 rate=0.05, dividend=0, vol=0.2, paths=2000, seed=1)
-    >>> abs(r["price"] - 10.4506) < 4 * r["std_error"]
-    True
-    """
-    return _monte_carlo(monte_carlo_params(merge_params(params, kwargs)))

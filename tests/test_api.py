@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import mc_cases
 import pytest
 
 import pricinglab as pl
@@ -357,7 +358,7 @@ def test_batch_status_per_row() -> None:
 def test_batch_row_beyond_the_double_range() -> None:
     """S e^{-qT} = 1e300 e^{30} overflows: the scalar call raises, the batch row has status 13."""
     args = ("call", 1e300, 1.0, 30.0, 0.05, -1.0, 0.3)
-    with pytest.raises(pl.PricingError, match=r"^rate, dividend and expiry must keep") as info:
+    with pytest.raises(pl.PricingError, match=r"^inputs out of range") as info:
         pl.black_scholes(*args)
     assert info.value.status == 13
     for function in (pl.black_scholes_many, pl.greeks_many):
@@ -387,93 +388,127 @@ def test_implied_vol_batch_status() -> None:
 
 # ---------------------------------------------------------------------------- Monte Carlo
 
+BINDINGS_RS = ERRORS_RS.parent / "bindings.rs"
+PARAMS_RS = ERRORS_RS.parent / "monte_carlo" / "params.rs"
+
+
+def test_monte_carlo_fields_are_the_engines() -> None:
+    """MC_FIELDS and the limits are read from the Rust sources, so the two cannot drift."""
+    fields = re.search(r"const MC_FIELDS: \[&str; \d+\] = \[(.*?)\];",
+                       BINDINGS_RS.read_text(), re.S)  # fmt: skip
+    assert fields is not None
+    assert tuple(re.findall(r'"(\w+)"', fields.group(1))) == _validate.MC_FIELDS
+    assert ", ".join(_validate.MC_FIELDS) == mc_cases.FIELDS
+    source = PARAMS_RS.read_text()
+
+    def rust_const(name: str) -> int:
+        match = re.search(rf"pub const {name}: u64 = ([^;]+);", source)
+        assert match is not None, name
+        text = match.group(1).replace("_", "")
+        return 1 << int(text[5:]) if text.startswith("1 << ") else int(text)
+
+    assert rust_const("MAX_PATHS") == _validate.MAX_PATHS
+    assert rust_const("MAX_STEPS") == _validate.MAX_STEPS
+    assert rust_const("MAX_PATH_STEPS") == _validate.MAX_PATH_STEPS
+    assert rust_const("MAX_SEED_EXCLUSIVE") == _validate.MAX_SEED_EXCLUSIVE
+    assert rust_const("DEFAULT_PATHS") == _validate.DEFAULT_PATHS
+    assert rust_const("DEFAULT_STEPS_GBM") == _validate.DEFAULT_STEPS["gbm"]
+    assert rust_const("DEFAULT_STEPS_STOCHASTIC_VOL") == _validate.DEFAULT_STEPS["heston"]
+    assert rust_const("DEFAULT_STEPS_STOCHASTIC_VOL") == _validate.DEFAULT_STEPS["rough_heston"]
+
 
 def test_monte_carlo_dict_and_keywords() -> None:
     from_dict = pl.monte_carlo(GBM)
     assert pl.monte_carlo(**GBM) == from_dict
     assert pl.monte_carlo({**GBM, "seed": 2}, seed=1) == from_dict  # keywords win
-    assert {"price", "std_error", "ci_low", "ci_high", "paths", "steps"} <= set(from_dict)
-    assert from_dict["paths"] == 200 and from_dict["steps"] == 1
+    assert tuple(from_dict) == mc_cases.RESULT_KEYS
+    assert from_dict["paths"] == 200 and from_dict["samples"] == 100 and from_dict["steps"] == 1
 
 
 def test_monte_carlo_defaults() -> None:
     params = _validate.monte_carlo_params(
         {k: v for k, v in GBM.items() if k not in ("paths", "seed")}
     )
-    assert (params["paths"], params["steps"], params["seed"], params["antithetic"]) == (
-        100_000,
-        1,
-        0,
-        True,
-    )
+    assert (params["paths"], params["steps"], params["seed"]) == (100_000, 1, 0)
+    assert params["antithetic"] is True and params["greeks"] is False
     heston = _validate.monte_carlo_params(HESTON)
     assert heston["steps"] == 100
     rough = _validate.monte_carlo_params({**HESTON, "model": "rough_heston", "hurst": 0.1})
     assert rough["hurst"] == 0.1 and rough["steps"] == 100
 
 
-MC_RULES = [
-    ({"volatility": 0.2}, "volatility is not a monte_carlo parameter"),
-    ({"model": "bs"}, 'model must be "gbm", "heston" or "rough_heston"'),
-    ({"v0": 0.04}, 'v0 is not a parameter of model "gbm"'),
-    ({"paths": 0}, "paths must be >= 1 (got 0)"),
-    ({"paths": 1.5}, "paths must be an integer (got 1.5)"),
-    ({"steps": -3}, "steps must be >= 1 (got -3)"),
-    ({"seed": -1}, "seed must be >= 0 (got -1)"),
-    ({"seed": 2**53}, "seed must be < 2^53 (got 9007199254740992)"),
-    ({"spot": -1}, "spot must be > 0 (got -1)"),
-    ({"vol": math.nan}, "vol must be a finite number"),
-    ({"kind": "straddle"}, 'kind must be "call" or "put"'),
-]
-
-
-@pytest.mark.parametrize(("change", "message"), MC_RULES)
-def test_monte_carlo_rules(change: dict[str, Any], message: str) -> None:
-    with pytest.raises(pl.PricingError) as info:
-        pl.monte_carlo({**GBM, **change})
-    assert str(info.value).startswith(message)
+def test_monte_carlo_params_are_the_models_fields_in_order() -> None:
+    """What the wasm backend is handed: the model's fields in docs order, Python types."""
+    out = _validate.monte_carlo_params({**mc_cases.ROUGH, "paths": 64.0, "seed": 2.0})
+    assert list(out) == ["model", "kind", "spot", "strike", "expiry", "rate", "dividend", "v0",
+                         "kappa", "theta", "xi", "rho", "hurst", "paths", "steps", "seed",
+                         "antithetic", "greeks"]  # fmt: skip
+    assert type(out["paths"]) is int and type(out["seed"]) is int and out["paths"] == 64
+    assert all(type(out[k]) is float for k in ("spot", "v0", "hurst"))
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
-    [({"paths": "10"}, "paths must be an integer (got str)"),
-     ({"seed": True}, "seed must be an integer (got bool)"),
-     ({"antithetic": 1}, "antithetic must be a boolean (got int)"),
-     ({"model": None}, 'model must be "gbm", "heston" or "rough_heston" (got NoneType)'),
-     ({"strike": None}, "strike must be a number (got NoneType)")],
-)  # fmt: skip
-def test_monte_carlo_wrong_types(change: dict[str, Any], message: str) -> None:
-    with pytest.raises(pl.PricingTypeError) as info:
-        pl.monte_carlo({**GBM, **change})
+    ("params", "message"),
+    [pytest.param(p, m, id=i) for i, p, m in mc_cases.INVALID],
+)
+def test_monte_carlo_rejects_as_the_engine_does(params: Any, message: str) -> None:
+    with pytest.raises(pl.PricingError) as info:
+        pl.monte_carlo(params)
     assert str(info.value) == message
+    # A wrong type is a TypeError as well (docs/api.md, "Errors").
+    assert isinstance(info.value, TypeError) == message.endswith(
+        ("(got str)", "(got bool)", "(got list)", "(got dict)", "(got NoneType)", "(got int)")
+    )
 
 
-def test_monte_carlo_missing_fields() -> None:
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [pytest.param(p, e, id=i) for i, p, e in mc_cases.VALID + mc_cases.VALID_NOT_RUN],
+)
+def test_monte_carlo_accepts_as_the_engine_does(
+    params: dict[str, Any], expected: tuple[int, int, int]
+) -> None:
+    checked = _validate.monte_carlo_params(params)
+    paths, samples, steps = expected
+    pairs = (checked["paths"] + 1) // 2
+    if checked["antithetic"]:
+        assert (2 * pairs, pairs, checked["steps"]) == (paths, samples, steps)
+    else:
+        assert (checked["paths"], checked["paths"], checked["steps"]) == (paths, samples, steps)
+
+
+def test_monte_carlo_keywords_alone_and_none() -> None:
+    assert pl.monte_carlo(**GBM) == pl.monte_carlo(GBM)
     with pytest.raises(pl.PricingError, match=r"^model is required"):
-        pl.monte_carlo({k: v for k, v in GBM.items() if k != "model"})
-    with pytest.raises(pl.PricingError, match=r'^vol is required for model "gbm"$'):
-        pl.monte_carlo({k: v for k, v in GBM.items() if k != "vol"})
-    with pytest.raises(pl.PricingError, match=r'^xi is required for model "heston"$'):
-        pl.monte_carlo({k: v for k, v in HESTON.items() if k != "xi"})
-    with pytest.raises(pl.PricingTypeError, match=r"^params must be a dict"):
-        pl.monte_carlo([("model", "gbm")])  # type: ignore[arg-type]
-
-
-def test_monte_carlo_heston_rules() -> None:
-    with pytest.raises(pl.PricingError, match=r"^rho must be in \[-1, 1\] \(got 1.5\)$"):
-        pl.monte_carlo({**HESTON, "rho": 1.5})
-    with pytest.raises(pl.PricingError, match=r"^hurst must be in \(0, 0.5\] \(got 0\)$"):
-        pl.monte_carlo({**HESTON, "model": "rough_heston", "hurst": 0.0})
-    with pytest.raises(pl.PricingError, match=r'^hurst is not a parameter of model "heston"$'):
-        pl.monte_carlo({**HESTON, "hurst": 0.3})
-    with pytest.raises(pl.PricingError, match=r"^kappa must be >= 0 \(got -1\)$"):
-        pl.monte_carlo({**HESTON, "kappa": -1})
-    with pytest.raises(NotImplementedError):  # valid, but not in the pure-Python backend
-        pl.monte_carlo(HESTON)
+        pl.monte_carlo()
+    with pytest.raises(pl.PricingTypeError, match=r"^params must be an object \(got NoneType\)$"):
+        pl.monte_carlo(None, **GBM)  # type: ignore[arg-type]
 
 
 def test_monte_carlo_integral_floats_count_as_integers() -> None:
     assert pl.monte_carlo({**GBM, "paths": 200.0}) == pl.monte_carlo(GBM)
+
+
+def test_monte_carlo_odd_paths_are_rounded_up_to_pairs() -> None:
+    """paths counts simulated paths, mirrors included: 7 means 4 antithetic pairs."""
+    odd = pl.monte_carlo({**GBM, "paths": 7})
+    assert (odd["paths"], odd["samples"]) == (8, 4)
+    assert odd == pl.monte_carlo({**GBM, "paths": 8})
+    plain = pl.monte_carlo({**GBM, "paths": 7, "antithetic": False})
+    assert (plain["paths"], plain["samples"]) == (7, 7)
+
+
+def test_monte_carlo_greeks_are_flat_keys() -> None:
+    result = pl.monte_carlo({**GBM, "greeks": True})
+    assert tuple(result) == mc_cases.RESULT_KEYS + mc_cases.GREEK_KEYS
+    without = pl.monte_carlo(GBM)
+    assert {k: result[k] for k in without} == without  # the Greeks do not move the price
+
+
+def test_monte_carlo_every_model_runs_under_cpython() -> None:
+    for params in (mc_cases.GBM, mc_cases.HESTON, mc_cases.ROUGH):
+        result = pl.monte_carlo(params)
+        assert result["model"] == params["model"] and result["std_error"] > 0.0
 
 
 # ---------------------------------------------------------------------------- wasm bridge
@@ -549,6 +584,8 @@ class FakeWasmCore:
 
     def monte_carlo(self, params: Any) -> FakeJsObject:
         assert isinstance(params, dict)  # what Object.fromEntries made
+        # No Python int crosses: Pyodide would make a large one (a seed near 2^53) a BigInt.
+        assert not any(type(v) is int for v in params.values()), params
         return FakeJsObject(self._throwing(reference.monte_carlo, params))
 
     def _batch(self, name: str, keys: tuple[str, ...], kind: Any, *columns: Any) -> FakeJsObject:
@@ -612,6 +649,21 @@ def test_wasm_scalars_match_python(fake_pyodide: FakeFfi) -> None:
     assert list(pl.greeks(**GOOD).items()) == list(reference.greeks(**GOOD).items())
     assert pl.implied_vol(**GOOD_IV) == reference.implied_vol(**GOOD_IV)
     assert pl.monte_carlo(GBM) == reference.monte_carlo(GBM)
+
+
+def test_wasm_monte_carlo_result_has_the_references_types(fake_pyodide: FakeFfi) -> None:
+    """Pyodide turns integral JS numbers into ints: a price of exactly 0 (a far out-of-the-
+    money option at expiry 0) must still come back as a float, in the reference's key order."""
+    params = {**GBM, "strike": 1000.0, "expiry": 0.0, "greeks": True}
+    got = pl.monte_carlo(params)
+    assert got == reference.monte_carlo(params)
+    assert list(got) == list(mc_cases.RESULT_KEYS + mc_cases.GREEK_KEYS)
+    assert got["price"] == 0.0 and type(got["price"]) is float
+    js_like = {key: int(v) if isinstance(v, float) and v.is_integer() else v
+               for key, v in reversed(got.items())}  # fmt: skip
+    assert [(k, type(v)) for k, v in _wasm._mc_result(js_like).items()] == [
+        (k, type(v)) for k, v in got.items()
+    ]
 
 
 def test_wasm_errors_become_pricing_errors(fake_pyodide: FakeFfi) -> None:
@@ -819,3 +871,14 @@ def test_bridge_in_real_pyodide(tmp_path: Path) -> None:
     run = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     assert "PYODIDE-CHECKS-PASSED" in run.stdout
+
+
+def test_lazy_submodules_and_reference_reexports() -> None:
+    """``pl.plot``/``pl.heston``/``pl.rough`` load on first use; the semi-analytic references are
+    reachable from ``pricinglab.reference`` (issue 3): Lewis's published Heston value
+    (REFERENCES.md: K=100 call 16.070154917028834)."""
+    assert pl.plot.line_chart is not None
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        _ = pl.nonsense  # type: ignore[attr-defined]
+    lewis = (100.0, 100.0, 1.0, 0.01, 0.02, 0.04, 4.0, 0.25, 1.0, -0.5)
+    assert pl.reference.heston_price("call", *lewis) == pytest.approx(16.070154917028834, abs=1e-10)

@@ -8,7 +8,7 @@
   double-precision textbook formulas are themselves accurate.
 - Implied volatility: round trips where the price determines the volatility, and the
   published edge cases of /work/shared/REFERENCES.md as named tests.
-- GBM Monte Carlo: within 4 standard errors of Black-Scholes, identical for a seed.
+- Monte Carlo: tests/test_reference_mc.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from oracles import mp_bsm
 from tolerances import (
     IV_ROUND_TRIP_REL_TOL,
     LIBRARY_REL_TOL,
-    MC_STD_ERRORS,
     PUBLISHED_REL_TOL,
     close,
 )
@@ -354,58 +353,6 @@ def test_implied_vol_extreme_targets() -> None:
         price = mp_bsm.price_float(*case)
         got = reference.implied_vol("call", price, 100.0, 140.0, 1.0, 0.01, 0.0)
         assert got == pytest.approx(vol, rel=IV_ROUND_TRIP_REL_TOL), vol
-
-
-# ---------------------------------------------------------------------------- Monte Carlo
-
-
-MC_CASES = [
-    {"kind": "call", "spot": 100.0, "strike": 100.0, "expiry": 1.0, "rate": 0.05,
-     "dividend": 0.0, "vol": 0.2},
-    {"kind": "put", "spot": 100.0, "strike": 110.0, "expiry": 0.5, "rate": 0.03,
-     "dividend": 0.02, "vol": 0.35, "steps": 12},
-    {"kind": "call", "spot": 50.0, "strike": 40.0, "expiry": 2.0, "rate": -0.01,
-     "dividend": 0.01, "vol": 0.5, "antithetic": False},
-]  # fmt: skip
-
-
-@pytest.mark.parametrize("params", MC_CASES)
-def test_gbm_monte_carlo_within_standard_errors(params: dict[str, object]) -> None:
-    result = reference.monte_carlo(model="gbm", paths=20_000, seed=11, **params)
-    contract = [params[k] for k in ("kind", "spot", "strike", "expiry", "rate", "dividend", "vol")]
-    exact = mp_bsm.price_float(*contract)
-    assert 0.0 < result["std_error"] < 0.02 * exact
-    assert abs(result["price"] - exact) <= MC_STD_ERRORS * result["std_error"]
-    assert result["ci_low"] < result["price"] < result["ci_high"]
-    assert result["paths"] == 20_000
-    assert result["steps"] == params.get("steps", 1)
-
-
-def test_gbm_monte_carlo_is_reproducible() -> None:
-    params = {**MC_CASES[1], "model": "gbm", "paths": 3000}
-    first = reference.monte_carlo(params, seed=5)
-    assert reference.monte_carlo(params, seed=5) == first
-    assert reference.monte_carlo(params, seed=6)["price"] != first["price"]
-
-
-def test_gbm_monte_carlo_standard_error_shrinks_like_one_over_root_n() -> None:
-    params = {**MC_CASES[0], "model": "gbm", "seed": 3}
-    small = reference.monte_carlo(params, paths=2_000)["std_error"]
-    large = reference.monte_carlo(params, paths=32_000)["std_error"]
-    assert large == pytest.approx(small / 4.0, rel=0.15)
-
-
-def test_monte_carlo_single_path_has_undefined_error() -> None:
-    result = reference.monte_carlo(model="gbm", paths=1, **MC_CASES[0])
-    assert math.isfinite(result["price"]) and math.isnan(result["std_error"])
-
-
-def test_heston_monte_carlo_is_not_in_the_reference() -> None:
-    with pytest.raises(NotImplementedError, match="heston"):
-        reference.monte_carlo(
-            model="heston", kind="call", spot=100, strike=100, expiry=1, rate=0.0,
-            dividend=0.0, v0=0.04, kappa=1.5, theta=0.04, xi=0.3, rho=-0.7,
-        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- robustness

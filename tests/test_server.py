@@ -19,8 +19,10 @@ import sys
 import time
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote
 
 import anyio
@@ -55,6 +57,7 @@ from server import (
     main,
 )
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
 SERVER_SCRIPT = REPO / "server.py"
 
@@ -90,6 +93,13 @@ SECRET = b"TOP-SECRET: must never be served"
 # --------------------------------------------------------------------------------------------------
 # Fixture files
 # --------------------------------------------------------------------------------------------------
+
+
+def _run_async(fn: Callable[[], Awaitable[T]]) -> T:
+    """``anyio.run(fn)`` on a thread of its own: Playwright's sync API (the browser tests of the
+    same pytest session) keeps an event loop running on the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, fn).result()
 
 
 def _leb128(n: int) -> bytes:
@@ -215,7 +225,7 @@ def asgi_get(app: Starlette, raw_target: bytes) -> tuple[int, bytes]:
     async def run() -> None:
         await app(scope, receive, send)
 
-    anyio.run(run)
+    _run_async(run)
     status = int(sent[0]["status"])
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body
@@ -514,12 +524,12 @@ def test_body_cache_compresses_each_version_once(tmp_path: Path) -> None:
     async def fetch() -> bytes:
         return (await cache.get(path, "gzip", _Stamp.of(path.stat()))).data
 
-    bodies = [anyio.run(fetch) for _ in range(5)]
+    bodies = [_run_async(fetch) for _ in range(5)]
     assert len(calls) == 1
     assert all(gzip.decompress(body) == path.read_bytes() for body in bodies)
 
     path.write_bytes(wasm_module(100_000))  # a new version: different size
-    assert gzip.decompress(anyio.run(fetch)) == path.read_bytes()
+    assert gzip.decompress(_run_async(fetch)) == path.read_bytes()
     assert len(calls) == 2
 
 
@@ -536,7 +546,7 @@ def test_body_cache_respects_its_budget(tmp_path: Path) -> None:
             body = await cache.get(path, "identity", _Stamp.of(path.stat()))
             assert body.data == path.read_bytes()
 
-    anyio.run(load_all)
+    _run_async(load_all)
     assert cache._total <= 2500
     assert len(cache._entries) == 2  # the two most recently used
 

@@ -30,3 +30,15 @@ MC_STD_ERRORS: Final = 4.0
 def close(got: float, exact: float, rel: float = REL_TOL) -> bool:
     """``|got - exact| <= rel |exact| + ABS_FLOOR``."""
     return abs(got - exact) <= rel * abs(exact) + ABS_FLOOR
+
+
+# Monte Carlo: 16 times the paths divides the standard error by 4, up to the noise of the
+# standard-error estimates themselves (a few % with 1,000 samples).
+MC_SE_SCALING_REL_TOL: Final = 0.15
+# The rough Heston kernel's sum-of-exponentials factors match the exact memory weights
+# Kbar((m+1) dt) - Kbar(m dt) to this relative accuracy (the design accuracy of kernel.rs).
+MC_KERNEL_MEMORY_REL_TOL: Final = 5e-5
+# Monte Carlo: the standard deviation of 100 independent estimates matches their reported
+# standard error to this relative accuracy (the sample s.d. of 100 normal estimates has
+# relative s.d. 1/sqrt(2 * 99) = 0.071; 0.3 is about 4 of those).
+MC_SE_CALIBRATION_REL_TOL: Final = 0.3

@@ -5,13 +5,16 @@
 //! `null` or `true` to a number silently, and a wrong type must be an error naming the parameter.
 //! The `///` comments below become the JSDoc of `web/pkg/wasm_core.d.ts`.
 
-use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::batch::{self, BsColumns, Column, IvColumns, KindColumn};
 use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
+use crate::monte_carlo::{
+    self as mc, BlockSums, HestonParams, McOptions, McParams, McResult, Model,
+};
 use crate::{black_scholes, implied_vol};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -196,7 +199,7 @@ pub fn greeks(
     #[wasm_bindgen(unchecked_param_type = "number")] vol: JsValue,
 ) -> Result<JsValue, JsError> {
     let i = inputs(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
-    Ok(greeks_object(&greeks::greeks(&i)).into())
+    Ok(greeks_object(&greeks::try_greeks(&i).map_err(js_error)?).into())
 }
 
 /// The Black-Scholes-Merton implied volatility of `price`, to machine precision
@@ -386,4 +389,319 @@ pub fn status_message(
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monte Carlo
+
+/// Every field `monte_carlo(params)` accepts, in docs/api.md order.
+const MC_FIELDS: [&str; 19] = [
+    "model",
+    "kind",
+    "spot",
+    "strike",
+    "expiry",
+    "rate",
+    "dividend",
+    "vol",
+    "v0",
+    "kappa",
+    "theta",
+    "xi",
+    "rho",
+    "hurst",
+    "paths",
+    "steps",
+    "seed",
+    "antithetic",
+    "greeks",
+];
+const MODEL_NAMES: &str = "\"gbm\", \"heston\" or \"rough_heston\"";
+
+/// The model-specific fields of each model (the contract fields and simulation options are
+/// common to all).
+fn model_fields(model: &str) -> Option<&'static [&'static str]> {
+    match model {
+        "gbm" => Some(&["vol"]),
+        "heston" => Some(&["v0", "kappa", "theta", "xi", "rho"]),
+        "rough_heston" => Some(&["v0", "kappa", "theta", "xi", "rho", "hurst"]),
+        _ => None,
+    }
+}
+
+/// A field of `params`, `None` when absent or `undefined`.
+fn field(params: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(params, &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined())
+}
+
+fn required(params: &JsValue, name: &'static str, model: &str) -> Result<f64, JsError> {
+    let v = field(params, name)
+        .ok_or_else(|| JsError::new(&format!("{name} is required for model \"{model}\"")))?;
+    number(name, &v)
+}
+
+fn optional_number(params: &JsValue, name: &'static str) -> Result<Option<f64>, JsError> {
+    field(params, name).map(|v| number(name, &v)).transpose()
+}
+
+fn optional_bool(params: &JsValue, name: &str, default: bool) -> Result<bool, JsError> {
+    match field(params, name) {
+        None => Ok(default),
+        Some(v) => v.as_bool().ok_or_else(|| wrong_type(name, "a boolean", &v)),
+    }
+}
+
+/// Reads and validates a `monte_carlo` params object. Unknown fields, and fields of another
+/// model, are errors: a typo must not silently price something else.
+fn mc_params(params: &JsValue) -> Result<McParams, JsError> {
+    // A plain object: not null, not an array or typed array (whose indices would read as keys).
+    if !params.is_object() || Array::is_array(params) || ArrayBuffer::is_view(params) {
+        return Err(wrong_type("params", "an object", params));
+    }
+    let keys = Object::keys(params.unchecked_ref::<Object>());
+    for key in keys.iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !MC_FIELDS.contains(&key.as_str()) {
+            return Err(JsError::new(&format!(
+                "{key} is not a monte_carlo parameter (expected one of {})",
+                MC_FIELDS.join(", ")
+            )));
+        }
+    }
+    let model_v = field(params, "model")
+        .ok_or_else(|| JsError::new(&format!("model is required ({MODEL_NAMES})")))?;
+    let model_name = model_v
+        .as_string()
+        .ok_or_else(|| wrong_type("model", MODEL_NAMES, &model_v))?;
+    let own = model_fields(&model_name)
+        .ok_or_else(|| JsError::new(&format!("model must be {MODEL_NAMES}")))?;
+    for key in keys.iter() {
+        let key = key.as_string().unwrap_or_default();
+        let model_specific = MC_FIELDS[7..14].contains(&key.as_str());
+        if model_specific && !own.contains(&key.as_str()) {
+            return Err(JsError::new(&format!(
+                "{key} is not a parameter of model \"{model_name}\""
+            )));
+        }
+    }
+    let kind_v = field(params, "kind")
+        .ok_or_else(|| JsError::new(&format!("kind is required for model \"{model_name}\"")))?;
+    let kind = kind(&kind_v)?;
+    let m = model_name.as_str();
+    let spot = required(params, "spot", m)?;
+    let strike = required(params, "strike", m)?;
+    let expiry = required(params, "expiry", m)?;
+    let rate = required(params, "rate", m)?;
+    let dividend = required(params, "dividend", m)?;
+    let model = match m {
+        "gbm" => Model::Gbm {
+            vol: required(params, "vol", m)?,
+        },
+        _ => {
+            let heston = HestonParams {
+                v0: required(params, "v0", m)?,
+                kappa: required(params, "kappa", m)?,
+                theta: required(params, "theta", m)?,
+                xi: required(params, "xi", m)?,
+                rho: required(params, "rho", m)?,
+            };
+            if m == "heston" {
+                Model::Heston(heston)
+            } else {
+                Model::RoughHeston {
+                    heston,
+                    hurst: required(params, "hurst", m)?,
+                }
+            }
+        }
+    };
+    let options = McOptions {
+        paths: optional_number(params, "paths")?,
+        steps: optional_number(params, "steps")?,
+        seed: optional_number(params, "seed")?,
+        antithetic: optional_bool(params, "antithetic", true)?,
+        greeks: optional_bool(params, "greeks", false)?,
+    };
+    McParams::new(kind, spot, strike, expiry, rate, dividend, model, options).map_err(js_error)
+}
+
+fn mc_result_object(p: &McParams, r: &McResult) -> Object {
+    let out = Object::new();
+    let num = |k: &str, x: f64| set(&out, k, &JsValue::from_f64(x));
+    num("price", r.price);
+    num("std_error", r.std_error);
+    num("ci_low", r.ci_low);
+    num("ci_high", r.ci_high);
+    num("paths", r.paths as f64);
+    num("steps", r.steps as f64);
+    num("samples", r.samples as f64);
+    set(&out, "model", &JsValue::from_str(p.model().name()));
+    num("seed", p.seed() as f64);
+    set(&out, "antithetic", &JsValue::from_bool(p.antithetic()));
+    set(
+        &out,
+        "control_variate",
+        &JsValue::from_bool(r.control_variate),
+    );
+    num("price_without_control", r.price_without_control);
+    num("std_error_without_control", r.std_error_without_control);
+    if let Some(g) = &r.greeks {
+        num("delta", g.delta);
+        num("delta_std_error", g.delta_std_error);
+        num("gamma", g.gamma);
+        num("gamma_std_error", g.gamma_std_error);
+        num("vega", g.vega);
+        num("vega_std_error", g.vega_std_error);
+    }
+    out
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_MC_TYPES: &str = r#"
+/** monte_carlo's params (docs/api.md): contract, model fields, and simulation options. */
+export interface McParams {
+  model: "gbm" | "heston" | "rough_heston";
+  kind: OptionKind; spot: number; strike: number; expiry: number; rate: number; dividend: number;
+  /** gbm */ vol?: number;
+  /** heston, rough_heston */ v0?: number; kappa?: number; theta?: number; xi?: number; rho?: number;
+  /** rough_heston, in (0, 0.5] */ hurst?: number;
+  /** default 100000 */ paths?: number;
+  /** default 1 (gbm), 100 (others) */ steps?: number;
+  /** integer in [0, 2^53), default 0 */ seed?: number;
+  /** default true */ antithetic?: boolean;
+  /** also delta, gamma, vega by bump-and-reprice; default false */ greeks?: boolean;
+}
+export interface McResult {
+  price: number; std_error: number; ci_low: number; ci_high: number;
+  paths: number; steps: number; samples: number; model: string; seed: number; antithetic: boolean;
+  control_variate: boolean; price_without_control: number; std_error_without_control: number;
+  delta?: number; delta_std_error?: number; gamma?: number; gamma_std_error?: number;
+  vega?: number; vega_std_error?: number;
+}
+export interface McPlan { blocks: number; block_len: number; paths: number; steps: number; samples: number; }
+export interface McPaths { times: Float64Array; spot: Float64Array; variance: Float64Array; n: number; points: number; }
+"#;
+
+/// Monte Carlo price of a European option under `"gbm"`, `"heston"` (Andersen's QE scheme with
+/// martingale correction) or `"rough_heston"` (a Markovian lift of the Volterra variance).
+///
+/// `params`: `{model, kind, spot, strike, expiry, rate, dividend}` plus the model's fields
+/// (`vol`; `v0, kappa, theta, xi, rho`; `hurst`) and optionally `paths` (default 100000),
+/// `steps` (default 1 for gbm, 100 otherwise), `seed` (default 0), `antithetic` (default true),
+/// `greeks` (default false: true adds delta, gamma, vega with standard errors, by
+/// bump-and-reprice on common random numbers). Unknown fields throw. The same params and seed
+/// give the identical result, however the work is split across workers.
+/// Returns `{price, std_error, ci_low, ci_high (95%), paths, steps, ...}`.
+#[wasm_bindgen(unchecked_return_type = "McResult")]
+pub fn monte_carlo(
+    #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
+) -> Result<JsValue, JsError> {
+    let p = mc_params(&params)?;
+    let r = mc::run(&p).map_err(js_error)?;
+    Ok(mc_result_object(&p, &r).into())
+}
+
+/// How a run splits into blocks for workers: `{blocks, block_len, paths, steps, samples}`.
+/// Each block's moments are `block_len` numbers of `monte_carlo_blocks`' output.
+#[wasm_bindgen(unchecked_return_type = "McPlan")]
+pub fn monte_carlo_plan(
+    #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
+) -> Result<JsValue, JsError> {
+    let p = mc_params(&params)?;
+    let out = Object::new();
+    set(
+        &out,
+        "blocks",
+        &JsValue::from_f64(mc::block_count(&p) as f64),
+    );
+    set(&out, "block_len", &JsValue::from_f64(BlockSums::LEN as f64));
+    set(&out, "paths", &JsValue::from_f64(p.paths() as f64));
+    set(&out, "steps", &JsValue::from_f64(p.steps() as f64));
+    set(&out, "samples", &JsValue::from_f64(p.samples() as f64));
+    Ok(out.into())
+}
+
+fn block_index(param: &'static str, v: &JsValue) -> Result<u64, JsError> {
+    let x = number(param, v)?;
+    if x.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&x) {
+        Ok(x as u64)
+    } else {
+        Err(JsError::new(&format!(
+            "{param} must be an integer >= 0 (got {x})"
+        )))
+    }
+}
+
+/// A worker's share of a run: the moments of blocks `first .. first + count`, flattened
+/// (`block_len` numbers per block). Pass every block of the run to `monte_carlo_finish`.
+#[wasm_bindgen]
+pub fn monte_carlo_blocks(
+    #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] first: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
+) -> Result<Float64Array, JsError> {
+    let p = mc_params(&params)?;
+    let blocks = mc::simulate_blocks(
+        &p,
+        block_index("first", &first)?,
+        block_index("count", &count)?,
+    )
+    .map_err(js_error)?;
+    let flat: Vec<f64> = blocks.iter().flat_map(|b| b.to_array()).collect();
+    Ok(Float64Array::from(flat.as_slice()))
+}
+
+/// The result of a run from all its blocks' moments (any order): bit-identical to
+/// `monte_carlo(params)`.
+#[wasm_bindgen(unchecked_return_type = "McResult")]
+pub fn monte_carlo_finish(
+    #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
+    blocks: &Float64Array,
+) -> Result<JsValue, JsError> {
+    let p = mc_params(&params)?;
+    let flat = blocks.to_vec();
+    if flat.len() % BlockSums::LEN != 0 {
+        return Err(JsError::new(&format!(
+            "blocks must hold {} numbers per block (got {} numbers)",
+            BlockSums::LEN,
+            flat.len()
+        )));
+    }
+    let sums = flat
+        .chunks_exact(BlockSums::LEN)
+        .map(BlockSums::from_array)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(js_error)?;
+    let r = mc::finish(&p, &sums).map_err(js_error)?;
+    Ok(mc_result_object(&p, &r).into())
+}
+
+/// `n` sample paths of the run's random streams at `points` times, for charts:
+/// `{times, spot, variance, n, points}` with `spot` and `variance` row-major (`n` rows of
+/// `points`; `points` is capped at `steps + 1`). Paths 2i and 2i+1 are an antithetic pair.
+#[wasm_bindgen(unchecked_return_type = "McPaths")]
+pub fn monte_carlo_paths(
+    #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] points: JsValue,
+) -> Result<JsValue, JsError> {
+    let p = mc_params(&params)?;
+    let n = block_index("n", &n)?;
+    let points = block_index("points", &points)?;
+    // Out-of-range counts are reported by sample_paths with its limits.
+    let clamp = |x: u64| usize::try_from(x).unwrap_or(usize::MAX);
+    let paths = mc::sample_paths(&p, clamp(n), clamp(points)).map_err(js_error)?;
+    let flatten = |rows: &[Vec<f64>]| -> Float64Array {
+        let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+        Float64Array::from(flat.as_slice())
+    };
+    let out = Object::new();
+    set(&out, "times", &Float64Array::from(paths.times.as_slice()));
+    set(&out, "spot", &flatten(&paths.spot));
+    set(&out, "variance", &flatten(&paths.variance));
+    set(&out, "n", &JsValue::from_f64(paths.spot.len() as f64));
+    set(&out, "points", &JsValue::from_f64(paths.times.len() as f64));
+    Ok(out.into())
 }

@@ -36,9 +36,9 @@ pub enum PricingError {
     PriceAtOrAboveUpperBound { price: f64, bound: f64 },
     /// At `expiry = 0` only the intrinsic value is attainable: no volatility adds time value.
     PriceNotIntrinsicAtExpiry { price: f64, intrinsic: f64 },
-    /// `rate`, `dividend` and `expiry` together put the discount factor e^{-rT} or the forward
-    /// S e^{(r-q)T} outside the double range, so no price is representable.
-    DiscountOrForwardOverflow,
+    /// The inputs put the discounted spot `S e^{-qT}`, the discounted strike `K e^{-rT}` or a
+    /// result beyond the double range (absurd rates times expiries): an error, never ±inf/NaN.
+    OutOfDoubleRange,
 }
 
 impl fmt::Display for PricingError {
@@ -71,10 +71,10 @@ impl fmt::Display for PricingError {
                 "price must equal the intrinsic value {intrinsic} when expiry = 0 \
                  (no volatility adds time value to an expired option); got {price}"
             ),
-            PricingError::DiscountOrForwardOverflow => write!(
+            PricingError::OutOfDoubleRange => write!(
                 f,
-                "rate, dividend and expiry must keep the discount factor e^(-rate*expiry) and the \
-                 forward spot*e^((rate-dividend)*expiry) within the double-precision range"
+                "inputs out of range: rate, dividend and expiry put spot*e^(-dividend*expiry), \
+                 strike*e^(-rate*expiry) or the result beyond the double-precision range"
             ),
         }
     }
@@ -99,7 +99,7 @@ pub const STATUS_MESSAGES: &[&str] = &[
     "price is at or above the no-arbitrage upper bound (discounted forward for a call, discounted strike for a put)",
     "invalid input",
     "price must equal the intrinsic value when expiry = 0",
-    "rate, dividend and expiry must keep the discount factor and forward within the double range",
+    "inputs out of range: the discounted spot, discounted strike or result is beyond the double range",
 ];
 
 impl PricingError {
@@ -126,7 +126,7 @@ impl PricingError {
             PricingError::PriceBelowLowerBound { .. } => 9,
             PricingError::PriceAtOrAboveUpperBound { .. } => 10,
             PricingError::PriceNotIntrinsicAtExpiry { .. } => 12,
-            PricingError::DiscountOrForwardOverflow => 13,
+            PricingError::OutOfDoubleRange => 13,
         }
     }
 }
@@ -222,7 +222,7 @@ mod tests {
                 price: 2.0,
                 intrinsic: 1.0,
             },
-            PricingError::DiscountOrForwardOverflow,
+            PricingError::OutOfDoubleRange,
         ];
         for e in errors {
             let msg = status_message(e.status_code()).unwrap();

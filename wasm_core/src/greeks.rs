@@ -56,6 +56,7 @@
 //! Greek, where the inputs' own rounding sets the accuracy.
 
 use crate::black_scholes::{mul_exp, Market};
+use crate::errors::PricingError;
 use crate::inputs::Inputs;
 use crate::normal::{norm_cdf, norm_pdf};
 
@@ -158,6 +159,21 @@ impl Greeks {
             rho: x,
             epsilon: x,
         }
+    }
+}
+
+/// [`greeks`], or [`PricingError::OutOfDoubleRange`] when a Greek's true value lies beyond
+/// the double range (only possible for absurd inputs, e.g. rho of a 1e300-year option): the
+/// JavaScript and Python entry points report an error rather than ±infinity.
+///
+/// # Errors
+/// [`PricingError::OutOfDoubleRange`].
+pub fn try_greeks(inputs: &Inputs) -> Result<Greeks, PricingError> {
+    let g = greeks(inputs);
+    if g.to_array().iter().all(|x| x.is_finite()) {
+        Ok(g)
+    } else {
+        Err(PricingError::OutOfDoubleRange)
     }
 }
 

@@ -44,7 +44,7 @@ pub const LOWER_BOUND_NOISE_ULPS: f64 = 4.0;
 /// finite or < 0; `rate`, `dividend` not finite — each naming the parameter. Then
 /// [`PricingError::PriceBelowLowerBound`] / [`PricingError::PriceAtOrAboveUpperBound`] (see the
 /// module note), [`PricingError::PriceNotIntrinsicAtExpiry`] for a price above intrinsic at
-/// expiry 0, and [`PricingError::DiscountOrForwardOverflow`] when e^{−rT} or e^{(r−q)T}
+/// expiry 0, and [`PricingError::OutOfDoubleRange`] when e^{−rT} or e^{(r−q)T}
 /// leaves the double range.
 ///
 /// # Examples
@@ -194,5 +194,5 @@ fn at_expiry(theta: f64, price: f64, spot: f64, strike: f64) -> Result<f64, Pric
 }
 
 fn out_of_range_market() -> PricingError {
-    PricingError::DiscountOrForwardOverflow
+    PricingError::OutOfDoubleRange
 }

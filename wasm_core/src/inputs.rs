@@ -96,13 +96,13 @@ impl Inputs {
     }
 }
 
-/// Checks that absurd rates times expiries do not leave the double range: the discount factor
-/// `D = e^{-rT}` and the forward `F = S e^{(r-q)T}` must be normal (finite, non-zero, not
-/// subnormal), and the discounted spot `F·D` and strike `K·D` finite. Every price and Greek is
-/// then a finite number; without this, `rate = 1e6` would give NaN or infinity.
+/// Checks that absurd rates times expiries leave the discounted spot `S e^{-qT}` and the
+/// discounted strike `K e^{-rT}` inside the double range (tested in logarithms, so that the
+/// check itself cannot overflow). Every price is then finite: it lies between 0 and the larger
+/// of the two. Without this, `rate = 1e6` would have no representable answer.
 ///
 /// # Errors
-/// [`PricingError::DiscountOrForwardOverflow`].
+/// [`PricingError::OutOfDoubleRange`].
 pub fn market_in_range(
     spot: f64,
     strike: f64,
@@ -110,18 +110,17 @@ pub fn market_in_range(
     rate: f64,
     dividend: f64,
 ) -> Result<(), PricingError> {
-    let discount = (-rate * expiry).exp();
-    let forward = spot * ((rate - dividend) * expiry).exp();
-    if discount.is_normal()
-        && forward.is_normal()
-        && (forward * discount).is_finite()
-        && (strike * discount).is_finite()
-    {
+    let representable = |ln_x: f64| (LN_MIN_POSITIVE..LN_MAX).contains(&ln_x);
+    if representable(spot.ln() - dividend * expiry) && representable(strike.ln() - rate * expiry) {
         Ok(())
     } else {
-        Err(PricingError::DiscountOrForwardOverflow)
+        Err(PricingError::OutOfDoubleRange)
     }
 }
+
+/// ln(f64::MIN_POSITIVE) and ln(f64::MAX): the logarithms of normal doubles.
+const LN_MIN_POSITIVE: f64 = -708.396_418_532_264_1;
+const LN_MAX: f64 = 709.782_712_893_384;
 
 #[cfg(test)]
 mod tests {
@@ -162,16 +161,15 @@ mod tests {
 
     #[test]
     fn absurd_rates_are_an_error_not_an_overflow() {
-        let ok = |r, q| Inputs::new(OptionKind::Put, 100.0, 100.0, 1.0, r, q, 0.2);
-        assert_eq!(ok(1e6, 0.0), Err(PricingError::DiscountOrForwardOverflow));
-        assert_eq!(
-            ok(-800.0, 0.0),
-            Err(PricingError::DiscountOrForwardOverflow)
-        );
-        assert_eq!(
-            ok(0.0, -800.0),
-            Err(PricingError::DiscountOrForwardOverflow)
-        );
-        assert!(ok(5.0, -5.0).is_ok());
+        let ok = |s, r, q| Inputs::new(OptionKind::Put, s, 100.0, 1.0, r, q, 0.2);
+        assert_eq!(ok(100.0, 1e6, 0.0), Err(PricingError::OutOfDoubleRange));
+        assert_eq!(ok(100.0, -800.0, 0.0), Err(PricingError::OutOfDoubleRange));
+        assert_eq!(ok(100.0, 0.0, -800.0), Err(PricingError::OutOfDoubleRange));
+        assert_eq!(ok(1e300, 0.0, -100.0), Err(PricingError::OutOfDoubleRange));
+        // Huge but representable: e^{-rT} alone underflows, K e^{-rT} does not.
+        assert!(Inputs::new(OptionKind::Put, 100.0, 1e300, 1.0, 1000.0, 0.0, 0.2).is_ok());
+        assert!(ok(100.0, 5.0, -5.0).is_ok());
+        assert!((LN_MIN_POSITIVE - f64::MIN_POSITIVE.ln()).abs() < 1e-12);
+        assert!((LN_MAX - f64::MAX.ln()).abs() < 1e-12);
     }
 }

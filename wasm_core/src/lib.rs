@@ -11,6 +11,7 @@ pub mod errors;
 pub mod greeks;
 pub mod implied_vol;
 pub mod inputs;
+pub mod monte_carlo;
 pub mod normal;
 pub mod normalised_black;
 
