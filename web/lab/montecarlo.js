@@ -11,8 +11,7 @@ const AUTO_RUN_DELAY_MS = 250;
 const SAMPLE_PATHS = 30;
 /** Points per sample path on the chart (the engine picks the nearest time steps). */
 const SAMPLE_POINTS = 201;
-/** Numbers per block in `blockSums` (the engine's BlockSums::to_array layout) and samples per block. */
-const BLOCK_NUMBERS = 13;
+/** Samples per block of the engine (BLOCK_SAMPLES in wasm_core/src/monte_carlo/stats.rs). */
 const BLOCK_SAMPLES = 1024;
 /** GBM's price needs one (exact) step; its sample paths are drawn with this many to show a path. */
 const GBM_DISPLAY_STEPS = 100;
@@ -135,7 +134,7 @@ export function onInputs(analytic) {
   const params = mcParams(model.mc);
   clearErrors(["paths", "steps", "seed", ...HESTON, "hurst"]);
   try {
-    engine.mc_plan(params); // errors show as you type, even for runs that wait for Run
+    engine.monte_carlo_plan(params); // errors show as you type, even for runs that wait for Run
   } catch (err) {
     clearResult();
     $("mc-status").textContent = `not run: see ${showError(err, MC_IDS)}`;
@@ -229,10 +228,10 @@ function showResult(r, params, seconds) {
 /**
  * The estimate after the first k blocks, for k on a log scale: each sample's random stream depends
  * only on (seed, sample index), so the first k blocks of this run are exactly the whole of a run
- * with k blocks' worth of paths, which the engine's `mc_finish` reduces like any other.
+ * with k blocks' worth of paths, which the engine's `monte_carlo_finish` reduces like any other.
  */
 function drawConvergence(r, params) {
-  const blocks = r.blockSums.length / BLOCK_NUMBERS;
+  const blocks = r.blockSums.length / r.blockLen;
   const perBlock = BLOCK_SAMPLES * (params.antithetic === false ? 1 : 2);
   const ks = new Set();
   for (let i = 0; i < CONVERGENCE_POINTS; i++) {
@@ -242,7 +241,7 @@ function drawConvergence(r, params) {
   const reference = params.model === "gbm" && lastAnalytic ? lastAnalytic.price : null;
   for (const k of [...ks].sort((a, b) => a - b)) {
     const prefix = k === blocks ? params : { ...params, paths: k * perBlock };
-    const partial = engine.mc_finish(prefix, r.blockSums.subarray(0, k * BLOCK_NUMBERS));
+    const partial = engine.monte_carlo_finish(prefix, r.blockSums.subarray(0, k * r.blockLen));
     xs.push(partial.paths);
     est.push(partial.price);
     hi.push(partial.ci_high);

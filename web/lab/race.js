@@ -113,14 +113,19 @@ function runPython(params, signal) {
   const py = python;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    let tick = 0;
     const done = () => {
+      clearInterval(tick);
       py.listeners.delete(listen);
       signal.removeEventListener("abort", onAbort);
     };
+    // pricinglab's reference has no progress hook: show the time running instead.
+    tick = setInterval(() => {
+      $("race-status").textContent = `Python: ${((performance.now() - t0) / 1000).toFixed(1)} s…`;
+    }, 200);
     const listen = (msg) => {
       if (msg.id !== id) return;
-      if (msg.type === "progress") $("race-status").textContent = `Python: ${Math.round(100 * msg.fraction)}%`;
-      else if (msg.type === "result") {
+      if (msg.type === "result") {
         done();
         resolve({ result: msg.result, seconds: (performance.now() - t0) / 1000 });
       } else if (msg.type === "cancelled" || msg.type === "error") {
@@ -159,7 +164,7 @@ export async function race() {
   const { signal } = ctl;
   const params = raceParams();
   try {
-    engine.mc_plan(params); // validate first: a bad input is reported before anything starts
+    engine.monte_carlo_plan(params); // validate first: a bad input is reported before anything starts
   } catch (err) {
     const msg = messageOf(err);
     const id = { paths: "race-paths", steps: "race-steps" }[paramOf(msg)];

@@ -27,10 +27,10 @@ self.onmessage = async (event) => {
     }
     await ready;
     if (msg.type === "blocks") {
-      const data = wasm.mc_blocks(msg.params, msg.first, msg.count);
+      const data = wasm.monte_carlo_blocks(msg.params, msg.first, msg.count);
       reply({ type: "blocks", id: msg.id, data }, [data.buffer]);
     } else if (msg.type === "paths") {
-      const result = wasm.mc_sample_paths(msg.params, msg.n, msg.points);
+      const result = wasm.monte_carlo_paths(msg.params, msg.n, msg.points);
       reply({ type: "paths", id: msg.id, result });
     } else {
       throw new Error(`mc.worker: unknown message type ${msg.type}`);

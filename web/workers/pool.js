@@ -1,7 +1,7 @@
 // A pool of Monte Carlo workers, each with its own instance of the wasm engine.
 //
 // A run is cut into tasks of contiguous block ranges; idle workers take the next task; the blocks'
-// moments come back and are reduced *in block order* by the engine's `mc_finish`. Each block's
+// moments come back and are reduced *in block order* by the engine's `monte_carlo_finish`. Each block's
 // moments depend only on its own samples (every sample has its own random stream), so the result
 // is bit-identical for 1 or N workers and for any task size. Cancelling terminates the workers busy
 // with the run (wasm loops cannot be interrupted); fresh ones are started when next needed.
@@ -16,7 +16,8 @@ const WASM_URL = new URL("../pkg/wasm_core_bg.wasm", import.meta.url);
 const TASK_PATH_STEPS = 2_000_000;
 /** At least this many tasks per worker when the run is big enough (load balance at the end). */
 const TASKS_PER_WORKER = 4;
-/** Paths per block of the engine (1024 antithetic pairs); only used to size tasks. */
+/** Paths per block of the engine (1024 antithetic pairs, BLOCK_SAMPLES in
+ * wasm_core/src/monte_carlo/stats.rs); only used to size tasks. */
 const BLOCK_PATHS = 2048;
 /** Upper limit on the pool size, whatever the browser reports. */
 const MAX_WORKERS = 64;
@@ -75,13 +76,14 @@ export class McPool {
    * @param {object} params
    * @param {{onProgress?: (p: {done: number, total: number, fraction: number}) => void,
    *          signal?: AbortSignal}} [options]
-   * @returns {Promise<object>} the engine's result, plus `workers` (pool size) and `blockSums`
-   *   (the per-block moments in block order, for convergence charts via `mc_finish`).
+   * @returns {Promise<object>} the engine's result, plus `workers` (pool size), `blockSums` (the
+   *   per-block moments in block order, `blockLen` numbers each, for convergence charts via
+   *   `monte_carlo_finish`).
    */
   async run(params, { onProgress = () => {}, signal } = {}) {
     if (signal?.aborted) throw abortError(signal);
     await this._ensureEngine();
-    const plan = wasm.mc_plan(params); // throws the engine's message for invalid params
+    const plan = wasm.monte_carlo_plan(params); // throws the engine's message for invalid params
     const per = blocksPerTask(params, plan, this.size);
     const job = { signal, tasks: new Set(), failed: null };
     const chunks = [];
@@ -105,12 +107,12 @@ export class McPool {
       blockSums.set(data, at);
       at += data.length;
     }
-    const result = wasm.mc_finish(params, blockSums);
-    return { ...result, workers: this.size, blockSums };
+    const result = wasm.monte_carlo_finish(params, blockSums);
+    return { ...result, workers: this.size, blockSums, blockLen: plan.block_len };
   }
 
   /**
-   * Sample paths for the charts (one task, on one worker): the engine's `mc_sample_paths`,
+   * Sample paths for the charts (one task, on one worker): the engine's `monte_carlo_paths`,
    * `{times, spot, variance}` with `spot`/`variance` row-major, `n` rows of `times.length`.
    */
   async samplePaths(params, n, points, { signal } = {}) {
