@@ -145,6 +145,11 @@ fn sample_paths_are_the_runs_paths() {
                 (mean - r.price_without_control).abs() < 1e-12 * mean,
                 "{model:?}: {mean} vs {r:?}"
             );
+            // Fewer paths: the same first paths, bit for bit (a sample's path does not depend
+            // on the other samples simulated alongside it).
+            let few = sample_paths(&p, 5, 100).unwrap();
+            assert_eq!(few.spot[..], sp.spot[..5]);
+            assert_eq!(few.variance[..], sp.variance[..5]);
             // Fewer points: a sub-grid of the same paths.
             let coarse = sample_paths(&p, 3, 3).unwrap();
             assert_eq!(coarse.times, vec![0.0, 0.375, 0.75]);
