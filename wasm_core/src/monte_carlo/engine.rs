@@ -261,11 +261,22 @@ impl Plan {
 
 /// Simulates blocks `first .. first + count` (the caller checked the range).
 pub(crate) fn simulate_blocks(p: &McParams, first: u64, count: u64) -> Vec<BlockSums> {
+    let mut out = Vec::with_capacity(count as usize);
+    for_each_block(p, first, count, |b| out.push(b));
+    out
+}
+
+/// Simulates blocks `first .. first + count` in order, handing each to `sink` as it is done.
+pub(crate) fn for_each_block(
+    p: &McParams,
+    first: u64,
+    count: u64,
+    mut sink: impl FnMut(BlockSums),
+) {
     let mut plan = Plan::new(p);
     let lanes = plan.lanes.count();
     let mut x = vec![0.0; BATCH * lanes];
     let mut values = Vec::with_capacity(BLOCK_SAMPLES as usize);
-    let mut out = Vec::with_capacity(count as usize);
     for block in first..first + count {
         let start = block * BLOCK_SAMPLES;
         let end = (start + BLOCK_SAMPLES).min(p.samples());
@@ -279,7 +290,6 @@ pub(crate) fn simulate_blocks(p: &McParams, first: u64, count: u64) -> Vec<Block
             }
             sample += n as u64;
         }
-        out.push(BlockSums::from_samples(block, &values));
+        sink(BlockSums::from_samples(block, &values));
     }
-    out
 }

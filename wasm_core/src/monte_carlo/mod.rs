@@ -186,8 +186,10 @@ pub fn finish(p: &McParams, blocks: &[BlockSums]) -> Result<McResult, PricingErr
 /// # Errors
 /// `inputs` when the simulation overflowed double precision.
 pub fn run(p: &McParams) -> Result<McResult, PricingError> {
-    let blocks = engine::simulate_blocks(p, 0, block_count(p));
-    finish(p, &blocks)
+    // `finish`'s reduction, block by block as they are simulated (no list of all blocks).
+    let mut t = Totals::default();
+    engine::for_each_block(p, 0, block_count(p), |b| t.merge(&b));
+    result(p, &t)
 }
 
 /// Sample standard error of a mean from `m2` (sum of squared deviations) over `n` samples.
