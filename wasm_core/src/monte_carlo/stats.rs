@@ -13,7 +13,7 @@ use crate::errors::PricingError;
 /// enough that a few thousand samples split evenly among workers (5,000 paths: 20 blocks, 10 per
 /// worker on two; at 1024 it was 5 blocks, split 3/2), large enough that the blocks' moments
 /// stay a small fraction of the work (13 numbers per 256 samples) and that per-block
-/// two-pass moments are accurate. A multiple of the Heston kernel's batch (8 samples).
+/// two-pass moments are accurate. A multiple of the Heston kernel's batch (8 or 16 samples).
 pub const BLOCK_SAMPLES: u64 = 256;
 
 /// The quantities recorded per sample, each already averaged over an antithetic pair:
