@@ -138,7 +138,52 @@ impl<const N: usize> StreamBatch<N> {
         }
     }
 
+    /// The next word of every stream (xoshiro256++ 1.0, as [`SampleStream::next_u64`]), two
+    /// streams per simd128 operation (the compiler leaves the portable loop below scalar: it
+    /// prices simd128's rotations, two shifts and an or, above the scalar ones; measured, the
+    /// explicit form is 5-7% faster on the benchmark's Heston in Chromium and node).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    pub fn next(&mut self) -> [u64; N] {
+        use core::arch::wasm32::*;
+        let mut out = [0u64; N];
+        let rotl = |x: v128, k: u32| v128_or(u64x2_shl(x, k), u64x2_shr(x, 64 - k));
+        let [s0, s1, s2, s3] = &mut self.s;
+        let pair = |a: &[u64; N], j: usize| u64x2(a[j], a[j + 1]);
+        let put = |a: &mut [u64; N], j: usize, v: v128| {
+            a[j] = u64x2_extract_lane::<0>(v);
+            a[j + 1] = u64x2_extract_lane::<1>(v);
+        };
+        let mut j = 0;
+        while j + 2 <= N {
+            let (a0, mut a1, mut a2, mut a3) = (pair(s0, j), pair(s1, j), pair(s2, j), pair(s3, j));
+            put(&mut out, j, u64x2_add(rotl(u64x2_add(a0, a3), 23), a0));
+            let t = u64x2_shl(a1, 17);
+            a2 = v128_xor(a2, a0);
+            a3 = v128_xor(a3, a1);
+            a1 = v128_xor(a1, a2);
+            let b0 = v128_xor(a0, a3);
+            a2 = v128_xor(a2, t);
+            a3 = rotl(a3, 45);
+            put(s0, j, b0);
+            put(s1, j, a1);
+            put(s2, j, a2);
+            put(s3, j, a3);
+            j += 2;
+        }
+        if j < N {
+            // An odd batch: the last stream alone.
+            let mut one = SampleStream {
+                s: [s0[j], s1[j], s2[j], s3[j]],
+            };
+            out[j] = one.next_u64();
+            [s0[j], s1[j], s2[j], s3[j]] = one.s;
+        }
+        out
+    }
+
     /// The next word of every stream (xoshiro256++ 1.0, as [`SampleStream::next_u64`]).
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     #[inline(always)]
     pub fn next(&mut self) -> [u64; N] {
         let [s0, s1, s2, s3] = &mut self.s;
