@@ -10,6 +10,11 @@
 //!   every sample's random stream depends only on `(seed, sample index)` and blocks are reduced
 //!   in block order (`stats.rs`).
 //! * [`sample_paths`] returns the first paths of the same streams, for plots.
+//! * Native and wasm builds give the same bits for GBM and Heston: every transcendental function
+//!   on their path is [`crate::fastmath`]'s or an IEEE operation, never the platform's libm
+//!   (checked by `tests/test_native_wasm_identity.py` and the benchmark's
+//!   `identical_to_rust_native`). Rough Heston's kernel set-up still calls `powf`, `sin` and
+//!   `exp` of the platform, so its last bits may differ between builds.
 //!
 //! # Estimator
 //! Samples are antithetic pairs (default) or single paths. Each sample records the discounted
