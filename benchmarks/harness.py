@@ -170,6 +170,14 @@ ENGINES: list[Engine] = [
         scheme=FULL_TRUNCATION,
     ),
     Engine(
+        "cpython-loop-stdlib",
+        "heston",
+        _py(python_engines.cpython_loop_stdlib),
+        slow=True,
+        in_process=True,
+        scheme=FULL_TRUNCATION,
+    ),
+    Engine(
         "numpy", "heston", _py(python_engines.numpy_heston), in_process=True, scheme=FULL_TRUNCATION
     ),
     Engine(

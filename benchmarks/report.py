@@ -217,13 +217,70 @@ def _pkg(name: str) -> str | None:
         return None
 
 
+WASM_MODULE = ROOT / "web" / "pkg" / "wasm_core_bg.wasm"
+
+
+def _leb128(data: bytes, pos: int) -> tuple[int, int]:
+    """An unsigned LEB128 integer at ``pos``; returns it and the position after it."""
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, pos
+
+
+def wasm_producers(path: Path) -> dict[str, dict[str, str]] | None:
+    """The ``producers`` custom section of a wasm module (WebAssembly tool-conventions,
+    ProducersSection.md): ``{field: {tool: version}}``, e.g. ``processed-by: {rustc: ...}``.
+    None when the file or the section is missing or malformed."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data[:4] != b"\0asm":
+        return None
+
+    def name(pos: int) -> tuple[str, int]:
+        n, pos = _leb128(data, pos)
+        return data[pos : pos + n].decode("utf-8", "replace"), pos + n
+
+    pos = 8
+    try:
+        while pos < len(data):
+            section_id = data[pos]
+            size, body = _leb128(data, pos + 1)
+            pos = body + size
+            if section_id != 0:
+                continue
+            section, at = name(body)
+            if section != "producers":
+                continue
+            fields: dict[str, dict[str, str]] = {}
+            count, at = _leb128(data, at)
+            for _ in range(count):
+                field_name, at = name(at)
+                values, at = _leb128(data, at)
+                tools = fields.setdefault(field_name, {})
+                for _ in range(values):
+                    tool, at = name(at)
+                    tools[tool], at = name(at)
+            return fields
+    except (IndexError, UnicodeDecodeError):
+        return None
+    return None
+
+
 def _wasm_rustc() -> str | None:
-    """The compiler build.sh builds the wasm package with: rustup's when it has the wasm32 std,
-    else Debian's rustc-web (/usr/bin/rustc), the same rule as build.sh's rustup_has_wasm32."""
-    libdir = _command(["rustc", "--print", "target-libdir", "--target", "wasm32-unknown-unknown"])
-    if libdir and any(Path(libdir).glob("libstd-*.rlib")):
-        return _command(["rustc", "--version"])
-    return _command(["/usr/bin/rustc", "--version"])
+    """The compiler that built the benchmarked wasm module, as the module itself records it
+    (its ``producers`` section, ``processed-by: rustc``). Asking the toolchains instead would
+    describe what *would* build it now: build.sh skips an unchanged build, and which rustc it
+    picks (rustup's or Debian's rustc-web) depends on whether rustup has the wasm32 std."""
+    producers = wasm_producers(WASM_MODULE) or {}
+    version = producers.get("processed-by", {}).get("rustc")
+    return f"rustc {version}" if version else None
 
 
 def load_average() -> list[float] | None:

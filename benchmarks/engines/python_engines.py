@@ -8,12 +8,30 @@ from typing import Any
 import numpy as np
 
 from ..heston_loop import heston_mc_loop
+from ..heston_loop_numpy import heston_mc_loop_numpy
 from ..workload import F64, BatchWork, HestonWork, bs_prices
 from .base import EngineUnavailable, Measurement, time_calls
 
 
 def cpython_loop(work: HestonWork, repeats: int, warmup: int) -> Measurement:
-    """``cpython-loop``: :func:`benchmarks.heston_loop.heston_mc_loop` under this CPython."""
+    """``cpython-loop``, the baseline of the speed goals: the seed's loop shape (two scalar
+    ``np.random.standard_normal()`` draws a step), correct scheme
+    (:func:`benchmarks.heston_loop_numpy.heston_mc_loop_numpy`)."""
+    times, (price, se) = time_calls(
+        lambda: heston_mc_loop_numpy(
+            **work.contract, paths=work.paths, steps=work.steps, seed=work.seed
+        ),
+        repeats,
+        warmup,
+    )
+    return Measurement(
+        times, price, se, info={"rng": "numpy RandomState.standard_normal, one scalar per call"}
+    )
+
+
+def cpython_loop_stdlib(work: HestonWork, repeats: int, warmup: int) -> Measurement:
+    """``cpython-loop-stdlib``: the same loop with ``random.gauss`` draws
+    (:func:`benchmarks.heston_loop.heston_mc_loop`, also what ``pyodide-python`` runs)."""
     times, (price, se) = time_calls(
         lambda: heston_mc_loop(**work.contract, paths=work.paths, steps=work.steps, seed=work.seed),
         repeats,

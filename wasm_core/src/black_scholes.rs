@@ -37,6 +37,7 @@
 //! as its limit 0. The result is `+inf` only when the true price exceeds `f64::MAX`, and
 //! never NaN.
 
+use crate::fastmath;
 use crate::inputs::{Inputs, OptionKind};
 use crate::normal::erf;
 use crate::normalised_black::{ln_ratio, normalised_intrinsic, otm_black};
@@ -150,8 +151,8 @@ impl Market {
         let (q_t, r_t) = (times_expiry(dividend), times_expiry(rate));
         let (x, x_lo) = log_moneyness(spot, strike, times_expiry(rate - dividend));
 
-        let sdf = spot * (-q_t).exp();
-        let kdr = strike * (-r_t).exp();
+        let sdf = spot * fastmath::exp(-q_t);
+        let kdr = strike * fastmath::exp(-r_t);
         let normal = |v: f64| v.is_finite() && v >= f64::MIN_POSITIVE;
         if normal(sdf) && normal(kdr) {
             return Market {
@@ -166,8 +167,8 @@ impl Market {
             };
         }
         // Logarithms of S e^{-qT} and K e^{-rT}; either may be ±inf for absurd rate·expiry.
-        let ln_sdf = spot.ln() - q_t;
-        let ln_kdr = strike.ln() - r_t;
+        let ln_sdf = fastmath::ln(spot) - q_t;
+        let ln_kdr = fastmath::ln(strike) - r_t;
         let (sdf, kdr, ln_scale) = if x.abs() <= MAX_RESCALED_LOG_RATIO {
             // Geometric mean: both rescaled values within e^{±700}.
             let half = 0.5 * x;
@@ -176,11 +177,11 @@ impl Market {
             } else {
                 ln_kdr + half
             };
-            (half.exp(), (-half).exp(), ln_scale)
+            (fastmath::exp(half), fastmath::exp(-half), ln_scale)
         } else if x > 0.0 {
-            (1.0, (-x).exp(), ln_sdf)
+            (1.0, fastmath::exp(-x), ln_sdf)
         } else {
-            (x.exp(), 1.0, ln_kdr)
+            (fastmath::exp(x), 1.0, ln_kdr)
         };
         Market {
             theta,
@@ -235,7 +236,7 @@ pub(crate) fn mul_exp(x: f64, e: f64) -> f64 {
         return f64::INFINITY * x.signum();
     }
     if e.abs() <= 700.0 {
-        return x * e.exp();
+        return x * fastmath::exp(e);
     }
     // |x| lies in [2^-1074, 2^1024): beyond |e| = 1500 the product is certainly out of range.
     if e > 1500.0 {
@@ -249,7 +250,7 @@ pub(crate) fn mul_exp(x: f64, e: f64) -> f64 {
     const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     let k = (e * std::f64::consts::LOG2_E).round();
     let f = (e - k * LN2_HI) - k * LN2_LO;
-    let mut y = x * f.exp();
+    let mut y = x * fastmath::exp(f);
     let mut k = k as i32; // |k| ≤ 2165
     while k != 0 {
         // Steps of at most 2^±1000 keep each factor a normal double; every step but the
@@ -283,7 +284,7 @@ mod tests {
 
     #[test]
     fn mul_exp_matches_the_plain_product_in_range_and_scales_beyond() {
-        assert_eq!(mul_exp(3.0, 2.0), 3.0 * 2f64.exp());
+        assert_eq!(mul_exp(3.0, 2.0), 3.0 * fastmath::exp(2.0));
         // e^{-705}·e^{715} = e^{10}, although e^{715} alone overflows.
         let y = mul_exp((-705.0f64).exp(), 715.0);
         assert!((y / 10f64.exp() - 1.0).abs() < 1e-13, "{y}");
@@ -318,7 +319,7 @@ mod tests {
     fn market_rescales_only_when_the_discounted_quantities_leave_the_double_range() {
         let plain = Market::new(&inputs(OptionKind::Call, 100.0, 90.0, 2.0, 0.05, 0.01, 0.2));
         assert_eq!(plain.ln_scale, 0.0);
-        assert_eq!(plain.sdf, 100.0 * (-0.02f64).exp());
+        assert_eq!(plain.sdf, 100.0 * fastmath::exp(-0.02));
         // rate·expiry = 1000: e^{-rT} underflows, yet S e^{-qT} and K e^{-rT} are recovered.
         let m = Market::new(&inputs(
             OptionKind::Put,

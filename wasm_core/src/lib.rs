@@ -8,6 +8,7 @@
 pub mod batch;
 pub mod black_scholes;
 pub mod errors;
+pub mod fastmath;
 pub mod greeks;
 pub mod implied_vol;
 pub mod inputs;

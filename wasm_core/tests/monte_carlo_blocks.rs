@@ -102,15 +102,20 @@ fn same_seed_same_result_other_seed_other_result() {
 fn block_ranges_and_block_sets_are_checked() {
     let p = params(Model::Gbm { vol: 0.2 }, 5000.0, 1.0, true, false);
     let n = block_count(&p);
-    assert_eq!(n, 3); // 2500 pairs
+    // 2500 pairs: full blocks and a partial last one.
+    assert_eq!(n, 2500u64.div_ceil(BLOCK_SAMPLES));
+    assert!(n >= 3 && 2500 % BLOCK_SAMPLES != 0);
     assert!(simulate_blocks(&p, 0, n + 1).is_err());
     assert!(simulate_blocks(&p, n, 1).is_err());
     assert!(simulate_blocks(&p, u64::MAX, 2).is_err());
     assert!(simulate_blocks(&p, n, 0).unwrap().is_empty());
     let all = simulate_blocks(&p, 0, n).unwrap();
     let msg = |r: Result<McResult, PricingError>| r.unwrap_err().to_string();
-    assert!(msg(finish(&p, &all[..2])).starts_with("blocks "));
-    let dup = vec![all[0], all[0], all[2]];
+    let missing = &all[..all.len() - 1];
+    assert!(msg(finish(&p, missing)).starts_with("blocks "));
+    // As many blocks as the run has, one of them twice (and one missing).
+    let mut dup = all.clone();
+    dup[1] = all[0];
     assert!(msg(finish(&p, &dup)).starts_with("blocks "));
     let other = params(Model::Gbm { vol: 0.2 }, 4000.0, 1.0, true, false);
     assert!(finish(&other, &all).is_err());
@@ -145,6 +150,11 @@ fn sample_paths_are_the_runs_paths() {
                 (mean - r.price_without_control).abs() < 1e-12 * mean,
                 "{model:?}: {mean} vs {r:?}"
             );
+            // Fewer paths: the same first paths, bit for bit (a sample's path does not depend
+            // on the other samples simulated alongside it).
+            let few = sample_paths(&p, 5, 100).unwrap();
+            assert_eq!(few.spot[..], sp.spot[..5]);
+            assert_eq!(few.variance[..], sp.variance[..5]);
             // Fewer points: a sub-grid of the same paths.
             let coarse = sample_paths(&p, 3, 3).unwrap();
             assert_eq!(coarse.times, vec![0.0, 0.375, 0.75]);

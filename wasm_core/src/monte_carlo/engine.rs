@@ -13,6 +13,7 @@ use super::params::{HestonParams, McParams, Model};
 use super::rng::SampleStream;
 use super::rough_heston::RoughHeston;
 use super::stats::{BlockSums, BLOCK_SAMPLES, C, D, G, QUANTITIES, V, Y};
+use crate::fastmath;
 
 /// Relative spot bump `h` of delta and gamma: `S (1 +- h)`, central differences.
 pub const SPOT_BUMP_REL: f64 = 0.01;
@@ -40,8 +41,9 @@ impl Lanes {
 pub(crate) trait Recorder {
     /// False for [`NoRecord`]: lets simulators skip work only a recorder needs.
     const RECORDS: bool = true;
-    /// `step` counts from 1; `x = ln(S_t/S_0)`, `v` = the variance at `t` (GBM: `vol^2`).
-    fn record(&mut self, step: usize, lane: usize, x: f64, v: f64);
+    /// `step` counts from 1; `sample` is the index within the batch being simulated;
+    /// `x = ln(S_t/S_0)`, `v` = the variance at `t` (GBM: `vol^2`).
+    fn record(&mut self, step: usize, sample: usize, lane: usize, x: f64, v: f64);
 }
 
 /// The recorder that records nothing (compiles away).
@@ -50,8 +52,11 @@ pub(crate) struct NoRecord;
 impl Recorder for NoRecord {
     const RECORDS: bool = false;
     #[inline(always)]
-    fn record(&mut self, _step: usize, _lane: usize, _x: f64, _v: f64) {}
+    fn record(&mut self, _step: usize, _sample: usize, _lane: usize, _x: f64, _v: f64) {}
 }
+
+/// Most samples simulated in one [`Plan::simulate_batch`] call.
+pub(crate) const BATCH: usize = super::heston::BATCH;
 
 pub(crate) enum Simulator {
     Gbm(Gbm),
@@ -96,8 +101,11 @@ fn heston_variants(h: &HestonParams, greeks: bool) -> (Vec<(f64, f64)>, Option<V
 /// exact (an expiry-0 payoff is computed exactly as `S - K`) and squares of payoffs cannot
 /// overflow for any representable spot.
 pub(crate) fn money_scale(spot: f64) -> f64 {
-    // Clamped so that 2^e itself is a normal double (powi(-1030) would underflow to 0).
-    2f64.powi(spot.log2().floor().clamp(-1000.0, 1000.0) as i32)
+    // floor(log2(spot)) from the exponent bits (no libm: the same everywhere), clamped so that
+    // 2^e itself is a normal double (powi(-1030) would underflow to 0). A subnormal spot has
+    // exponent bits 0: its scale is clamped anyway.
+    let e = ((spot.to_bits() >> 52) & 0x7ff) as i64 - 1023;
+    f64::from_bits(((e.clamp(-1000, 1000) + 1023) as u64) << 52)
 }
 
 /// Everything a block simulation needs, computed once per call from the parameters.
@@ -158,31 +166,51 @@ impl Plan {
             sim,
             lanes,
             log_discount: -r * t,
-            control_mean: p.spot() / scale * (-q * t).exp(),
+            control_mean: p.spot() / scale * fastmath::exp(-q * t),
             spot_rel: p.spot() / scale,
-            strike_pv: (-r * t).exp() * (p.strike() / scale),
+            strike_pv: fastmath::exp(-r * t) * (p.strike() / scale),
             sign: p.kind().sign(),
             vega,
             zero_expiry: t == 0.0,
         }
     }
 
-    /// Simulates one sample's lanes: `x[lane] = ln(S_T/S_0)`.
-    pub fn simulate<R: Recorder>(
+    /// Simulates samples `first .. first + n` (`1 <= n <= BATCH`) of the run keyed by `seed`:
+    /// `x[i * lanes + lane] = ln(S_T/S_0)` of sample `first + i`. Each sample's values depend
+    /// only on `(seed, sample)`, not on the batch it is simulated in.
+    pub fn simulate_batch<R: Recorder>(
         &mut self,
-        stream: &mut SampleStream,
+        seed: u64,
+        first: u64,
+        n: usize,
         x: &mut [f64],
         record: &mut R,
     ) {
+        let lanes = self.lanes.count();
         if self.zero_expiry {
             // Nothing moves in zero time; skip the draws (the payoff is the intrinsic value).
-            x.fill(0.0);
+            x[..n * lanes].fill(0.0);
             return;
         }
         match &mut self.sim {
-            Simulator::Gbm(m) => m.simulate(stream, x, record),
-            Simulator::Heston(m) => m.simulate(stream, x, record),
-            Simulator::Rough(m) => m.simulate(stream, x, record),
+            Simulator::Heston(m) => {
+                // A short batch is padded with copies of its last sample (simulated, not reported).
+                let mut streams: [SampleStream; BATCH] =
+                    std::array::from_fn(|i| SampleStream::new(seed, first + i.min(n - 1) as u64));
+                m.simulate(&mut streams, n, x, record);
+            }
+            Simulator::Gbm(m) => {
+                for i in 0..n {
+                    let mut stream = SampleStream::new(seed, first + i as u64);
+                    m.simulate(&mut stream, i, &mut x[i * lanes..(i + 1) * lanes], record);
+                }
+            }
+            Simulator::Rough(m) => {
+                for i in 0..n {
+                    let mut stream = SampleStream::new(seed, first + i as u64);
+                    m.simulate(&mut stream, i, &mut x[i * lanes..(i + 1) * lanes], record);
+                }
+            }
         }
     }
 
@@ -197,12 +225,12 @@ impl Plan {
     /// `e^{-rT} S_T / scale` for the terminal log-return `x`.
     #[inline]
     fn discounted_spot(&self, x: f64) -> f64 {
-        self.spot_rel * (x + self.log_discount).exp()
+        self.spot_rel * fastmath::exp(x + self.log_discount)
     }
 
     /// The recorded quantities of one sample from its lanes' terminal log-returns, each
     /// averaged over the antithetic pair.
-    fn sample_values(&self, x: &[f64]) -> [f64; QUANTITIES] {
+    pub(crate) fn sample_values(&self, x: &[f64]) -> [f64; QUANTITIES] {
         let signs = self.lanes.signs;
         let w = 1.0 / signs as f64;
         let mut out = [0.0; QUANTITIES];
@@ -233,20 +261,35 @@ impl Plan {
 
 /// Simulates blocks `first .. first + count` (the caller checked the range).
 pub(crate) fn simulate_blocks(p: &McParams, first: u64, count: u64) -> Vec<BlockSums> {
-    let mut plan = Plan::new(p);
-    let mut x = vec![0.0; plan.lanes.count()];
-    let mut values = Vec::with_capacity(BLOCK_SAMPLES as usize);
     let mut out = Vec::with_capacity(count as usize);
+    for_each_block(p, first, count, |b| out.push(b));
+    out
+}
+
+/// Simulates blocks `first .. first + count` in order, handing each to `sink` as it is done.
+pub(crate) fn for_each_block(
+    p: &McParams,
+    first: u64,
+    count: u64,
+    mut sink: impl FnMut(BlockSums),
+) {
+    let mut plan = Plan::new(p);
+    let lanes = plan.lanes.count();
+    let mut x = vec![0.0; BATCH * lanes];
+    let mut values = Vec::with_capacity(BLOCK_SAMPLES as usize);
     for block in first..first + count {
         let start = block * BLOCK_SAMPLES;
         let end = (start + BLOCK_SAMPLES).min(p.samples());
         values.clear();
-        for sample in start..end {
-            let mut stream = SampleStream::new(p.seed(), sample);
-            plan.simulate(&mut stream, &mut x, &mut NoRecord);
-            values.push(plan.sample_values(&x));
+        let mut sample = start;
+        while sample < end {
+            let n = (end - sample).min(BATCH as u64) as usize;
+            plan.simulate_batch(p.seed(), sample, n, &mut x, &mut NoRecord);
+            for i in 0..n {
+                values.push(plan.sample_values(&x[i * lanes..(i + 1) * lanes]));
+            }
+            sample += n as u64;
         }
-        out.push(BlockSums::from_samples(block, &values));
+        sink(BlockSums::from_samples(block, &values));
     }
-    out
 }

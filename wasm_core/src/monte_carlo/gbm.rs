@@ -39,9 +39,16 @@ impl Gbm {
         }
     }
 
-    /// Simulates one sample: `x[lane]` receives `ln(S_T / S_0)`; lane `variant * signs + s` uses
-    /// the shocks `+Z` (s = 0) or `-Z` (s = 1, the antithetic path).
-    pub fn simulate<R: Recorder>(&self, stream: &mut SampleStream, x: &mut [f64], record: &mut R) {
+    /// Simulates one sample (`sample` = its index in the batch, for the recorder): `x[lane]`
+    /// receives `ln(S_T / S_0)`; lane `variant * signs + s` uses the shocks `+Z` (s = 0) or `-Z`
+    /// (s = 1, the antithetic path).
+    pub fn simulate<R: Recorder>(
+        &self,
+        stream: &mut SampleStream,
+        sample: usize,
+        x: &mut [f64],
+        record: &mut R,
+    ) {
         let signs = self.lanes.signs;
         x.fill(0.0);
         for step in 0..self.steps {
@@ -51,7 +58,7 @@ impl Gbm {
                     let lane = v * signs + s;
                     let shock = if s == 0 { z } else { -z };
                     x[lane] += self.drift_dt[v] + self.vol_sqrt_dt[v] * shock;
-                    record.record(step + 1, lane, x[lane], self.variance[v]);
+                    record.record(step + 1, sample, lane, x[lane], self.variance[v]);
                 }
             }
         }

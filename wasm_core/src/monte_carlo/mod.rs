@@ -10,6 +10,11 @@
 //!   every sample's random stream depends only on `(seed, sample index)` and blocks are reduced
 //!   in block order (`stats.rs`).
 //! * [`sample_paths`] returns the first paths of the same streams, for plots.
+//! * Native and wasm builds give the same bits for GBM and Heston: every transcendental function
+//!   on their path is [`crate::fastmath`]'s or an IEEE operation, never the platform's libm
+//!   (checked by `tests/test_native_wasm_identity.py` and the benchmark's
+//!   `identical_to_rust_native`). Rough Heston's kernel set-up still calls `powf`, `sin` and
+//!   `exp` of the platform, so its last bits may differ between builds.
 //!
 //! # Estimator
 //! Samples are antithetic pairs (default) or single paths. Each sample records the discounted
@@ -61,8 +66,8 @@ pub use params::{
 pub use stats::{BlockSums, BLOCK_SAMPLES};
 
 use crate::errors::PricingError;
-use engine::{Plan, Recorder};
-use rng::SampleStream;
+use crate::fastmath;
+use engine::{Plan, Recorder, BATCH};
 use stats::{Totals, C, D, G, V, Y};
 
 /// Two-sided 95% normal quantile, `Phi^-1(0.975)`.
@@ -186,8 +191,10 @@ pub fn finish(p: &McParams, blocks: &[BlockSums]) -> Result<McResult, PricingErr
 /// # Errors
 /// `inputs` when the simulation overflowed double precision.
 pub fn run(p: &McParams) -> Result<McResult, PricingError> {
-    let blocks = engine::simulate_blocks(p, 0, block_count(p));
-    finish(p, &blocks)
+    // `finish`'s reduction, block by block as they are simulated (no list of all blocks).
+    let mut t = Totals::default();
+    engine::for_each_block(p, 0, block_count(p), |b| t.merge(&b));
+    result(p, &t)
 }
 
 /// Sample standard error of a mean from `m2` (sum of squared deviations) over `n` samples.
@@ -206,7 +213,7 @@ fn result(p: &McParams, t: &Totals) -> Result<McResult, PricingError> {
     let plain_se = std_error(t.m2[Y], n, 0);
     // Use the control only when it varies measurably: at vol 0 its deviations are rounding
     // noise, and a regression on noise could move the price.
-    let control_scale = p.spot() / s * (-p.dividend() * p.expiry()).exp();
+    let control_scale = p.spot() / s * fastmath::exp(-p.dividend() * p.expiry());
     let varies = t.m2[C] > n as f64 * (1e-12 * control_scale).powi(2);
     let use_control = n >= MIN_SAMPLES_FOR_CONTROL && varies;
     let (unit_price, unit_se) = if use_control {
@@ -277,18 +284,21 @@ pub struct SamplePaths {
 struct PathRecorder<'a> {
     /// Which step index maps to which output column (`usize::MAX` = not kept).
     column: &'a [usize],
-    /// Lanes recorded (the base variant's), and the output rows they fill.
     spot: f64,
+    /// Lanes recorded per sample (the base variant's: its antithetic signs); the output rows
+    /// of sample `i`, lane `l` are `rows[i * signs + l]`.
+    signs: usize,
     rows: &'a mut [(Vec<f64>, Vec<f64>)],
 }
 
 impl Recorder for PathRecorder<'_> {
-    fn record(&mut self, step: usize, lane: usize, x: f64, v: f64) {
-        if lane < self.rows.len() {
+    fn record(&mut self, step: usize, sample: usize, lane: usize, x: f64, v: f64) {
+        if lane < self.signs {
             let col = self.column[step];
             if col != usize::MAX {
-                self.rows[lane].0[col] = self.spot * x.exp();
-                self.rows[lane].1[col] = v;
+                let row = &mut self.rows[sample * self.signs + lane];
+                row.0[col] = self.spot * fastmath::exp(x);
+                row.1[col] = v;
             }
         }
     }
@@ -355,22 +365,24 @@ pub fn sample_paths(p: &McParams, n: usize, points: usize) -> Result<SamplePaths
     };
     let mut plan = Plan::new(&base);
     let signs = plan.lanes.signs;
-    let mut x = vec![0.0; plan.lanes.count()];
+    let mut x = vec![0.0; BATCH * plan.lanes.count()];
     let mut spot = Vec::with_capacity(n);
     let mut variance = Vec::with_capacity(n);
     let samples = n.div_ceil(signs);
-    for sample in 0..samples {
-        let mut rows: Vec<(Vec<f64>, Vec<f64>)> = (0..signs)
+    let mut first = 0;
+    while first < samples {
+        let count = (samples - first).min(BATCH);
+        let mut rows: Vec<(Vec<f64>, Vec<f64>)> = (0..count * signs)
             .map(|_| (vec![base.spot(); grid.len()], vec![v0; grid.len()]))
             .collect();
         if base.expiry() > 0.0 {
-            let mut stream = SampleStream::new(base.seed(), sample as u64);
             let mut rec = PathRecorder {
                 column: &column,
                 spot: base.spot(),
+                signs,
                 rows: &mut rows,
             };
-            plan.simulate(&mut stream, &mut x, &mut rec);
+            plan.simulate_batch(base.seed(), first as u64, count, &mut x, &mut rec);
         }
         for (s, v) in rows {
             if spot.len() < n {
@@ -378,6 +390,7 @@ pub fn sample_paths(p: &McParams, n: usize, points: usize) -> Result<SamplePaths
                 variance.push(v);
             }
         }
+        first += count;
     }
     let finite = spot
         .iter()

@@ -1,13 +1,14 @@
-//! Standard normal variates: a 256-layer ziggurat (the fast path for every Gaussian shock) and
-//! Wichura's AS241 inverse CDF (for the one draw per step that must be a monotone function of a
-//! uniform: the variance draw of Andersen's QE scheme, see `heston.rs`).
+//! Standard normal variates: a 256-layer ziggurat (every Gaussian shock of the simulations) and
+//! Wichura's AS241 inverse CDF (kept for tests and timing comparisons).
 //!
 //! Measured (`examples/mc_timing.rs`, release, native x86-64): the ziggurat costs about a third of
-//! the inverse CDF per variate (both on top of Philox), so it is the default sampler.
+//! the inverse CDF per variate, so it is the sampler of every model. The tables are built with
+//! [`crate::fastmath`], so they are the same bits natively and in wasm.
 
 use std::sync::OnceLock;
 
 use super::rng::SampleStream;
+use crate::fastmath;
 
 /// Right edge of the base layer of the 256-layer ziggurat (Marsaglia & Tsang 2000, section 2;
 /// recomputed to 25 digits by `tests/oracles/mc_ziggurat_constants.py`: 3.654152885361008772).
@@ -18,17 +19,18 @@ const LAYERS: usize = 256;
 
 /// Layer edges `x[i]` (with `x[0] = V / f(R)` the pseudo-width of the base layer and
 /// `x[256] = 0`), the fast-path ratios `x[i+1] / x[i]` and the densities `f(x[i])`.
-struct Tables {
+pub(crate) struct Tables {
     x: [f64; LAYERS + 1],
     ratio: [f64; LAYERS],
     f: [f64; LAYERS + 1],
 }
 
 fn density(x: f64) -> f64 {
-    (-0.5 * x * x).exp()
+    fastmath::exp(-0.5 * x * x)
 }
 
-fn tables() -> &'static Tables {
+/// The ziggurat's tables, built on first use.
+pub(crate) fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
         // Marsaglia & Tsang (2000), section 2: x_(i+1) = f^-1(V / x_i + f(x_i)).
@@ -36,7 +38,7 @@ fn tables() -> &'static Tables {
         x[0] = ZIGGURAT_V / density(ZIGGURAT_R);
         x[1] = ZIGGURAT_R;
         for i in 2..LAYERS {
-            x[i] = (-2.0 * (ZIGGURAT_V / x[i - 1] + density(x[i - 1])).ln()).sqrt();
+            x[i] = (-2.0 * fastmath::ln(ZIGGURAT_V / x[i - 1] + density(x[i - 1]))).sqrt();
         }
         x[LAYERS] = 0.0;
         let mut ratio = [0.0; LAYERS];
@@ -61,16 +63,47 @@ fn tables() -> &'static Tables {
 /// of 2^-52 in (-1, 1).
 #[inline]
 pub fn ziggurat_normal(stream: &mut SampleStream) -> f64 {
-    let t = tables();
+    ziggurat_with(tables(), stream)
+}
+
+/// [`ziggurat_normal`] with the tables passed in (hot loops fetch them once).
+#[inline(always)]
+pub(crate) fn ziggurat_with(t: &Tables, stream: &mut SampleStream) -> f64 {
+    let bits = stream.next_u64();
+    match ziggurat_fast(t, bits) {
+        (true, z) => z,
+        (false, _) => ziggurat_rejected(t, stream, bits),
+    }
+}
+
+/// The ziggurat's first try with the word `bits`: `(true, variate)`, or `(false, _)` when the
+/// word falls outside its layer's inner rectangle (about 1.1% of words) and
+/// [`ziggurat_rejected`] must finish the draw from the same stream. (A pair, not an `Option`,
+/// so that loops over many words stay free of branches.)
+#[inline(always)]
+pub(crate) fn ziggurat_fast(t: &Tables, bits: u64) -> (bool, f64) {
+    let layer = (bits & 0xff) as usize;
+    let u = signed_unit(bits);
+    (u.abs() < t.ratio[layer], u * t.x[layer])
+}
+
+/// `(2k + 1 - 2^52) / 2^52` with `k` the top 52 bits: exact, symmetric, never 0. Built from the
+/// bits of `1 + k 2^-52` (in [1, 2)) as `2 (1 + k 2^-52) - 3 + 2^-52`, each step exact: no
+/// integer-to-float conversion, which has no SIMD instruction in SSE2 or simd128.
+#[inline(always)]
+fn signed_unit(bits: u64) -> f64 {
+    let one_plus = f64::from_bits(0x3ff0_0000_0000_0000 | (bits >> 12));
+    (2.0 * one_plus - 3.0) + f64::EPSILON
+}
+
+/// The rest of the ziggurat after the fast path rejected the word `bits`: the base layer's tail,
+/// a wedge test, and further tries (about 1% of the calls).
+#[cold]
+#[inline(never)]
+pub(crate) fn ziggurat_rejected(t: &Tables, stream: &mut SampleStream, bits: u64) -> f64 {
+    let mut layer = (bits & 0xff) as usize;
+    let mut u = signed_unit(bits);
     loop {
-        let bits = stream.next_u64();
-        let layer = (bits & 0xff) as usize;
-        // (2k + 1 - 2^52) / 2^52 with k the top 52 bits: exact, symmetric, never 0.
-        let u = ((((bits >> 12) << 1) | 1) as f64 - 4_503_599_627_370_496.0)
-            * (1.0 / 4_503_599_627_370_496.0);
-        if u.abs() < t.ratio[layer] {
-            return u * t.x[layer];
-        }
         if layer == 0 {
             return normal_tail(stream, u < 0.0);
         }
@@ -80,6 +113,12 @@ pub fn ziggurat_normal(stream: &mut SampleStream) -> f64 {
         if y < density(x) {
             return x;
         }
+        let bits = stream.next_u64();
+        layer = (bits & 0xff) as usize;
+        u = signed_unit(bits);
+        if u.abs() < t.ratio[layer] {
+            return u * t.x[layer];
+        }
     }
 }
 
@@ -88,8 +127,8 @@ pub fn ziggurat_normal(stream: &mut SampleStream) -> f64 {
 #[cold]
 fn normal_tail(stream: &mut SampleStream, negative: bool) -> f64 {
     loop {
-        let x = -stream.uniform().ln() / ZIGGURAT_R;
-        let y = -stream.uniform().ln();
+        let x = -fastmath::ln(stream.uniform()) / ZIGGURAT_R;
+        let y = -fastmath::ln(stream.uniform());
         if 2.0 * y >= x * x {
             let z = ZIGGURAT_R + x;
             return if negative { -z } else { z };
@@ -184,7 +223,7 @@ pub fn inverse_normal_cdf(p: f64) -> f64 {
     if tail.is_nan() || tail <= 0.0 {
         return if q < 0.0 { -CLAMP } else { CLAMP };
     }
-    let r = (-tail.ln()).sqrt();
+    let r = (-fastmath::ln(tail)).sqrt();
     let z = if r <= 5.0 {
         let r = r - 1.6;
         poly(&C, r) / poly(&D, r)
@@ -313,6 +352,26 @@ mod tests {
             .sum();
         let (mean, sd) = ((CELLS - 1) as f64, (2.0 * (CELLS - 1) as f64).sqrt());
         assert!((chi2 - mean).abs() < SE_TOL * sd, "chi2 = {chi2}");
+    }
+
+    /// The float construction of the abscissa is the exact `(2k + 1 - 2^52) / 2^52`.
+    #[test]
+    fn signed_unit_is_exact_and_symmetric() {
+        for k in [
+            0u64,
+            1,
+            2,
+            12345,
+            1 << 51,
+            (1 << 51) + 7,
+            (1 << 52) - 2,
+            (1 << 52) - 1,
+        ] {
+            let bits = k << 12 | 0xabc;
+            let want = ((2 * k + 1) as f64 - 4_503_599_627_370_496.0) / 4_503_599_627_370_496.0;
+            assert_eq!(signed_unit(bits), want, "k = {k}");
+            assert_eq!(signed_unit(((1 << 52) - 1 - k) << 12), -want, "k = {k}");
+        }
     }
 
     #[test]

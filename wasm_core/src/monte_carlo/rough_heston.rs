@@ -166,11 +166,13 @@ impl RoughHeston {
         }
     }
 
-    /// Simulates one sample: `x[lane] = ln(S_T/S_0)`; lane `variant * signs + s` uses the draws
+    /// Simulates one sample (`sample` = its index in the batch, for the recorder):
+    /// `x[lane] = ln(S_T/S_0)`; lane `variant * signs + s` uses the draws
     /// `(N_V, U, N)` (s = 0) or `(N_V, 1 - U, -N)` (s = 1, antithetic).
     pub fn simulate<R: Recorder>(
         &mut self,
         stream: &mut SampleStream,
+        sample: usize,
         x: &mut [f64],
         record: &mut R,
     ) {
@@ -225,7 +227,7 @@ impl RoughHeston {
                     for ((ui, d), d_own) in f.iter_mut().zip(&self.decay).zip(&self.decay_own) {
                         *ui = d * *ui + d_own * dy;
                     }
-                    record.record(step + 1, lane, x[lane], dx / self.dt);
+                    record.record(step + 1, sample, lane, x[lane], dx / self.dt);
                 }
             }
         }

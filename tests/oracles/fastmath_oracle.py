@@ -1,0 +1,136 @@
+"""Reference values for `wasm_core/src/fastmath.rs` (`exp`, `ln`, `exp_m1`), computed with mpmath
+at 50 digits.
+
+Regenerate with (from the repository root)::
+
+    python tests/oracles/fastmath_oracle.py > wasm_core/tests/data/fastmath_mpmath.rs
+
+Every argument is a double, passed to mpmath exactly. Each reference is `(hi, frac)`: `hi` the
+exact value rounded to the nearest double, `frac = (exact - hi) / ulp(exact)` in [-0.5, 0.5], so
+the test measures errors in fractions of an ulp (`ulp` = the spacing of the doubles in the exact
+value's binade: 2^(e - 52) for exact values in [2^e, 2^(e+1)), 2^-1074 for subnormal ones).
+
+Arguments (seeded, reproducible): uniform over each function's whole finite range, log-uniform
+magnitudes down to subnormals, and the places where table-driven code goes wrong: near 0 and 1,
+the edges of the reduction intervals (`exp`: k ln2/128 +- ln2/256; `ln`: the 128 subinterval
+edges of [0.6855, 1.371) and their images at other powers of two), the overflow and underflow
+thresholds, and subnormal results.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import struct
+
+import mpmath  # type: ignore[import-untyped]
+from mpmath import mpf
+from mpmath.libmp import libmpf  # type: ignore[import-untyped]
+
+mpmath.mp.dps = 50
+
+LOG_OFF = 0x3FE5F00000000000
+
+
+def to_double(v: mpf) -> float:
+    """v rounded to the nearest double, subnormals included (float(mpf) rounds towards zero)."""
+    v = mpmath.mpmathify(v)
+    if v == 0:
+        return 0.0
+    if abs(v) < mpf(2) ** -1022:
+        # Subnormal: round on the fixed 2^-1074 grid.
+        q = mpmath.nint(v * mpf(2) ** 1074)
+        return float(int(q)) * 2.0**-1074 if abs(q) < 2**52 else math.copysign(2.0**-1022, v)
+    return float(libmpf.to_float(v._mpf_, rnd="n"))
+
+
+def ulp(v: mpf) -> mpf:
+    if abs(v) < mpf(2) ** -1022:
+        return mpf(2) ** -1074
+    return mpf(2) ** (int(mpmath.floor(mpmath.log(abs(v), 2))) - 52)
+
+
+def reference(v: mpf) -> tuple[float, float]:
+    hi = to_double(v)
+    if math.isinf(hi) or v == 0:
+        return hi, 0.0
+    frac = float((v - mpf(hi)) / ulp(v))
+    assert abs(frac) <= 0.5 + 1e-12, (v, hi, frac)
+    return hi, round(frac, 4)
+
+
+def bits(b: int) -> float:
+    return float(struct.unpack("<d", struct.pack("<Q", b))[0])
+
+
+def exp_points(rng: random.Random) -> list[float]:
+    pts = [0.0, 1.0, -1.0, 0.5, 2.0, 10.0, -10.0, 100.0, 700.0, -700.0]
+    pts += [709.78, 709.782712893383, -708.39, -708.4, -709.0, -744.0, -745.0, -745.13]
+    pts += [rng.uniform(-745.13, 709.78) for _ in range(500)]
+    pts += [rng.uniform(-1.0, 1.0) for _ in range(250)]
+    pts += [math.copysign(10.0 ** rng.uniform(-300, 0), rng.random() - 0.5) for _ in range(120)]
+    ln2_128 = math.log(2) / 128
+    for _ in range(250):  # reduction-interval edges
+        k = rng.randint(-137000, 131000)
+        edge = (k + 0.5) * ln2_128
+        pts += [math.nextafter(edge, -math.inf), math.nextafter(edge, math.inf)]
+    pts += [rng.uniform(-745.13, -708.0) for _ in range(100)]  # subnormal and small results
+    pts += [rng.uniform(700.0, 709.78) for _ in range(40)]
+    return pts
+
+
+def ln_points(rng: random.Random) -> list[float]:
+    pts = [1.0, 2.0, 0.5, 10.0, 0.1, 1e-300, 1e300, 2.0**-1074, 2.0**-1022, 1.7976931348623157e308]
+    pts += [math.nextafter(1.0, 0.0), math.nextafter(1.0, 2.0), 1.0 + 2**-30, 1.0 - 2**-30]
+    pts += [2.0**k for k in range(-1074, 1024, 7)]
+    pts += [bits(rng.randrange(1, 0x7FF0000000000000)) for _ in range(500)]  # all magnitudes
+    pts += [rng.uniform(0.5, 2.0) for _ in range(300)]
+    pts += [
+        1.0 + math.copysign(2.0 ** rng.uniform(-52, -3), rng.random() - 0.5) for _ in range(300)
+    ]
+    for i in range(129):  # the subinterval edges, +-1 ulp, at 2^0 and at random powers of two
+        edge = bits(LOG_OFF + i * (1 << 45))
+        for scale in (1.0, 2.0 ** rng.randint(-1000, 1000)):
+            e = edge * scale
+            pts += [math.nextafter(e, 0.0), e, math.nextafter(e, math.inf)]
+    pts += [bits(rng.randrange(1, 1 << 52)) for _ in range(60)]  # subnormal arguments
+    return pts
+
+
+def expm1_points(rng: random.Random) -> list[float]:
+    pts = [0.25, -0.25, math.nextafter(0.25, 1.0), math.nextafter(-0.25, -1.0), 1e-300, -1e-300]
+    pts += [-37.9, -38.0, 1.0, -1.0, 700.0, 709.7]
+    pts += [math.copysign(10.0 ** rng.uniform(-300, 0.5), rng.random() - 0.5) for _ in range(400)]
+    pts += [rng.uniform(-0.3, 0.3) for _ in range(300)]
+    pts += [rng.uniform(-40.0, 709.78) for _ in range(300)]
+    pts += [rng.uniform(-2.0, 2.0) for _ in range(300)]
+    return pts
+
+
+def emit(name: str, pts: list[float], f) -> list[str]:  # type: ignore[no-untyped-def]
+    out = [f"pub const {name}: &[(f64, f64, f64)] = &["]
+    for x in pts:
+        hi, frac = reference(f(mpf(x)))
+        out.append(f"    ({x!r}, {hi!r}, {frac!r}),".replace("inf", "f64::INFINITY"))
+    out.append("];")
+    return out
+
+
+def main() -> None:
+    rng = random.Random(20261122)
+    out = [
+        "// @generated by tests/oracles/fastmath_oracle.py (mpmath, 50 digits); do not edit.",
+        "// Triples (argument, exact value rounded to the nearest double, (exact - that) in ulps).",
+        "// Values such as e^1 are the constants they look like, by construction.",
+        "#[allow(clippy::approx_constant)]",
+        "mod tables {",
+    ]
+    out += emit("EXP", exp_points(rng), mpmath.exp)
+    out += emit("LN", ln_points(rng), mpmath.log)
+    out += emit("EXP_M1", expm1_points(rng), mpmath.expm1)
+    out += ["}", "pub use tables::*;"]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
