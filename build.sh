@@ -45,9 +45,19 @@ rustup_has_wasm32() {
     [ -d "$libdir" ] && ls "$libdir"/libstd-*.rlib >/dev/null 2>&1
 }
 
+# Which toolchain builds the wasm: rustup's wasm32 target where installed, else Debian's
+# rustc-web. PRICINGLAB_WASM_ROUTE=debian|rustup forces one (to check both routes on one machine).
+wasm_route() {
+    case "${PRICINGLAB_WASM_ROUTE:-auto}" in
+        rustup|debian) echo "$PRICINGLAB_WASM_ROUTE" ;;
+        auto) if rustup_has_wasm32; then echo rustup; else echo debian; fi ;;
+        *) die "PRICINGLAB_WASM_ROUTE must be rustup, debian or auto" ;;
+    esac
+}
+
 apt_packages() {
     local want=(chromium)
-    if ! rustup_has_wasm32; then want+=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22); fi
+    if [ "$(wasm_route)" = debian ]; then want+=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22); fi
     local missing=() p
     for p in "${want[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -113,12 +123,13 @@ python_env() {
 #    lane loops compile to (two f64 per instruction, as SSE2 natively).
 WASM_RUSTFLAGS="-C target-feature=+simd128"
 build_wasm() {
-    local h
+    local h route
+    route="$(wasm_route)"
     h="$(hash_inputs wasm_core/src wasm_core/Cargo.toml wasm_core/Cargo.lock package-lock.json;
-         echo "$WASM_RUSTFLAGS")"
+         echo "$WASM_RUSTFLAGS $route")"
     if stamp_ok wasm "$h" && [ -f web/pkg/wasm_core_bg.wasm ]; then return; fi
-    log "wasm: building wasm_core -> web/pkg"
-    if rustup_has_wasm32; then
+    log "wasm: building wasm_core -> web/pkg ($route toolchain)"
+    if [ "$route" = rustup ]; then
         RUSTFLAGS="$WASM_RUSTFLAGS" \
             wasm-pack build wasm_core --release --target web --out-dir ../web/pkg --no-pack
     else
