@@ -75,8 +75,8 @@ pub fn implied_vol(
     if expiry == 0.0 {
         return at_expiry(theta, price, spot, strike);
     }
-    let discount = (-rate * expiry).exp();
-    let forward = spot * ((rate - dividend) * expiry).exp();
+    let discount = crate::fastmath::exp(-rate * expiry);
+    let forward = spot * crate::fastmath::exp((rate - dividend) * expiry);
     if !(discount.is_normal() && forward.is_normal() && discount.is_finite()) {
         return Err(out_of_range_market());
     }

@@ -77,9 +77,9 @@ impl OtmBlack {
     /// ln b, without underflow when b is below the double range.
     pub fn ln_b(&self) -> f64 {
         if self.scaled.is_finite() && self.scaled > 0.0 {
-            self.scaled.ln() + self.ln_vega
+            crate::fastmath::ln(self.scaled) + self.ln_vega
         } else {
-            self.b.ln()
+            crate::fastmath::ln(self.b)
         }
     }
 }
@@ -100,7 +100,7 @@ pub fn normalised_black(x: f64, s: f64, theta: f64) -> f64 {
         return normalised_intrinsic(tx);
     }
     if s == f64::INFINITY {
-        return (0.5 * tx).exp();
+        return crate::fastmath::exp(0.5 * tx);
     }
     if tx == 0.0 {
         return erf(s * FRAC_1_2SQRT_2);
@@ -172,7 +172,7 @@ pub(crate) fn otm_black(x: f64, x_lo: f64, s: f64) -> OtmBlack {
         };
     }
     let (e_hi, e_lo) = half_exponent(x, x_lo, s, h);
-    let vega = FRAC_1_SQRT_2PI * (-e_hi).exp() * (1.0 - e_lo);
+    let vega = FRAC_1_SQRT_2PI * crate::fastmath::exp(-e_hi) * (1.0 - e_lo);
     let ln_vega = -LN_SQRT_2PI - e_hi - e_lo;
     let scaled_parts = |scaled: f64| OtmBlack {
         b: scaled * vega,
@@ -197,7 +197,7 @@ pub(crate) fn otm_black(x: f64, x_lo: f64, s: f64) -> OtmBlack {
         return scaled_parts(SQRT_PI_OVER_2 * (upper - lower));
     }
     // h + t > 0: b = e^{x/2}·Φ(h+t) − e^{−x/2}·Φ(h−t), the second term as b'·Y(h−t).
-    let forward_part = (0.5 * x).exp() * (1.0 + 0.5 * x_lo);
+    let forward_part = crate::fastmath::exp(0.5 * x) * (1.0 + 0.5 * x_lo);
     let b = forward_part * norm_cdf(h + t) - vega * SQRT_PI_OVER_2 * lower;
     OtmBlack {
         b,
@@ -393,7 +393,10 @@ mod tests {
     fn limits() {
         assert_eq!(normalised_black(0.3, 0.0, 1.0), 2.0 * 0.15f64.sinh());
         assert_eq!(normalised_black(0.3, 0.0, -1.0), 0.0);
-        assert_eq!(normalised_black(-0.3, f64::INFINITY, 1.0), (-0.15f64).exp());
+        assert_eq!(
+            normalised_black(-0.3, f64::INFINITY, 1.0),
+            crate::fastmath::exp(-0.15f64)
+        );
         assert_eq!(black(100.0, 90.0, 0.0, 1.0), 10.0);
         assert_eq!(black(100.0, 90.0, 0.0, -1.0), 0.0);
         assert_eq!(black(100.0, 90.0, f64::INFINITY, -1.0), 90.0);

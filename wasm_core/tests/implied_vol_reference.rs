@@ -15,6 +15,7 @@
 //! it must reprice to within REPRICE_ULPS·ε times the same parenthesis.
 
 use wasm_core::errors::PricingError;
+use wasm_core::fastmath;
 use wasm_core::implied_vol::implied_vol;
 use wasm_core::inputs::OptionKind;
 use wasm_core::normal::{norm_cdf, norm_pdf};
@@ -46,11 +47,13 @@ struct Market {
 }
 
 impl Market {
+    // D and F exactly as `implied_vol` forms them (the crate's `fastmath::exp`), so that a
+    // round-trip price is "our own black on the same F and K" (see `Source::RoundTrip`).
     fn discount(&self) -> f64 {
-        (-self.rate * self.expiry).exp()
+        fastmath::exp(-self.rate * self.expiry)
     }
     fn forward(&self) -> f64 {
-        self.spot * ((self.rate - self.dividend) * self.expiry).exp()
+        self.spot * fastmath::exp((self.rate - self.dividend) * self.expiry)
     }
     /// Black-Scholes-Merton price: D·Black(F, K, σ√T).
     fn price(&self, vol: f64) -> f64 {

@@ -47,7 +47,7 @@ pub fn implied_normalised_vol(beta: f64, x: f64, x_lo: f64) -> Result<f64, Unatt
     if beta <= 0.0 {
         return Ok(0.0);
     }
-    let b_max = (0.5 * x).exp() * (1.0 + 0.5 * x_lo);
+    let b_max = crate::fastmath::exp(0.5 * x) * (1.0 + 0.5 * x_lo);
     if beta >= b_max {
         return Err(Unattainable::AtOrAboveMaximum);
     }
@@ -152,12 +152,12 @@ impl Problem {
         let phi_tail = norm_cdf(-z);
         let f_l = TWO_PI_OVER_SQRT_27 * ax * phi_tail * phi_tail * phi_tail;
         // df/dβ = (df/ds)/b'(s) = 2π z² Φ(−z)² e^{z² + s²/8}.
-        let growth = (z * z + 0.125 * s_l * s_l).exp();
+        let growth = crate::fastmath::exp(z * z + 0.125 * s_l * s_l);
         let fp_l = 2.0 * std::f64::consts::PI * z * z * phi_tail * phi_tail * growth;
         // d²f/dβ² = (d/ds df/dβ)/b'(s), with d ln(df/dβ)/ds = −2(1+z²)/s + s/4 + 2zφ(z)/(sΦ(−z)).
         let log_slope =
             -2.0 * (1.0 + z * z) / s_l + 0.25 * s_l + 2.0 * z * norm_pdf(z) / (s_l * phi_tail);
-        let inv_vega_l = SQRT_2PI * (1.5 * z * z + 0.125 * s_l * s_l).exp();
+        let inv_vega_l = SQRT_2PI * crate::fastmath::exp(1.5 * z * z + 0.125 * s_l * s_l);
         let fpp_l = fp_l * log_slope * inv_vega_l;
         let mut f = f64::NAN;
         if fpp_l.is_finite() && fp_l.is_finite() {
@@ -190,8 +190,8 @@ impl Problem {
         let h = self.x / s_u;
         let w = h * h;
         // df/dβ = −½e^{h²/2}; d²f/dβ² = √(π/2)·e^{h² + s²/8}·h²/s.
-        let fp_u = -0.5 * (0.5 * w).exp();
-        let fpp_u = SQRT_PI_OVER_2 * (w + 0.125 * s_u * s_u).exp() * w / s_u;
+        let fp_u = -0.5 * crate::fastmath::exp(0.5 * w);
+        let fpp_u = SQRT_PI_OVER_2 * crate::fastmath::exp(w + 0.125 * s_u * s_u) * w / s_u;
         let mut f = f64::NAN;
         if fpp_u.is_finite() && fp_u.is_finite() {
             let cubic = RationalCubic {
@@ -217,7 +217,7 @@ impl Problem {
     /// ν = (ln β − ln b)·ln b/ln β · b/b', h₂ = b''/b' − (b'/b)(1 + 2λ),
     /// h₃ = b'''/b' + (b'/b)²(2 + 6λ(1 + λ)) − (b''/b)·3(1 + 2λ).
     fn iterate_lowest(&self, mut s: f64) -> f64 {
-        let ln_beta = self.beta.ln();
+        let ln_beta = crate::fastmath::ln(self.beta);
         for _ in 0..MAX_ITERATIONS {
             let parts = otm_black(self.x, self.x_lo, s);
             let ln_b = parts.ln_b();
@@ -272,12 +272,13 @@ impl Problem {
             let bar_over_vega = SQRT_PI_OVER_2
                 * (erfcx((t + h) * std::f64::consts::FRAC_1_SQRT_2)
                     + erfcx((t - h) * std::f64::consts::FRAC_1_SQRT_2));
-            let ln_b_bar = bar_over_vega.ln() + ln_normalised_vega(self.x, self.x_lo, s);
+            let ln_b_bar =
+                crate::fastmath::ln(bar_over_vega) + ln_normalised_vega(self.x, self.x_lo, s);
             if !ln_b_bar.is_finite() {
                 break;
             }
             let gamma = 1.0 / bar_over_vega;
-            let g = beta_bar.ln() - ln_b_bar;
+            let g = crate::fastmath::ln(beta_bar) - ln_b_bar;
             let (b_h2, b_h3) = vega_ratios(self.x, s);
             let nu = -g * bar_over_vega;
             let h2 = b_h2 + gamma;

@@ -50,7 +50,7 @@ pub fn ln_ratio(f: f64, k: f64) -> (f64, f64) {
     // products and their error terms normal); beyond, plain logarithms are all one can ask for.
     let inside = |v: f64| (1e-290..=1e290).contains(&v.abs());
     if !(inside(f) && inside(k) && inside(r)) {
-        return (f.ln() - k.ln(), 0.0);
+        return (crate::fastmath::ln(f) - crate::fastmath::ln(k), 0.0);
     }
     let (p, p_err) = two_product(r, k);
     let delta = ((f - p) - p_err) / p; // f − p is exact: p is within an ulp of f
