@@ -102,6 +102,9 @@ def test_large_valid_params_are_accepted_alike(lab: Page) -> None:
         assert js["ok"], (case_id, js)
         plan = js["value"]
         assert (plan["paths"], plan["samples"], plan["steps"]) == expected, case_id
+        # the page and the pool size their work from block_samples (no copy of the constant)
+        assert plan["block_samples"] >= 1, case_id
+        assert plan["blocks"] == -(-plan["samples"] // plan["block_samples"]), case_id
         checked = pl._validate.monte_carlo_params(params)
         assert checked["steps"] == expected[2], case_id
 

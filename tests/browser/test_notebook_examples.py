@@ -214,8 +214,12 @@ def test_monte_carlo_convergence_and_speed(example) -> None:  # type: ignore[no-
         price, se = float(row["price"]), float(row["std_error"])
         assert abs(price - exact) < MC_STD_ERRORS * se, row
         assert close(float(row["error_in_std_errors"]), (price - exact) / se, 1e-12)
-    # the 1/sqrt(N) rate: std_error * sqrt(N) is about constant beyond the first few rows
-    scaled = [float(row["std_error"]) * math.sqrt(int(row["paths"])) for row in rows[3:]]
+    # The 1/sqrt(N) rate: std_error * sqrt(N) is about constant from 10,000 paths on. A sample
+    # standard deviation over n samples has a relative error near sqrt((kurtosis - 1) / 4n); the
+    # control-variate residuals of this contract are heavy-tailed (kurtosis ~17, NumPy, 2e6 draws),
+    # so at 1,500 antithetic samples it is ~5 % and two rows can differ by 10 % by chance; from
+    # 5,000 samples on it is ~3 %.
+    scaled = [float(row["std_error"]) * math.sqrt(int(row["paths"])) for row in rows[4:]]
     assert max(scaled) / min(scaled) < 1.1
     assert "image/svg+xml" in cell_by_tag(nb, "convergence-chart")["outputs"][0]["data"]
 

@@ -53,7 +53,7 @@ RUN = """async ([params, sizes]) => {
     const out = [];
     for (const n of sizes) {
         const pool = new McPool(n);
-        const { blockSums, blockLen, workers, ...result } = await pool.run(params);
+        const { blockSums, blockLen, blockSamples, workers, ...result } = await pool.run(params);
         pool.terminate();
         out.push({ n, workers, result, blocks: blockSums.length });
     }
@@ -179,7 +179,7 @@ def test_single_worker_without_cross_origin_isolation(
         """async (params) => {
             const { McPool } = await import("/workers/pool.js");
             const pool = new McPool(4);
-            const { blockSums, blockLen, ...r } = await pool.run(params);
+            const { blockSums, blockLen, blockSamples, ...r } = await pool.run(params);
             const single = pricingLab.monte_carlo(params);
             return { size: pool.size, isolated: pool.isolated, result: r, single };
         }""",

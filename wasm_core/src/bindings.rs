@@ -13,7 +13,7 @@ use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{
-    self as mc, BlockSums, HestonParams, McOptions, McParams, McResult, Model,
+    self as mc, BlockSums, BLOCK_SAMPLES, HestonParams, McOptions, McParams, McResult, Model,
 };
 use crate::{black_scholes, implied_vol};
 
@@ -580,7 +580,7 @@ export interface McResult {
   delta?: number; delta_std_error?: number; gamma?: number; gamma_std_error?: number;
   vega?: number; vega_std_error?: number;
 }
-export interface McPlan { blocks: number; block_len: number; paths: number; steps: number; samples: number; }
+export interface McPlan { blocks: number; block_len: number; block_samples: number; paths: number; steps: number; samples: number; }
 export interface McPaths { times: Float64Array; spot: Float64Array; variance: Float64Array; n: number; points: number; }
 "#;
 
@@ -603,8 +603,10 @@ pub fn monte_carlo(
     Ok(mc_result_object(&p, &r).into())
 }
 
-/// How a run splits into blocks for workers: `{blocks, block_len, paths, steps, samples}`.
-/// Each block's moments are `block_len` numbers of `monte_carlo_blocks`' output.
+/// How a run splits into blocks for workers: `{blocks, block_len, block_samples, paths, steps,
+/// samples}`. Each block's moments are `block_len` numbers of `monte_carlo_blocks`' output; each
+/// block holds `block_samples` samples (the last may hold fewer), a sample being an antithetic
+/// pair of paths unless `antithetic` is false.
 #[wasm_bindgen(unchecked_return_type = "McPlan")]
 pub fn monte_carlo_plan(
     #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
@@ -617,6 +619,7 @@ pub fn monte_carlo_plan(
         &JsValue::from_f64(mc::block_count(&p) as f64),
     );
     set(&out, "block_len", &JsValue::from_f64(BlockSums::LEN as f64));
+    set(&out, "block_samples", &JsValue::from_f64(BLOCK_SAMPLES as f64));
     set(&out, "paths", &JsValue::from_f64(p.paths() as f64));
     set(&out, "steps", &JsValue::from_f64(p.steps() as f64));
     set(&out, "samples", &JsValue::from_f64(p.samples() as f64));

@@ -11,8 +11,6 @@ const AUTO_RUN_DELAY_MS = 250;
 const SAMPLE_PATHS = 30;
 /** Points per sample path on the chart (the engine picks the nearest time steps). */
 const SAMPLE_POINTS = 201;
-/** Samples per block of the engine (BLOCK_SAMPLES in wasm_core/src/monte_carlo/stats.rs). */
-const BLOCK_SAMPLES = 1024;
 /** GBM's price needs one (exact) step; its sample paths are drawn with this many to show a path. */
 const GBM_DISPLAY_STEPS = 100;
 const CONVERGENCE_POINTS = 60;
@@ -232,7 +230,7 @@ function showResult(r, params, seconds) {
  */
 function drawConvergence(r, params) {
   const blocks = r.blockSums.length / r.blockLen;
-  const perBlock = BLOCK_SAMPLES * (params.antithetic === false ? 1 : 2);
+  const perBlock = r.blockSamples * (params.antithetic === false ? 1 : 2);
   const ks = new Set();
   for (let i = 0; i < CONVERGENCE_POINTS; i++) {
     ks.add(Math.max(1, Math.round(blocks ** (i / (CONVERGENCE_POINTS - 1)))));

@@ -16,9 +16,6 @@ const WASM_URL = new URL("../pkg/wasm_core_bg.wasm", import.meta.url);
 const TASK_PATH_STEPS = 2_000_000;
 /** At least this many tasks per worker when the run is big enough (load balance at the end). */
 const TASKS_PER_WORKER = 4;
-/** Paths per block of the engine (1024 antithetic pairs, BLOCK_SAMPLES in
- * wasm_core/src/monte_carlo/stats.rs); only used to size tasks. */
-const BLOCK_PATHS = 2048;
 /** Upper limit on the pool size, whatever the browser reports. */
 const MAX_WORKERS = 64;
 
@@ -44,7 +41,8 @@ export const ROUGH_COST_FACTOR = 8;
 /** How many blocks one task covers. */
 function blocksPerTask(params, plan, size) {
   const perPath = plan.steps * (params.model === "rough_heston" ? ROUGH_COST_FACTOR : 1);
-  const byCost = Math.max(1, Math.floor(TASK_PATH_STEPS / (BLOCK_PATHS * perPath)));
+  const blockPaths = plan.block_samples * (params.antithetic === false ? 1 : 2);
+  const byCost = Math.max(1, Math.floor(TASK_PATH_STEPS / (blockPaths * perPath)));
   const byBalance = Math.max(1, Math.ceil(plan.blocks / (TASKS_PER_WORKER * size)));
   return Math.min(byCost, byBalance);
 }
@@ -78,7 +76,7 @@ export class McPool {
    *          signal?: AbortSignal}} [options]
    * @returns {Promise<object>} the engine's result, plus `workers` (pool size), `blockSums` (the
    *   per-block moments in block order, `blockLen` numbers each, for convergence charts via
-   *   `monte_carlo_finish`).
+   *   `monte_carlo_finish`), `blockSamples` (samples per block, from the engine's plan).
    */
   async run(params, { onProgress = () => {}, signal } = {}) {
     if (signal?.aborted) throw abortError(signal);
@@ -108,7 +106,7 @@ export class McPool {
       at += data.length;
     }
     const result = wasm.monte_carlo_finish(params, blockSums);
-    return { ...result, workers: this.size, blockSums, blockLen: plan.block_len };
+    return { ...result, workers: this.size, blockSums, blockLen: plan.block_len, blockSamples: plan.block_samples };
   }
 
   /**
