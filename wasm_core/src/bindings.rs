@@ -13,7 +13,7 @@ use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{
-    self as mc, BlockSums, BLOCK_SAMPLES, HestonParams, McOptions, McParams, McResult, Model,
+    self as mc, BlockSums, HestonParams, McOptions, McParams, McResult, Model, BLOCK_SAMPLES,
 };
 use crate::{black_scholes, implied_vol};
 
@@ -619,7 +619,11 @@ pub fn monte_carlo_plan(
         &JsValue::from_f64(mc::block_count(&p) as f64),
     );
     set(&out, "block_len", &JsValue::from_f64(BlockSums::LEN as f64));
-    set(&out, "block_samples", &JsValue::from_f64(BLOCK_SAMPLES as f64));
+    set(
+        &out,
+        "block_samples",
+        &JsValue::from_f64(BLOCK_SAMPLES as f64),
+    );
     set(&out, "paths", &JsValue::from_f64(p.paths() as f64));
     set(&out, "steps", &JsValue::from_f64(p.steps() as f64));
     set(&out, "samples", &JsValue::from_f64(p.samples() as f64));
