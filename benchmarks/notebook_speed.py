@@ -11,7 +11,7 @@
 
 Usage (after ./build.sh)::
 
-    .venv/bin/python benchmarks/notebook_speed.py [--sizes 10000 100000] [--repeat 5] [--starts 3]
+    .venv/bin/python -m benchmarks.notebook_speed [--sizes 10000 100000] [--repeat 5] [--starts 3]
 
 Prints one table with the ratios side by side.
 """
@@ -30,16 +30,9 @@ from typing import Any
 
 from playwright.sync_api import Page, expect, sync_playwright
 
+from benchmarks.engines.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY_TIMEOUT_MS = 180_000
 
 # Runs inside Pyodide; prints one JSON line. Each timing is the best of `repeat` runs.
