@@ -31,7 +31,7 @@ import math
 import os
 import sys
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from . import reference, reference_mc
@@ -112,6 +112,28 @@ def _rows(
     return list(zip(*cols, strict=True))
 
 
+def _map_rows(
+    rows: list[tuple[Any, ...]],
+    check: Callable[..., int],
+    compute: Callable[..., Any],
+) -> tuple[list[Any], list[int]]:
+    """``compute(*row)`` for each row whose ``check(*row)`` status is OK, else None; with the
+    per-row status codes (a result beyond the double range reports its error's status)."""
+    values: list[Any] = []
+    status: list[int] = []
+    for row in rows:
+        code = check(*row)
+        value = None
+        if code == OK:
+            try:
+                value = compute(*row)
+            except PricingError as error:
+                code = error.status
+        status.append(code)
+        values.append(value)
+    return values, status
+
+
 class _PythonBackend:
     """The pure-Python reference (:mod:`pricinglab.reference`)."""
 
@@ -133,51 +155,20 @@ class _PythonBackend:
         return reference_mc.run(params)
 
     def black_scholes_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        prices: list[float] = []
-        status: list[int] = []
-        for row in _rows(n, kind, columns):
-            code = inputs_status(*row)
-            price = math.nan
-            if code == OK:
-                try:
-                    price = self.black_scholes(*row)
-                except PricingError as error:  # a result beyond the double range
-                    code = error.status
-            status.append(code)
-            prices.append(price)
-        return {"price": prices, "status": status}
+        prices, status = _map_rows(_rows(n, kind, columns), inputs_status, self.black_scholes)
+        return {"price": [math.nan if p is None else p for p in prices], "status": status}
 
     def greeks_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {key: [] for key in _GREEK_KEYS}
-        status: list[int] = []
-        for row in _rows(n, kind, columns):
-            code = inputs_status(*row)
-            values = None
-            if code == OK:
-                try:
-                    values = self.greeks(*row)
-                except PricingError as error:  # a result beyond the double range
-                    code = error.status
-            status.append(code)
-            for key in _GREEK_KEYS:
-                out[key].append(values[key] if values is not None else math.nan)
+        rows, status = _map_rows(_rows(n, kind, columns), inputs_status, self.greeks)
+        out: dict[str, list[Any]] = {
+            key: [math.nan if g is None else g[key] for g in rows] for key in _GREEK_KEYS
+        }
         out["status"] = status
         return out
 
     def implied_vol_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        vols: list[float] = []
-        status: list[int] = []
-        for row in _rows(n, kind, columns):
-            code = iv_status(*row)
-            vol = math.nan
-            if code == OK:
-                try:
-                    vol = self.implied_vol(*row)
-                except PricingError as error:
-                    code = error.status
-            status.append(code)
-            vols.append(vol)
-        return {"vol": vols, "status": status}
+        vols, status = _map_rows(_rows(n, kind, columns), iv_status, self.implied_vol)
+        return {"vol": [math.nan if v is None else v for v in vols], "status": status}
 
 
 def _select_backend(name: str | None) -> Backend:
