@@ -19,7 +19,7 @@ import time
 
 import mpmath as mp  # type: ignore[import-untyped]
 import pytest
-import QuantLib as ql  # type: ignore[import-untyped]
+from oracles.quantlib_heston import quantlib_heston
 
 from pricinglab.heston import heston_log_cf, heston_price
 
@@ -58,44 +58,6 @@ def test_quoted_put_from_references() -> None:
 
 
 # ------------------------------------------------------------------------------ QuantLib
-
-
-def quantlib_heston(
-    kind: str,
-    spot: float,
-    strike: float,
-    days: int,
-    rate: float,
-    dividend: float,
-    v0: float,
-    kappa: float,
-    theta: float,
-    xi: float,
-    rho: float,
-) -> float:
-    """QuantLib's AnalyticHestonEngine; expiry = days / 365 exactly (Actual/365 Fixed)."""
-    today = ql.Date(2, 1, 2024)
-    ql.Settings.instance().evaluationDate = today
-    dc = ql.Actual365Fixed()
-    process = ql.HestonProcess(
-        ql.YieldTermStructureHandle(ql.FlatForward(today, rate, dc, ql.Continuous)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, dividend, dc, ql.Continuous)),
-        ql.QuoteHandle(ql.SimpleQuote(spot)),
-        v0,
-        kappa,
-        theta,
-        xi,
-        rho,
-    )
-    engine = ql.AnalyticHestonEngine(
-        ql.HestonModel(process),
-        ql.AnalyticHestonEngine.OptimalCV,
-        ql.FourierIntegration.gaussLobatto(1e-14, 1e-14, 1_000_000),
-    )
-    payoff = ql.PlainVanillaPayoff(ql.Option.Call if kind == "call" else ql.Option.Put, strike)
-    option = ql.VanillaOption(payoff, ql.EuropeanExercise(today + days))
-    option.setPricingEngine(engine)
-    return float(option.NPV())
 
 
 # (v0, kappa, theta, xi, rho)

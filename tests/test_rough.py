@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import mpmath as mp  # type: ignore[import-untyped]
 import numpy as np
 import pytest
 import QuantLib as ql  # type: ignore[import-untyped]
+from oracles.quantlib_heston import european_price
 
 from pricinglab.heston import heston_price
 from pricinglab.rough import rough_heston_log_cf, rough_heston_price
@@ -85,24 +87,13 @@ def quantlib_rough(
     steps: int,
 ) -> float:
     """QuantLib's AnalyticRoughHestonEngine (Adams, 128-point Gauss-Laguerre); T = days/365."""
-    today = ql.Date(2, 1, 2024)
-    ql.Settings.instance().evaluationDate = today
-    dc = ql.Actual365Fixed()
-    process = ql.HestonProcess(
-        ql.YieldTermStructureHandle(ql.FlatForward(today, rate, dc, ql.Continuous)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, dividend, dc, ql.Continuous)),
-        ql.QuoteHandle(ql.SimpleQuote(spot)),
-        v0,
-        kappa,
-        theta,
-        xi,
-        rho,
+
+    def engine(process: Any) -> Any:
+        return ql.AnalyticRoughHestonEngine(ql.RoughHestonModel(process, hurst), 128, steps)
+
+    return european_price(
+        kind, spot, strike, days, rate, dividend, v0, kappa, theta, xi, rho, engine
     )
-    engine = ql.AnalyticRoughHestonEngine(ql.RoughHestonModel(process, hurst), 128, steps)
-    payoff = ql.PlainVanillaPayoff(ql.Option.Call if kind == "call" else ql.Option.Put, strike)
-    option = ql.VanillaOption(payoff, ql.EuropeanExercise(today + days))
-    option.setPricingEngine(engine)
-    return float(option.NPV())
 
 
 QUANTLIB_CONTRACTS = [

@@ -13,8 +13,8 @@ from typing import Any
 import mpmath as mp
 import nbformat
 import pytest
-import QuantLib as ql  # type: ignore[import-untyped]
 from oracles import mp_bsm
+from oracles.quantlib_heston import quantlib_heston
 from playwright.sync_api import Page, expect
 from test_notebook import (
     cell_by_tag,
@@ -77,30 +77,6 @@ def mp_implied_vol(kind: str, price: float, *args: float, guess: float) -> float
     with mp.workdps(mp_bsm.DPS):
         root = mp.findroot(lambda v: mp_bsm.price(kind, *args, v) - mp.mpf(price), mp.mpf(guess))
         return float(root)
-
-
-def quantlib_heston(kind: str, spot: float, strike: float, days: int, rate: float,
-                    dividend: float, v0: float, kappa: float, theta: float, xi: float,
-                    rho: float) -> float:  # fmt: skip
-    """QuantLib's AnalyticHestonEngine; expiry = days / 365 (Actual/365 Fixed)."""
-    today = ql.Date(2, 1, 2024)
-    ql.Settings.instance().evaluationDate = today
-    dc = ql.Actual365Fixed()
-    process = ql.HestonProcess(
-        ql.YieldTermStructureHandle(ql.FlatForward(today, rate, dc, ql.Continuous)),
-        ql.YieldTermStructureHandle(ql.FlatForward(today, dividend, dc, ql.Continuous)),
-        ql.QuoteHandle(ql.SimpleQuote(spot)),
-        v0, kappa, theta, xi, rho,
-    )  # fmt: skip
-    engine = ql.AnalyticHestonEngine(
-        ql.HestonModel(process),
-        ql.AnalyticHestonEngine.OptimalCV,
-        ql.FourierIntegration.gaussLobatto(1e-14, 1e-14, 1_000_000),
-    )
-    payoff = ql.PlainVanillaPayoff(ql.Option.Call if kind == "call" else ql.Option.Put, strike)
-    option = ql.VanillaOption(payoff, ql.EuropeanExercise(today + days))
-    option.setPricingEngine(engine)
-    return float(option.NPV())
 
 
 @pytest.fixture
