@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pricing Lab: set-up, build, serve, test, bench. Idempotent and safe on a fresh machine.
 #
-#   ./build.sh                 install what is missing, then build (wasm package, vendored files, wheel)
+#   ./build.sh                 install what is missing, then build (native engine, wasm package,
+#                              vendored files, Pyodide wheel)
 #   ./build.sh serve [--port N] [--host H]   build, then serve web/ on http://127.0.0.1:8000
 #   ./build.sh test [pytest args]            build, then cargo test (native) and pytest (unit, server, browser)
 #   ./build.sh bench [--quick]               build, then the side-by-side benchmark suite
@@ -105,16 +106,29 @@ npm_packages() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# 4. Python: .venv with the project (editable) and its test extras.
+# 4. Python: .venv with the project (editable; pip builds it with maturin, which compiles the
+#    native engine) and its test extras.
 python_env() {
     local h
     h="$(hash_inputs pyproject.toml)"
     if stamp_ok venv "$h" && [ -x "$PY" ]; then return; fi
-    log "python: creating .venv with pricinglab[test]"
+    log "python: creating .venv with pricinglab[test] (maturin builds the native engine)"
     [ -x "$PY" ] || python3 -m venv "$VENV"
     "$PY" -m pip install -q --upgrade pip
     "$PY" -m pip install -q -e ".[test]"
     stamp_set venv "$h"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4b. The native engine, pricinglab._native (wasm_core's `python` feature, PyO3, abi3), rebuilt
+#     into the editable install whenever the crate changes. rustup's host toolchain builds it.
+build_native() {
+    local h
+    h="$(hash_inputs wasm_core/src wasm_core/Cargo.toml wasm_core/Cargo.lock pyproject.toml)"
+    if stamp_ok native "$h" && ls pricinglab/_native*.so >/dev/null 2>&1; then return; fi
+    log "native: maturin develop --profile python (pricinglab._native)"
+    (export VIRTUAL_ENV="$VENV"; "$VENV/bin/maturin" develop --profile python --strip --quiet)
+    stamp_set native "$h"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -161,12 +175,12 @@ vendor_files() {
         node scripts/vendor.mjs
         stamp_set vendor "$h"
     fi
-    h="$(hash_inputs pyproject.toml pricinglab)"
+    h="$(hash_inputs pyproject.toml scripts/pyodide_wheel.py \
+          $(find pricinglab -maxdepth 1 -type f \( -name '*.py' -o -name '*.pyi' -o -name py.typed \)))"
     if ! stamp_ok wheel "$h" || [ ! -f web/wheels/manifest.json ]; then
-        log "wheel: building pricinglab (py3-none-any) into web/wheels"
+        log "wheel: building pricinglab (py3-none-any, for Pyodide) into web/wheels"
         rm -rf web/wheels && mkdir -p web/wheels
-        "$PY" -m pip wheel -q --no-deps --no-build-isolation -w web/wheels . \
-            || "$PY" -m pip wheel -q --no-deps -w web/wheels .
+        "$PY" scripts/pyodide_wheel.py web/wheels >/dev/null
         "$PY" - <<'EOF'
 import json, pathlib
 wheels = sorted(p.name for p in pathlib.Path("web/wheels").glob("pricinglab-*-py3-none-any.whl"))
@@ -193,6 +207,7 @@ build_all() {
     cargo_tools
     npm_packages
     python_env
+    build_native
     build_wasm
     vendor_files
     bundle_notebook
@@ -210,6 +225,7 @@ case "$cmd" in
         build_all
         log "test: cargo fmt --check, clippy -D warnings, cargo test (native)"
         (cd wasm_core && cargo fmt --check && cargo clippy --all-targets --quiet -- -D warnings \
+            && PYO3_PYTHON="$PY" cargo clippy --features python --quiet -- -D warnings \
             && cargo test --quiet)
         log "test: ruff, mypy --strict"
         "$PY" -m ruff check --quiet . && "$PY" -m ruff format --check --quiet . && "$PY" -m mypy
@@ -222,5 +238,6 @@ case "$cmd" in
         ;;
     python) python_env ;;   # just the .venv (handy when working on the Python side)
     wasm) build_wasm ;;
+    native) python_env; build_native ;;
     *) die "unknown command '$cmd' (use: build, serve, test, bench)" ;;
 esac

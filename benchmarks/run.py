@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.table(out))
     print(f"\nwrote {args.out / (stem + '.json')} and {stem}.svg")
     failed = [s for s in out["skipped"] if s["reason"].startswith("failed")]
-    return 0 if all(r.get("agrees") for r in out["records"]) and not failed else 1
+    return 0 if all(r.get("agrees") is not False for r in out["records"]) and not failed else 1
 
 
 if __name__ == "__main__":

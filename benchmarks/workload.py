@@ -8,6 +8,7 @@ Three tasks (Pricing Lab issue 5):
   engine) of 100 time steps.
 - ``bs_batch_<rows>``: Black-Scholes-Merton call prices of 10^6 contracts.
 - ``iv_batch_<rows>``: implied volatilities of 10^5 call prices.
+- ``scalar_greeks_<rows>``: 2,000 calls priced one call at a time, price and Greeks each.
 
 The batch inputs come from a seeded NumPy generator and are written as raw little-endian float64
 files (one per column) next to a ``spec.txt`` of ``key=value`` lines, which the Rust, node and
@@ -112,7 +113,7 @@ class BatchWork:
 
     @property
     def unit_name(self) -> str:
-        return "options" if self.name == "bs_batch" else "implied vols"
+        return {"bs_batch": "options", "scalar_greeks": "calls"}.get(self.name, "implied vols")
 
     def spec(self) -> dict[str, str]:
         return {
@@ -161,6 +162,15 @@ def bs_batch(rows: int, seed: int = BATCH_SEED) -> BatchWork:
         "vol": rng.uniform(0.05, 0.8, rows),
     }
     return BatchWork("bs_batch", rows, cols)
+
+
+def scalar_greeks(rows: int, seed: int = BATCH_SEED + 2) -> BatchWork:
+    """Calls priced one at a time with all their Greeks: the bs_batch ranges, expiries rounded
+    to whole days (Actual/365), so that QuantLib's dates and our year fractions are the same."""
+    work = bs_batch(rows, seed)
+    cols = dict(work.columns)
+    cols["expiry"] = np.maximum(np.round(cols["expiry"] * 365.0), 1.0) / 365.0
+    return BatchWork("scalar_greeks", rows, cols)
 
 
 def iv_batch(rows: int, seed: int = BATCH_SEED + 1) -> BatchWork:

@@ -1,20 +1,22 @@
-"""Pricing Lab: European option pricing with one API in JavaScript and Python.
+"""Pricing Lab: option pricing with one engine and one API in JavaScript and Python.
 
 The same names and argument order as the JavaScript API (docs/api.md)::
 
     kind, spot, strike, expiry, rate, dividend, vol
 
-Two backends compute the numbers:
+The numbers come from the Rust crate ``wasm_core``, whichever way this interpreter reaches it
+(:data:`backend`):
 
-- ``"wasm"``: inside Pyodide, when the page has registered the WebAssembly engine as the
-  module ``wasm_core`` (``pyodide.registerJsModule("wasm_core", exports)``);
-- ``"python"``: everywhere else, the pure-Python reference (:mod:`pricinglab.reference`).
+- ``"native"``: under CPython, the PyO3 extension ``pricinglab._native`` (every core; NumPy
+  arrays in and out when NumPy is installed; the GIL released while it works);
+- ``"wasm"``: inside Pyodide, the WebAssembly build the page registers as ``wasm_core``;
+- ``"reference"``: the pure-Python reference (:mod:`pricinglab.reference`), an independent
+  second implementation for tests and comparisons, only when asked for with
+  :func:`use_backend` (or ``PRICINGLAB_BACKEND=reference``): never a silent fallback.
 
-:data:`backend` names the one in use. Set the environment variable
-``PRICINGLAB_BACKEND=python`` before importing, or call :func:`use_backend`, to choose.
-Arguments are validated here, before either backend runs, so both raise the same
-:class:`PricingError` (a :class:`ValueError`; a wrong type is a :class:`PricingTypeError`,
-also a :class:`TypeError`) with a message naming the parameter and the rule.
+Every backend checks arguments with the engine's rules and raises :class:`PricingError` (a
+:class:`ValueError`; a wrong type is a :class:`PricingTypeError`, also a :class:`TypeError`)
+with a message naming the parameter and the rule.
 
 Examples
 --------
@@ -27,37 +29,21 @@ Examples
 
 from __future__ import annotations
 
-import math
 import os
-import sys
-from array import array
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
-from . import reference, reference_mc
-from ._validate import (
-    GREEK_NAMES,
-    NO_PARAMS,
-    OK,
-    STATUS_MESSAGES,
-    NoParams,
-    PricingError,
-    PricingTypeError,
-    broadcast,
-    inputs_status,
-    iv_status,
-    merge_params,
-    monte_carlo_params,
-    validate_inputs,
-    validate_iv_inputs,
-)
-from ._validate import status_message as _status_message
+from . import _engine
+from ._args import NO_PARAMS, NoParams, merge_params
+from ._errors import PricingError, PricingTypeError
+from ._reference_backend import ReferenceBackend
 
 __all__ = [
     "GREEK_NAMES",
     "STATUS_MESSAGES",
     "PricingError",
     "PricingTypeError",
+    "available_threads",
     "backend",
     "black_scholes",
     "black_scholes_many",
@@ -73,140 +59,51 @@ __all__ = [
 Number = float | int
 NumberOrSequence = float | int | Sequence[float] | Any
 """A number, or a sequence of numbers: list, tuple, ``array.array``, NumPy array, ..."""
+Threads = int | None
+"""``threads=``: ``None`` (the default) for every core, or a count in [1, 1024]."""
 
-_INPUT_NAMES = ("kind", "spot", "strike", "expiry", "rate", "dividend", "vol")
-_IV_NAMES = ("kind", "price", "spot", "strike", "expiry", "rate", "dividend")
-_GREEK_KEYS = ("price", *GREEK_NAMES)
+STATUS_MESSAGES: Final[tuple[str, ...]] = tuple(_engine.TABLES["status_messages"])
+"""The batch status texts; a row's ``status`` is an index here (0 = ``"ok"``)."""
+GREEK_NAMES: Final[tuple[str, ...]] = tuple(_engine.TABLES["greek_names"])
+"""The Greeks in the order :func:`greeks` returns them (after ``"price"``)."""
+_GREEK_KEYS: Final = ("price", *GREEK_NAMES)
+_BACKENDS: Final = (_engine.NAME, "reference")
 
-
-class Backend(Protocol):
-    """What a backend computes, on arguments already validated by this module.
-
-    Scalars are floats; ``kind`` is ``"call"``/``"put"`` (batch: also a list of strings);
-    batch numeric arguments are floats (broadcast) or ``array('d')`` columns of equal length.
-    """
-
-    name: str
-
-    def black_scholes(self, *args: Any) -> float: ...
-
-    def greeks(self, *args: Any) -> dict[str, float]: ...
-
-    def implied_vol(self, *args: Any) -> float: ...
-
-    def monte_carlo(self, params: dict[str, Any]) -> dict[str, Any]: ...
-
-    def black_scholes_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]: ...
-
-    def greeks_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]: ...
-
-    def implied_vol_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]: ...
-
-
-def _rows(
-    n: int, kind: str | list[str], columns: list[float | array[float]]
-) -> list[tuple[Any, ...]]:
-    """The batch as rows, broadcasting scalars."""
-    cols: list[Sequence[Any]] = [kind if isinstance(kind, list) else [kind] * n]
-    cols.extend(c if isinstance(c, array) else [c] * n for c in columns)
-    return list(zip(*cols, strict=True))
-
-
-def _map_rows(
-    rows: list[tuple[Any, ...]],
-    check: Callable[..., int],
-    compute: Callable[..., Any],
-) -> tuple[list[Any], list[int]]:
-    """``compute(*row)`` for each row whose ``check(*row)`` status is OK, else None; with the
-    per-row status codes (a result beyond the double range reports its error's status)."""
-    values: list[Any] = []
-    status: list[int] = []
-    for row in rows:
-        code = check(*row)
-        value = None
-        if code == OK:
-            try:
-                value = compute(*row)
-            except PricingError as error:
-                code = error.status
-        status.append(code)
-        values.append(value)
-    return values, status
-
-
-class _PythonBackend:
-    """The pure-Python reference (:mod:`pricinglab.reference`)."""
-
-    name = "python"
-
-    def black_scholes(self, *args: Any) -> float:
-        kind, *rest = args
-        return reference._price(1.0 if kind == "call" else -1.0, *rest)
-
-    def greeks(self, *args: Any) -> dict[str, float]:
-        kind, *rest = args
-        return reference._greeks(1.0 if kind == "call" else -1.0, *rest)
-
-    def implied_vol(self, *args: Any) -> float:
-        kind, *rest = args
-        return reference._implied_vol(1.0 if kind == "call" else -1.0, *rest)
-
-    def monte_carlo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return reference_mc.run(params)
-
-    def black_scholes_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        prices, status = _map_rows(_rows(n, kind, columns), inputs_status, self.black_scholes)
-        return {"price": [math.nan if p is None else p for p in prices], "status": status}
-
-    def greeks_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        rows, status = _map_rows(_rows(n, kind, columns), inputs_status, self.greeks)
-        out: dict[str, list[Any]] = {
-            key: [math.nan if g is None else g[key] for g in rows] for key in _GREEK_KEYS
-        }
-        out["status"] = status
-        return out
-
-    def implied_vol_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        vols, status = _map_rows(_rows(n, kind, columns), iv_status, self.implied_vol)
-        return {"vol": [math.nan if v is None else v for v in vols], "status": status}
-
-
-def _select_backend(name: str | None) -> Backend:
-    if name not in (None, "python", "wasm"):
-        raise PricingError(f'backend must be "python" or "wasm" (got {name!r})')
-    if name != "python" and sys.platform == "emscripten":
-        from . import _wasm
-
-        wasm = _wasm.load()
-        if wasm is not None:
-            return wasm
-    if name == "wasm":
-        raise PricingError(
-            'backend "wasm" needs Pyodide with the module wasm_core registered '
-            '(pyodide.registerJsModule("wasm_core", exports))'
-        )
-    return _PythonBackend()
-
-
-_backend: Backend = _select_backend(os.environ.get("PRICINGLAB_BACKEND") or None)
-backend: str = _backend.name
-"""The backend in use: ``"wasm"`` (Pyodide with ``wasm_core``) or ``"python"``."""
+_backend: _engine.Backend = _engine.engine
+backend: str = _engine.NAME
+"""The backend in use: ``"native"`` (CPython), ``"wasm"`` (Pyodide) or ``"reference"``."""
 
 
 def use_backend(name: str) -> None:
-    """Selects the backend: ``"python"`` (the pure-Python reference, always available) or
-    ``"wasm"`` (Pyodide with the module ``wasm_core`` registered).
+    """Selects the backend: this interpreter's engine (``"native"`` under CPython, ``"wasm"``
+    in Pyodide) or ``"reference"``, the pure-Python reference.
 
     Examples
     --------
     >>> import pricinglab as pl
-    >>> pl.use_backend("python")
+    >>> pl.use_backend("reference")
     >>> pl.backend
-    'python'
+    'reference'
+    >>> pl.use_backend(pl.engine_name)
     """
     global _backend, backend
-    _backend = _select_backend(name)
-    backend = _backend.name
+    if name not in _BACKENDS:
+        choices = " or ".join(f'"{b}"' for b in _BACKENDS)
+        raise PricingError(f"backend must be {choices} here (got {name!r})")
+    _backend = _engine.engine if name == _engine.NAME else ReferenceBackend()
+    backend = name
+
+
+engine_name: Final[str] = _engine.NAME
+"""This interpreter's engine: ``"native"`` or ``"wasm"`` (what :func:`use_backend` restores)."""
+
+if os.environ.get("PRICINGLAB_BACKEND"):
+    use_backend(os.environ["PRICINGLAB_BACKEND"])
+
+
+def available_threads() -> int:
+    """The cores the native engine uses when ``threads`` is not given (1 in Pyodide)."""
+    return _engine.engine.available_threads()
 
 
 # ----------------------------------------------------------------------------- scalar API
@@ -252,7 +149,7 @@ def black_scholes(
     ...                        dividend=0.01, vol=0.25), 10)
     12.5840754823
     """
-    return _backend.black_scholes(*validate_inputs(kind, spot, strike, expiry, rate, dividend, vol))
+    return _backend.black_scholes(kind, spot, strike, expiry, rate, dividend, vol)
 
 
 def greeks(
@@ -280,8 +177,7 @@ def greeks(
     >>> round(g["theta"], 9)
     -6.414027546
     """
-    values = _backend.greeks(*validate_inputs(kind, spot, strike, expiry, rate, dividend, vol))
-    return {key: values[key] for key in _GREEK_KEYS}
+    return _backend.greeks(kind, spot, strike, expiry, rate, dividend, vol)
 
 
 def implied_vol(
@@ -314,13 +210,15 @@ def implied_vol(
     >>> round(pl.implied_vol("call", 12.3, 100, 110, 0.89, 0.03, 0), 14)
     0.40269973285787
     """
-    return _backend.implied_vol(
-        *validate_iv_inputs(kind, price, spot, strike, expiry, rate, dividend)
-    )
+    return _backend.implied_vol(kind, price, spot, strike, expiry, rate, dividend)
 
 
 def monte_carlo(
-    params: Mapping[str, Any] | NoParams = NO_PARAMS, /, **kwargs: Any
+    params: Mapping[str, Any] | NoParams = NO_PARAMS,
+    /,
+    *,
+    threads: Threads = None,
+    **kwargs: Any,
 ) -> dict[str, Any]:
     """Monte Carlo price of a European option, with its standard error.
 
@@ -331,8 +229,11 @@ def monte_carlo(
     (0, 0.5]); ``paths`` (100000 simulated paths, antithetic mirrors included: an integer in
     [1, 1e8]), ``steps`` (1 for GBM, else 100: an integer in [1, 1e5]; ``paths * steps <=
     1e10``), ``seed`` (0: an integer in [0, 2^53)), ``antithetic`` (True), ``greeks`` (False).
-    Unknown fields, and fields of another model, are an error. Both backends check the same
-    rules in the same order and raise the same messages.
+    Unknown fields, and fields of another model, are an error. Every backend checks the same
+    rules in the same order and raises the same messages.
+
+    ``threads`` (native engine): how many cores simulate (default every core); the result is
+    the same double for any count.
 
     Returns
     -------
@@ -343,8 +244,9 @@ def monte_carlo(
         the independent samples behind ``std_error`` (antithetic pairs, or paths), ``ci_*``
         the 95% interval. With ``greeks=True`` also ``delta, gamma, vega`` (per unit of
         volatility) and their ``*_std_error``, by bump-and-reprice on common random numbers.
-        The same params give the identical result (on one backend: the wasm engine and the
-        pure-Python reference use different random streams and agree statistically).
+        The same params give the identical result: natively and in wasm the same double (GBM
+        and Heston), for any ``threads``; the pure-Python reference uses other random streams
+        and agrees statistically.
 
     Examples
     --------
@@ -354,7 +256,7 @@ def monte_carlo(
     >>> r["ci_low"] < 10.4506 < r["ci_high"], r["paths"], r["samples"]
     (True, 4000, 2000)
     """
-    return _backend.monte_carlo(monte_carlo_params(merge_params(params, kwargs)))
+    return _backend.monte_carlo(merge_params(params, kwargs), threads=threads)
 
 
 def status_message(code: int) -> str:
@@ -366,7 +268,7 @@ def status_message(code: int) -> str:
     >>> pl.status_message(7)
     'vol must be a finite number >= 0'
     """
-    return _status_message(code)
+    return _engine.engine.status_message(code)
 
 
 # ----------------------------------------------------------------------------- batch API
@@ -380,13 +282,20 @@ def black_scholes_many(
     rate: NumberOrSequence,
     dividend: NumberOrSequence,
     vol: NumberOrSequence,
-) -> dict[str, list[Any]]:
-    """:func:`black_scholes` over a batch: ``{"price": [...], "status": [...]}``.
+    *,
+    threads: Threads = None,
+) -> dict[str, Any]:
+    """:func:`black_scholes` over a batch: ``{"price": float64[n], "status": uint8[n]}``.
 
     ``kind`` is one kind or a sequence of kinds; each numeric argument a number (broadcast)
-    or a sequence (list, tuple, ``array.array``, NumPy array ...); all sequences must have the
-    same length. A bad row does not raise: its price is NaN and its status non-zero
-    (:func:`status_message`).
+    or a sequence (NumPy array, list, tuple, ``array.array`` ...); all sequences must have the
+    same length. A C-contiguous float64 NumPy array is read in place (no copy); other dtypes
+    and sequences are converted once. A bad row does not raise: its price is NaN and its
+    status non-zero (:func:`status_message`).
+
+    The columns are NumPy arrays when NumPy is installed, lists otherwise (as in Pyodide).
+    ``threads`` (native engine): how many cores share the rows (default every core); the
+    results do not depend on it.
 
     Raises
     ------
@@ -397,11 +306,12 @@ def black_scholes_many(
     --------
     >>> import pricinglab as pl
     >>> out = pl.black_scholes_many("call", [90, 100, -1], 100, 1, 0.05, 0, 0.2)
-    >>> [round(p, 4) for p in out["price"][:2]], out["status"]
+    >>> [round(float(p), 4) for p in out["price"][:2]], list(out["status"])
     ([5.0912, 10.4506], [0, 0, 2])
     """
-    n, kinds, columns = broadcast(_INPUT_NAMES, kind, (spot, strike, expiry, rate, dividend, vol))
-    return _backend.black_scholes_many(n, kinds, columns)
+    return _backend.black_scholes_many(
+        kind, spot, strike, expiry, rate, dividend, vol, threads=threads
+    )
 
 
 def greeks_many(
@@ -412,7 +322,9 @@ def greeks_many(
     rate: NumberOrSequence,
     dividend: NumberOrSequence,
     vol: NumberOrSequence,
-) -> dict[str, list[Any]]:
+    *,
+    threads: Threads = None,
+) -> dict[str, Any]:
     """:func:`greeks` over a batch: ``{"price": [...], "delta": [...], ..., "epsilon": [...],
     "status": [...]}`` (broadcasting and status as in :func:`black_scholes_many`).
 
@@ -420,11 +332,10 @@ def greeks_many(
     --------
     >>> import pricinglab as pl
     >>> out = pl.greeks_many(["call", "put"], 100, 100, 1, 0.05, 0, 0.2)
-    >>> [round(d, 6) for d in out["delta"]], out["status"]
+    >>> [round(float(d), 6) for d in out["delta"]], list(out["status"])
     ([0.636831, -0.363169], [0, 0])
     """
-    n, kinds, columns = broadcast(_INPUT_NAMES, kind, (spot, strike, expiry, rate, dividend, vol))
-    return _backend.greeks_many(n, kinds, columns)
+    return _backend.greeks_many(kind, spot, strike, expiry, rate, dividend, vol, threads=threads)
 
 
 def implied_vol_many(
@@ -435,7 +346,9 @@ def implied_vol_many(
     expiry: NumberOrSequence,
     rate: NumberOrSequence,
     dividend: NumberOrSequence,
-) -> dict[str, list[Any]]:
+    *,
+    threads: Threads = None,
+) -> dict[str, Any]:
     """:func:`implied_vol` over a batch: ``{"vol": [...], "status": [...]}``; a price outside
     the no-arbitrage bounds gives NaN with status 9 (below) or 10 (at or above).
 
@@ -443,11 +356,12 @@ def implied_vol_many(
     --------
     >>> import pricinglab as pl
     >>> out = pl.implied_vol_many("call", [10.450583572185568, 200.0], 100, 100, 1, 0.05, 0)
-    >>> round(out["vol"][0], 12), out["status"]
+    >>> round(float(out["vol"][0]), 12), list(out["status"])
     (0.2, [0, 10])
     """
-    n, kinds, columns = broadcast(_IV_NAMES, kind, (price, spot, strike, expiry, rate, dividend))
-    return _backend.implied_vol_many(n, kinds, columns)
+    return _backend.implied_vol_many(
+        kind, price, spot, strike, expiry, rate, dividend, threads=threads
+    )
 
 
 # Submodules loaded on first use: ``pl.plot`` (SVG charts), ``pl.heston`` (pure Python) and

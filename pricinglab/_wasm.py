@@ -1,38 +1,43 @@
-"""The Pyodide bridge to the WebAssembly engine.
+"""The Pyodide bridge to the WebAssembly engine: the Pyodide frontend of the crate.
 
 Inside Pyodide the page registers the wasm-bindgen module (whose JavaScript API is exactly
-docs/api.md) as a Python module: ``pyodide.registerJsModule("wasm_core", exports)``. This
-module calls it with arguments already validated by :mod:`pricinglab`:
+docs/api.md) as a Python module: ``pyodide.registerJsModule("wasm_core", exports)``.
+:class:`WasmBackend` gives it the native engine's Python interface; it converts values and
+nothing else. The engine checks every argument itself, so its rules and messages are the same
+as in JavaScript and under CPython; the messages name JavaScript's types (``got string``,
+``got null``) because the checks run in JavaScript.
 
-- scalars pass as Python ``float``/``str`` (Pyodide converts them to JS numbers/strings);
-- batch columns are ``array('d')`` and cross **in bulk**: :func:`pyodide.ffi.to_js` turns a
-  buffer into a ``Float64Array`` with one copy (no per-element FFI call); a list of kinds
-  becomes a JS ``Array`` of strings;
-- results come back in bulk too: each ``Float64Array``/``Uint8Array`` column is copied once
-  into a ``memoryview`` (``JsBuffer.to_memoryview``) and then into a ``list``;
-- a JS ``Error`` thrown by the engine (``pyodide.ffi.JsException``) becomes a
-  :class:`~pricinglab.PricingError` with the same message.
+Conversions (``create_pyproxies=False``: no ``PyProxy`` is ever left to destroy):
 
-Conversions use ``create_pyproxies=False``, so no ``PyProxy`` is ever created that would
-have to be destroyed; the ``JsProxy`` results are dropped as soon as they are converted.
+- numbers cross as floats (a Python ``int`` beyond 2^53 would otherwise become a ``BigInt``,
+  which is not a number to the engine); ``None`` as ``null``; ``str`` and ``bool`` as they are;
+- batch columns cross **in bulk**: a list or tuple of numbers becomes an ``array('d')`` in one C
+  loop, and an ``array('d')`` (or any buffer) a ``Float64Array`` with one copy; a list holding
+  anything else crosses element by element, so the engine can name the bad element;
+- dicts (``monte_carlo``'s params) become plain objects; results come back in bulk too
+  (typed arrays -> ``memoryview`` -> ``list``);
+- a thrown JS ``TypeError`` becomes :class:`~pricinglab.PricingTypeError`, any other ``Error``
+  :class:`~pricinglab.PricingError`, with the engine's message and ``status`` property.
 
 The Pyodide modules are looked up at run time (:func:`load`), so this file imports, and type
-checks, under ordinary CPython; :class:`WasmBackend` takes them as arguments, which lets the
-tests drive it with stand-ins.
+checks, under ordinary CPython; :class:`WasmBackend` takes them as arguments.
 """
 
 from __future__ import annotations
 
 import importlib
+import numbers
 from array import array
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
-from ._validate import GREEK_NAMES, PricingError
+from ._errors import PricingError, PricingTypeError
 
 __all__ = ["WasmBackend", "load"]
 
-_GREEK_KEYS = ("price", *GREEK_NAMES)
+# Typecodes array('d', ...) converts exactly (no bools, chars or unicode).
+_NUMERIC_TYPECODES: Final = "bBhHiIlLqQfd"
+_PLAIN_NUMBERS: Final = frozenset((float, int))
 
 
 def _js_message(error: BaseException) -> str:
@@ -50,15 +55,14 @@ def _js_message(error: BaseException) -> str:
 
 def _column_to_list(column: Any) -> list[Any]:
     """A JS typed array (a ``JsBuffer`` proxy) as a Python list, copied in bulk."""
-    # Pyodide < 0.23 has only to_py(), which returns the same memoryview.
     view = column.to_memoryview() if hasattr(column, "to_memoryview") else column.to_py()
     return list(view.tolist())
 
 
 # The keys of the engine's Monte Carlo result (bindings.rs, mc_result_object), in its order,
 # with their Python types. Pyodide turns an integral JS number into an int, so a price of
-# exactly 0 would arrive as the int 0: the types are restored here, as the reference has them.
-_MC_RESULT_TYPES: dict[str, type] = {
+# exactly 0 would arrive as the int 0: the types are restored here, as the native engine has them.
+_MC_RESULT_TYPES: Final[dict[str, type]] = {
     "price": float,
     "std_error": float,
     "ci_low": float,
@@ -79,16 +83,17 @@ _MC_RESULT_TYPES: dict[str, type] = {
     "vega": float,
     "vega_std_error": float,
 }
+# The integer fields of validated Monte Carlo params.
+_MC_INTEGERS: Final = ("paths", "steps", "seed")
 
 
-def _mc_result(values: Any) -> dict[str, Any]:
-    """The engine's result object as the dict :mod:`pricinglab.reference_mc` returns: the same
-    keys in the same order (the Greeks only when present), with Python types."""
-    return {key: kind(values[key]) for key, kind in _MC_RESULT_TYPES.items() if key in values}
+def _typed(values: Any, types: Mapping[str, type]) -> dict[str, Any]:
+    """A converted JS object as a dict with the given keys' Python types."""
+    return {key: kind(values[key]) for key, kind in types.items() if key in values}
 
 
 class WasmBackend:
-    """Calls the wasm-bindgen exports of ``wasm_core``.
+    """The engine's exports of ``wasm_core`` behind the native engine's Python interface.
 
     Parameters
     ----------
@@ -100,6 +105,9 @@ class WasmBackend:
         :class:`pyodide.ffi.JsException`, the Python type of a thrown JS error.
     object_from_entries
         ``js.Object.fromEntries``, to pass a dict as a plain JS object.
+    js_null
+        :data:`pyodide.ffi.jsnull`, JavaScript's ``null`` (Python's ``None`` would cross as
+        ``undefined``, which reads as "absent").
     """
 
     name = "wasm"
@@ -110,68 +118,141 @@ class WasmBackend:
         to_js: Callable[..., Any],
         js_exception: type[BaseException],
         object_from_entries: Any,
+        js_null: Any = None,
     ) -> None:
         self._core = wasm_core
         self._to_js = to_js
         self._js_exception = js_exception
         self._from_entries = object_from_entries
+        self._null = js_null
 
     def _call(self, name: str, *args: Any) -> Any:
         function = getattr(self._core, name)
         try:
             return function(*args)
         except self._js_exception as error:
-            raise PricingError(_js_message(error)) from None
+            message = _js_message(error)
+            status = int(getattr(error, "status", 11))  # the engine sets it (bindings.rs)
+            if getattr(error, "name", "") == "TypeError":
+                raise PricingTypeError(message, status) from None
+            raise PricingError(message, status) from None
 
-    def _js_column(self, column: float | str | list[str] | array[float]) -> Any:
-        """A batch argument as the engine takes it: a number, a string, a ``Float64Array``
-        (one bulk copy of the ``array('d')`` buffer) or a JS ``Array`` of strings."""
-        if isinstance(column, (float, str)):
-            return column
-        return self._to_js(column, create_pyproxies=False)
+    # -- conversions -------------------------------------------------------------------------
 
-    def _batch(
-        self, name: str, kind: Any, columns: list[Any], keys: tuple[str, ...]
-    ) -> dict[str, list[Any]]:
-        args = [self._js_column(kind), *(self._js_column(c) for c in columns)]
-        result = self._call(name, *args)
+    def _scalar(self, x: Any) -> Any:
+        kind = type(x)
+        if kind is float or kind is str or kind is bool:
+            return x
+        if kind is int:
+            return float(x)
+        if x is None:
+            return self._null
+        if isinstance(x, numbers.Real):
+            return float(x)
+        if isinstance(x, (list, tuple)):
+            return self._to_js([self._scalar(v) for v in x], create_pyproxies=False)
+        if isinstance(x, Mapping):
+            return self._object(x)
+        return self._from_entries(self._to_js([], create_pyproxies=False))  # "got object"
+
+    def _object(self, mapping: Mapping[Any, Any]) -> Any:
+        entries = [[str(k), self._scalar(v)] for k, v in mapping.items()]
+        return self._from_entries(self._to_js(entries, create_pyproxies=False))
+
+    def _column(self, x: Any) -> Any:
+        """A batch argument as the engine takes it: a number or string as a scalar, numbers as
+        a ``Float64Array`` (bulk), anything else element by element."""
+        if isinstance(x, (list, tuple)):
+            if set(map(type, x)) <= _PLAIN_NUMBERS:
+                return self._to_js(array("d", x), create_pyproxies=False)
+            return self._scalar(x)
+        if isinstance(x, array):
+            if x.typecode != "d" and x.typecode in _NUMERIC_TYPECODES:
+                x = array("d", x)
+            if x.typecode == "d":
+                return self._to_js(x, create_pyproxies=False)
+            return self._scalar(list(x))
+        if isinstance(x, memoryview):
+            return self._column(array("d", x.tolist()) if x.ndim == 1 else x.tolist())
+        return self._scalar(x)
+
+    def _batch(self, name: str, args: tuple[Any, ...], keys: tuple[str, ...]) -> dict[str, Any]:
+        result = self._call(name, *(self._column(a) for a in args))
         out = {key: _column_to_list(getattr(result, key)) for key in keys}
-        out["status"] = [int(code) for code in _column_to_list(result.status)]
+        out["status"] = _column_to_list(result.status)
         return out
 
-    # -- the Backend protocol (arguments validated by pricinglab) ----------------------------
+    # -- the engine's interface ---------------------------------------------------------------
 
     def black_scholes(self, *args: Any) -> float:
-        return float(self._call("black_scholes", *args))
+        return float(self._call("black_scholes", *map(self._scalar, args)))
 
     def greeks(self, *args: Any) -> dict[str, float]:
-        result = self._call("greeks", *args)
+        result = self._call("greeks", *map(self._scalar, args))
         values = result.to_py() if hasattr(result, "to_py") else result
-        return {key: float(values[key]) for key in _GREEK_KEYS}
+        return {key: float(values[key]) for key in self._greek_keys()}
 
     def implied_vol(self, *args: Any) -> float:
-        return float(self._call("implied_vol", *args))
+        return float(self._call("implied_vol", *map(self._scalar, args)))
 
-    def monte_carlo(self, params: dict[str, Any]) -> dict[str, Any]:
-        # paths, steps and seed cross as floats: Pyodide turns a large Python int (a seed near
-        # 2^53) into a JS BigInt, which is not a number to the engine; every valid value is
-        # an integer below 2^53, exact as a double.
-        numbers = {
-            key: float(value) if type(value) is int else value for key, value in params.items()
-        }
-        js_params = self._to_js(numbers, dict_converter=self._from_entries, create_pyproxies=False)
-        result = self._call("monte_carlo", js_params)
+    def black_scholes_many(self, *args: Any, threads: Any = None) -> dict[str, Any]:
+        return self._batch("black_scholes_many", args, ("price",))
+
+    def greeks_many(self, *args: Any, threads: Any = None) -> dict[str, Any]:
+        return self._batch("greeks_many", args, self._greek_keys())
+
+    def implied_vol_many(self, *args: Any, threads: Any = None) -> dict[str, Any]:
+        return self._batch("implied_vol_many", args, ("vol",))
+
+    def monte_carlo(self, params: Any, threads: Any = None) -> dict[str, Any]:
+        result = self._call("monte_carlo", self._scalar(params))
         values = result.to_py() if hasattr(result, "to_py") else result
-        return _mc_result(values)
+        return _typed(values, _MC_RESULT_TYPES)
 
-    def black_scholes_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        return self._batch("black_scholes_many", kind, columns, ("price",))
+    def monte_carlo_plan(self, params: Any) -> dict[str, Any]:
+        plan = self._call("monte_carlo_plan", self._scalar(params))
+        values = plan.to_py() if hasattr(plan, "to_py") else plan
+        return {key: int(value) for key, value in values.items()}
 
-    def greeks_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        return self._batch("greeks_many", kind, columns, _GREEK_KEYS)
+    def monte_carlo_blocks(self, params: Any, first: Any, count: Any) -> list[float]:
+        blocks = self._call(
+            "monte_carlo_blocks", self._scalar(params), self._scalar(first), self._scalar(count)
+        )
+        return _column_to_list(blocks)
 
-    def implied_vol_many(self, n: int, kind: Any, columns: list[Any]) -> dict[str, list[Any]]:
-        return self._batch("implied_vol_many", kind, columns, ("vol",))
+    def monte_carlo_finish(self, params: Any, blocks: Any) -> dict[str, Any]:
+        result = self._call("monte_carlo_finish", self._scalar(params), self._column(blocks))
+        values = result.to_py() if hasattr(result, "to_py") else result
+        return _typed(values, _MC_RESULT_TYPES)
+
+    def status_message(self, code: Any) -> str:
+        return str(self._call("status_message", self._scalar(code)))
+
+    def validate(self, function: str, args: Any) -> Any:
+        converted = self._to_js([self._scalar(a) for a in args], create_pyproxies=False)
+        result = self._call("validate", function, converted)
+        values = result.to_py() if hasattr(result, "to_py") else result
+        if function == "monte_carlo":
+            return {k: int(v) if k in _MC_INTEGERS else v for k, v in values.items()}
+        return [float(v) if isinstance(v, (int, float)) and type(v) is not bool else v
+                for v in values]  # fmt: skip
+
+    def api_tables(self) -> dict[str, Any]:
+        tables = self._call("api_tables")
+        converted: dict[str, Any] = tables.to_py() if hasattr(tables, "to_py") else tables
+        return converted
+
+    def available_threads(self) -> int:
+        """One: a wasm instance runs on its own thread (the page's pool uses Web Workers)."""
+        return 1
+
+    def version(self) -> str:
+        return str(self._call("version"))
+
+    def _greek_keys(self) -> tuple[str, ...]:
+        if not hasattr(self, "_keys"):
+            self._keys = ("price", *self.api_tables()["greek_names"])
+        return self._keys
 
 
 def load() -> WasmBackend | None:
@@ -183,4 +264,6 @@ def load() -> WasmBackend | None:
         js = importlib.import_module("js")
     except ImportError:
         return None
-    return WasmBackend(wasm_core, ffi.to_js, ffi.JsException, js.Object.fromEntries)
+    return WasmBackend(
+        wasm_core, ffi.to_js, ffi.JsException, js.Object.fromEntries, getattr(ffi, "jsnull", None)
+    )

@@ -50,20 +50,11 @@ by an ulp would.
 from __future__ import annotations
 
 import math
-from typing import Final
+from typing import Any, Final
 
-from ._validate import (
-    AT_OR_ABOVE_UPPER_BOUND,
-    BELOW_LOWER_BOUND,
-    GREEK_NAMES,
-    NOT_INTRINSIC_AT_EXPIRY,
-    OUT_OF_DOUBLE_RANGE,
-    OUT_OF_DOUBLE_RANGE_MESSAGE,
-    PricingError,
-    format_number,
-    validate_inputs,
-    validate_iv_inputs,
-)
+from ._args import fill
+from ._engine import TABLES, validate
+from ._errors import PricingError
 from .heston import heston_price
 from .reference_mc import monte_carlo
 
@@ -103,6 +94,19 @@ def rough_heston_price(
     return price(
         kind, spot, strike, expiry, rate, dividend, v0, kappa, theta, xi, rho, hurst, **options
     )
+
+
+# The Greeks in docs/api.md order (after "price"), and the engine's texts of the errors this
+# module reaches by its own computation: the argument rules themselves are the engine's
+# (`validate`), so both backends reject the same inputs with the same messages.
+GREEK_NAMES: Final[tuple[str, ...]] = tuple(TABLES["greek_names"])
+_MESSAGES: Final[dict[str, dict[str, Any]]] = TABLES["messages"]
+
+
+def _error(name: str, **numbers: float) -> PricingError:
+    """The engine's error ``name`` (``api_tables()["messages"]``) with these numbers."""
+    message = _MESSAGES[name]
+    return PricingError(fill(message["template"], **numbers), message["status"])
 
 
 _EPS: Final = 2.0**-52
@@ -153,7 +157,7 @@ def _finite_or_raise(value: float, what: str) -> float:
     """``value`` if finite; else the error of docs/api.md's "never NaN/inf" rule (status 13)."""
     if math.isfinite(value):
         return value
-    raise PricingError(OUT_OF_DOUBLE_RANGE_MESSAGE, OUT_OF_DOUBLE_RANGE)
+    raise _error("out_of_double_range")
 
 
 # ----------------------------------------------------------------------------- normal law
@@ -500,20 +504,10 @@ _IV_STEP_ULPS: Final = 2.0
 
 
 def _bound_error(below: bool, price: float, bound: float) -> PricingError:
-    """The error of a price outside the no-arbitrage bounds, worded as the Rust crate's
+    """The error of a price outside the no-arbitrage bounds, as the engine's
     ``PriceBelowLowerBound`` / ``PriceAtOrAboveUpperBound`` (batch status 9 / 10)."""
-    if below:
-        return PricingError(
-            f"price must be >= the no-arbitrage lower bound {format_number(bound)} "
-            f"(the discounted intrinsic value of the forward); got {format_number(price)}",
-            BELOW_LOWER_BOUND,
-        )
-    return PricingError(
-        f"price must be < the no-arbitrage upper bound {format_number(bound)} "
-        "(the discounted forward for a call, the discounted strike for a put); "
-        f"got {format_number(price)}",
-        AT_OR_ABOVE_UPPER_BOUND,
-    )
+    name = "price_below_lower_bound" if below else "price_at_or_above_upper_bound"
+    return _error(name, bound=bound, price=price)
 
 
 class _Objective:
@@ -634,11 +628,7 @@ def _implied_vol(
             raise _bound_error(True, price, lower)
         if price <= lower:
             return 0.0
-        raise PricingError(
-            f"price must equal the intrinsic value {format_number(lower)} when expiry = 0 "
-            f"(no volatility adds time value to an expired option); got {format_number(price)}",
-            NOT_INTRINSIC_AT_EXPIRY,
-        )
+        raise _error("price_not_intrinsic_at_expiry", intrinsic=lower, price=price)
     x = _log_moneyness(spot, strike, expiry, rate, dividend)
     df = _mul_exp(spot, -dividend * expiry)
     dk = _mul_exp(strike, -rate * expiry)
@@ -703,7 +693,7 @@ def black_scholes(
     >>> round(black_scholes("call", 100, 100, 1, 0.05, 0, 0.2), 10)
     10.4505835722
     """
-    k, *rest = validate_inputs(kind, spot, strike, expiry, rate, dividend, vol)
+    k, *rest = validate("black_scholes", kind, spot, strike, expiry, rate, dividend, vol)
     return _price(_sign(k), *rest)
 
 
@@ -720,7 +710,7 @@ def greeks(
     >>> round(g["delta"], 12), round(g["vega"], 10)
     (0.636830651176, 37.5240346917)
     """
-    k, *rest = validate_inputs(kind, spot, strike, expiry, rate, dividend, vol)
+    k, *rest = validate("greeks", kind, spot, strike, expiry, rate, dividend, vol)
     return _greeks(_sign(k), *rest)
 
 
@@ -743,5 +733,5 @@ def implied_vol(
     >>> round(implied_vol("call", 12.3, 100, 110, 0.89, 0.03, 0), 14)
     0.40269973285787
     """
-    k, *rest = validate_iv_inputs(kind, price, spot, strike, expiry, rate, dividend)
+    k, *rest = validate("implied_vol", kind, price, spot, strike, expiry, rate, dividend)
     return _implied_vol(_sign(k), *rest)

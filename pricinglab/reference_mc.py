@@ -43,9 +43,11 @@ import random
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ._args import NO_PARAMS, NoParams, merge_params
+from ._engine import TABLES, validate
+from ._errors import PricingError
 from ._mc_rough import RoughHeston
 from ._mc_schemes import Gbm, Heston, Scheme
-from ._validate import NO_PARAMS, NoParams, PricingError, merge_params, monte_carlo_params
 
 __all__ = [
     "MIN_SAMPLES_FOR_CONTROL",
@@ -70,10 +72,8 @@ VEGA_BUMP_MIN: Final = 1e-4
 # The control is used only when its spread exceeds rounding noise of this relative size (at
 # vol 0 its deviations are rounding, and a regression on them could move the price).
 _CONTROL_NOISE_REL: Final = 1e-12
-OVERFLOW_MESSAGE: Final = (
-    "inputs overflow double precision in the simulation (check rate, dividend, expiry and the "
-    "volatility parameters)"
-)
+# The engine's text for a simulation that left the double range.
+OVERFLOW_MESSAGE: Final[str] = TABLES["messages"]["simulation_overflow"]["template"]
 
 
 def _vega_bump(level: float) -> tuple[float, float]:
@@ -127,8 +127,8 @@ def _std_error(m2: float, n: int, fitted: int) -> float:
 
 
 def run(p: Mapping[str, Any]) -> dict[str, Any]:
-    """Prices a params dict already validated by
-    :func:`pricinglab._validate.monte_carlo_params`; returns the result dict (module docs)."""
+    """Prices a params dict already checked by the engine (``validate("monte_carlo", params)``,
+    which also fills in the defaults); returns the result dict (module docs)."""
     try:
         return _run(p)
     except (OverflowError, ZeroDivisionError):
@@ -244,11 +244,11 @@ def monte_carlo(
     """Monte Carlo price with its standard error (pure Python; GBM, Heston, rough Heston).
 
     ``params`` as in docs/api.md (a dict, or keyword arguments; both: the keywords win),
-    validated exactly as the wasm engine validates them. Returns ``{price, std_error, ci_low,
-    ci_high, paths, steps, samples, model, seed, antithetic, control_variate,
-    price_without_control, std_error_without_control}`` and, with ``greeks=True``, ``delta,
-    delta_std_error, gamma, gamma_std_error, vega, vega_std_error`` (vega per unit of
-    volatility). The same params give the identical result.
+    checked by the engine's own rules (so every backend rejects the same params alike).
+    Returns ``{price, std_error, ci_low, ci_high, paths, steps, samples, model, seed,
+    antithetic, control_variate, price_without_control, std_error_without_control}`` and,
+    with ``greeks=True``, ``delta, delta_std_error, gamma, gamma_std_error, vega,
+    vega_std_error`` (vega per unit of volatility). The same params give the identical result.
 
     Examples
     --------
@@ -257,4 +257,4 @@ def monte_carlo(
     >>> abs(r["price"] - 10.4506) < 4 * r["std_error"], r["paths"], r["samples"]
     (True, 2000, 1000)
     """
-    return run(monte_carlo_params(merge_params(params, kwargs)))
+    return run(validate("monte_carlo", merge_params(params, kwargs)))

@@ -199,3 +199,16 @@ def canonical(message: str) -> str:
     if match is None or match.group(1) not in _TYPE_NAMES:
         return message
     return message[: match.start(1)] + _TYPE_NAMES[match.group(1)] + ")"
+
+
+# Python's names of the types a wrong-type message can name (the corpus's and mc_cases').
+_PYTHON_TYPES: Final = frozenset(
+    ("str", "bool", "NoneType", "list", "dict", "int", "float", "tuple", "bytes", "set",
+     "complex", "array", "object")
+)  # fmt: skip
+
+
+def is_type_message(message: str) -> bool:
+    """Whether ``message`` reports a value of the wrong type (``... (got str)``)."""
+    match = _GOT_TYPE.search(message)
+    return match is not None and match.group(1) in _PYTHON_TYPES

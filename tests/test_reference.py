@@ -28,8 +28,7 @@ from tolerances import (
     close,
 )
 
-from pricinglab import PricingError, reference
-from pricinglab._validate import GREEK_NAMES
+from pricinglab import GREEK_NAMES, PricingError, reference
 
 PRICE_CASES = grid(600, seed=20240601)
 GREEK_CASES = grid(500, seed=20240602)

@@ -178,3 +178,144 @@ def _version(dist: str) -> str:
         return version(dist)
     except PackageNotFoundError:
         return "unknown"
+
+
+# ---------------------------------------------------------------------------- pricinglab
+
+
+def _pricinglab() -> Any:
+    try:
+        import pricinglab
+    except ImportError as e:
+        raise EngineUnavailable(f"pricinglab's native engine is not importable: {e}") from e
+    if pricinglab.backend != "native":
+        raise EngineUnavailable(f"pricinglab's backend is {pricinglab.backend!r}, not native")
+    return pricinglab
+
+
+def cpython_loop_seed(work: HestonWork, repeats: int, warmup: int) -> Measurement:
+    """``cpython-loop-seed``: the seed's loop as printed (biased; timing only), see
+    :mod:`benchmarks.heston_loop_seed`."""
+    from ..heston_loop_seed import heston_mc_loop_seed
+
+    times, (price, se) = time_calls(
+        lambda: heston_mc_loop_seed(
+            **work.contract, paths=work.paths, steps=work.steps, seed=work.seed
+        ),
+        repeats,
+        warmup,
+    )
+    return Measurement(times, price, se, info={"rng": "np.random.standard_normal, scalar"})
+
+
+def pricinglab_heston(threads: int | None) -> Any:
+    """``pricinglab-native``: ``pl.monte_carlo`` from Python (the PyO3 extension), on
+    ``threads`` threads (None: every core)."""
+
+    def run(work: HestonWork, repeats: int, warmup: int) -> Measurement:
+        pl = _pricinglab()
+        params = work.mc_params()
+        times, result = time_calls(lambda: pl.monte_carlo(params, threads=threads), repeats, warmup)
+        return Measurement(
+            times,
+            result["price"],
+            result["std_error"],
+            info={"threads": threads or pl.available_threads(), "api": "pricinglab.monte_carlo"},
+        )
+
+    return run
+
+
+def pricinglab_batch(threads: int | None) -> Any:
+    """``pricinglab-native``: ``pl.black_scholes_many`` / ``pl.implied_vol_many`` on the NumPy
+    columns (read in place), on ``threads`` threads (None: every core)."""
+
+    def run(work: BatchWork, repeats: int, warmup: int) -> Measurement:
+        pl = _pricinglab()
+        c = work.columns
+        if work.name == "bs_batch":
+
+            def call() -> F64:
+                out = pl.black_scholes_many(
+                    work.kind, c["spot"], c["strike"], c["expiry"], work.rate, work.dividend,
+                    c["vol"], threads=threads,
+                )  # fmt: skip
+                return np.asarray(out["price"])
+        else:
+
+            def call() -> F64:
+                out = pl.implied_vol_many(
+                    work.kind, c["price"], c["spot"], c["strike"], c["expiry"], work.rate,
+                    work.dividend, threads=threads,
+                )  # fmt: skip
+                return np.asarray(out["vol"])
+
+        times, values = time_calls(call, repeats, warmup)
+        return Measurement(
+            times, values=values, info={"threads": threads or pl.available_threads()}
+        )
+
+    return run
+
+
+def _scalar_contracts(work: BatchWork) -> list[tuple[float, float, float, float]]:
+    c = work.columns
+    return list(
+        zip(c["spot"].tolist(), c["strike"].tolist(), c["expiry"].tolist(), c["vol"].tolist(),
+            strict=True)
+    )  # fmt: skip
+
+
+def pricinglab_scalar(work: BatchWork, repeats: int, warmup: int) -> Measurement:
+    """``pricinglab-native``: one ``pl.greeks`` call per contract (price and 13 Greeks)."""
+    pl = _pricinglab()
+    rows = _scalar_contracts(work)
+    kind, r, q = work.kind, work.rate, work.dividend
+
+    def run() -> F64:
+        greeks = pl.greeks
+        return np.array([greeks(kind, s, k, t, r, q, v)["price"] for s, k, t, v in rows])
+
+    times, values = time_calls(run, repeats, warmup)
+    return Measurement(times, values=values, info={"per_call": "price + 13 Greeks (dict)"})
+
+
+def quantlib_scalar(work: BatchWork, repeats: int, warmup: int) -> Measurement:
+    """``quantlib``: QuantLib-Python's ``AnalyticEuropeanEngine`` per contract: quotes updated
+    in place (spot, vol), a new ``VanillaOption`` for each strike and maturity, then ``NPV``
+    and its Greeks (delta, gamma, vega, theta, rho, dividendRho). Expiries are whole days
+    (Actual/365), so both libraries price the same contracts."""
+    try:
+        import QuantLib as ql
+    except ImportError as e:
+        raise EngineUnavailable("QuantLib is not installed") from e
+    today = ql.Date(1, 1, 2025)
+    ql.Settings.instance().evaluationDate = today
+    dc = ql.Actual365Fixed()
+    spot_q, vol_q = ql.SimpleQuote(100.0), ql.SimpleQuote(0.2)
+    process = ql.BlackScholesMertonProcess(
+        ql.QuoteHandle(spot_q),
+        ql.YieldTermStructureHandle(ql.FlatForward(today, work.dividend, dc)),
+        ql.YieldTermStructureHandle(ql.FlatForward(today, work.rate, dc)),
+        ql.BlackVolTermStructureHandle(
+            ql.BlackConstantVol(today, ql.NullCalendar(), ql.QuoteHandle(vol_q), dc)
+        ),
+    )
+    engine = ql.AnalyticEuropeanEngine(process)
+    kind = ql.Option.Call if work.kind == "call" else ql.Option.Put
+    rows = [(s, k, today + round(t * 365), v) for s, k, t, v in _scalar_contracts(work)]
+
+    def run() -> F64:
+        prices = []
+        for s, k, maturity, v in rows:
+            spot_q.setValue(s)
+            vol_q.setValue(v)
+            option = ql.VanillaOption(ql.PlainVanillaPayoff(kind, k), ql.EuropeanExercise(maturity))
+            option.setPricingEngine(engine)
+            prices.append(option.NPV())
+            option.delta(), option.gamma(), option.vega(), option.theta()
+            option.rho(), option.dividendRho()
+        return np.array(prices)
+
+    times, values = time_calls(run, repeats, warmup)
+    return Measurement(times, values=values, info={"version": ql.__version__})

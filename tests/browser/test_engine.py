@@ -16,8 +16,7 @@ from oracles import mp_bsm
 from playwright.sync_api import Page
 from tolerances import IV_ROUND_TRIP_REL_TOL, MC_STD_ERRORS, PUBLISHED_REL_TOL, close
 
-from pricinglab import reference
-from pricinglab._validate import GREEK_NAMES
+from pricinglab import GREEK_NAMES, reference
 
 CASES = grid(1200, seed=20261122)
 # mpmath differentiates every Greek at 50 digits: a subset keeps the run short; all cases

@@ -110,7 +110,7 @@ fn bs_batch(dir: &Path, spec: &Spec, repeats: usize, warmup: usize) -> Result<St
         dividend: Column::Scalar(number(spec, "dividend")?),
         vol: Column::Values(&vol),
     };
-    let (times, result) = time_calls(repeats, warmup, || batch::black_scholes_many(&args));
+    let (times, result) = time_calls(repeats, warmup, || batch::black_scholes_many(&args, 1));
     batch_output(dir, result.map_err(|e| e.to_string())?)?;
     Ok(format!("{{\"times\": {}}}", json_times(&times)))
 }
@@ -130,7 +130,7 @@ fn iv_batch(dir: &Path, spec: &Spec, repeats: usize, warmup: usize) -> Result<St
         rate: Column::Scalar(number(spec, "rate")?),
         dividend: Column::Scalar(number(spec, "dividend")?),
     };
-    let (times, result) = time_calls(repeats, warmup, || batch::implied_vol_many(&args));
+    let (times, result) = time_calls(repeats, warmup, || batch::implied_vol_many(&args, 1));
     batch_output(dir, result.map_err(|e| e.to_string())?)?;
     Ok(format!("{{\"times\": {}}}", json_times(&times)))
 }

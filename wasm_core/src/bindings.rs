@@ -8,13 +8,12 @@
 use js_sys::{Array, ArrayBuffer, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use crate::args::{self, Record, Value};
 use crate::batch::{self, BsColumns, Column, IvColumns, KindColumn};
 use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
-use crate::monte_carlo::{
-    self as mc, BlockSums, HestonParams, McOptions, McParams, McResult, Model, BLOCK_SAMPLES,
-};
+use crate::monte_carlo::{self as mc, BlockSums, McParams, McResult, BLOCK_SAMPLES};
 use crate::{black_scholes, implied_vol};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -34,7 +33,7 @@ export type GreeksColumns = { [K in keyof Greeks]: Float64Array } & { status: Ui
 "#;
 
 // ---------------------------------------------------------------------------------------------
-// Argument conversion
+// Argument conversion: JS values -> args::Value; every rule after that lives in args.rs.
 
 /// A readable name for the type of a JS value, for error messages.
 fn type_name(v: &JsValue) -> String {
@@ -49,26 +48,58 @@ fn type_name(v: &JsValue) -> String {
     }
 }
 
-fn js_error(e: PricingError) -> JsError {
-    JsError::new(&e.to_string())
+/// The engine's classification of a JS value.
+fn value(v: &JsValue) -> Value {
+    if let Some(x) = v.as_f64() {
+        Value::Number(x)
+    } else if let Some(s) = v.as_string() {
+        Value::Str(s)
+    } else if let Some(b) = v.as_bool() {
+        Value::Bool(b)
+    } else {
+        Value::Other
+    }
 }
 
-fn wrong_type(param: &str, expected: &str, v: &JsValue) -> JsError {
-    JsError::new(&format!(
-        "{param} must be {expected} (got {})",
-        type_name(v)
-    ))
+/// The engine's error as a thrown JS value: a `TypeError` for a value of the wrong type, an
+/// `Error` for a broken rule (the message names the parameter and the rule either way), with
+/// the rule's batch status code as its `status` property.
+fn js_error(e: PricingError) -> JsValue {
+    let message = e.to_string();
+    let error: JsValue = if e.is_type_error() {
+        js_sys::TypeError::new(&message).into()
+    } else {
+        js_sys::Error::new(&message).into()
+    };
+    set(
+        error.unchecked_ref(),
+        "status",
+        &JsValue::from_f64(f64::from(e.status_code())),
+    );
+    error
 }
 
-fn number(param: &'static str, v: &JsValue) -> Result<f64, JsError> {
-    v.as_f64().ok_or_else(|| wrong_type(param, "a number", v))
+/// An error of this module's own (counts that do not fit the exports' shapes).
+fn invalid(param: &str, rule: String) -> JsValue {
+    js_error(PricingError::Invalid {
+        param: param.into(),
+        rule,
+    })
 }
 
-fn kind(v: &JsValue) -> Result<OptionKind, JsError> {
-    let s = v
-        .as_string()
-        .ok_or_else(|| wrong_type("kind", "\"call\" or \"put\"", v))?;
-    OptionKind::parse(&s).map_err(js_error)
+fn number(param: &'static str, v: &JsValue) -> Result<f64, JsValue> {
+    match v.as_f64() {
+        Some(x) => Ok(x),
+        None => Err(js_error(PricingError::wrong_type(
+            param,
+            args::A_NUMBER,
+            type_name(v),
+        ))),
+    }
+}
+
+fn kind(v: &JsValue) -> Result<OptionKind, JsValue> {
+    args::kind(&value(v), || type_name(v)).map_err(js_error)
 }
 
 /// An owned numeric batch column: a scalar to broadcast, or one value per row.
@@ -86,9 +117,10 @@ impl ColumnBuf {
     }
 }
 
+/// What a batch column must be, in JavaScript's words.
 const COLUMN_TYPES: &str = "a number, a Float64Array or an array of numbers";
 
-fn column(param: &'static str, v: &JsValue) -> Result<ColumnBuf, JsError> {
+fn column(param: &'static str, v: &JsValue) -> Result<ColumnBuf, JsValue> {
     if let Some(x) = v.as_f64() {
         return Ok(ColumnBuf::Scalar(x));
     }
@@ -98,29 +130,49 @@ fn column(param: &'static str, v: &JsValue) -> Result<ColumnBuf, JsError> {
     if let Some(a) = v.dyn_ref::<Array>() {
         let mut values = Vec::with_capacity(a.length() as usize);
         for (i, item) in a.iter().enumerate() {
-            let x = item
-                .as_f64()
-                .ok_or_else(|| wrong_type(&format!("{param}[{i}]"), "a number", &item))?;
+            let x = item.as_f64().ok_or_else(|| {
+                js_error(PricingError::wrong_type(
+                    format!("{param}[{i}]"),
+                    args::A_NUMBER,
+                    type_name(&item),
+                ))
+            })?;
             values.push(x);
         }
         return Ok(ColumnBuf::Values(values));
     }
-    Err(wrong_type(param, COLUMN_TYPES, v))
+    Err(js_error(PricingError::wrong_type(
+        param,
+        COLUMN_TYPES,
+        type_name(v),
+    )))
 }
 
-fn kind_column(v: &JsValue) -> Result<KindColumn, JsError> {
+/// One kind, or an array of kinds: an element that is not a string is a wrong type (as for
+/// numeric columns); a string that is not a kind fails its row alone.
+fn kind_column(v: &JsValue) -> Result<KindColumn, JsValue> {
     if let Some(a) = v.dyn_ref::<Array>() {
-        let rows = a
-            .iter()
-            .map(|item| {
-                item.as_string()
-                    .ok_or(PricingError::UnknownKind)
-                    .and_then(|s| OptionKind::parse(&s))
-            })
-            .collect();
+        let mut rows = Vec::with_capacity(a.length() as usize);
+        for (i, item) in a.iter().enumerate() {
+            let s = item.as_string().ok_or_else(|| {
+                js_error(PricingError::wrong_type(
+                    format!("kind[{i}]"),
+                    args::A_STRING,
+                    type_name(&item),
+                ))
+            })?;
+            rows.push(OptionKind::parse(&s));
+        }
         return Ok(KindColumn::PerRow(rows));
     }
-    kind(v).map(KindColumn::One)
+    match v.as_string() {
+        Some(s) => Ok(KindColumn::One(OptionKind::parse(&s).map_err(js_error)?)),
+        None => Err(js_error(PricingError::wrong_type(
+            "kind",
+            args::KIND_COLUMN_RULE,
+            type_name(v),
+        ))),
+    }
 }
 
 fn set(obj: &Object, key: &str, value: &JsValue) {
@@ -154,7 +206,7 @@ pub fn black_scholes(
     #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] vol: JsValue,
-) -> Result<f64, JsError> {
+) -> Result<f64, JsValue> {
     let i = inputs(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
     Ok(black_scholes::price(&i))
 }
@@ -167,7 +219,7 @@ fn inputs(
     rate: &JsValue,
     dividend: &JsValue,
     vol: &JsValue,
-) -> Result<Inputs, JsError> {
+) -> Result<Inputs, JsValue> {
     Inputs::new(
         kind(kind_v)?,
         number("spot", spot)?,
@@ -197,7 +249,7 @@ pub fn greeks(
     #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] vol: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let i = inputs(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
     Ok(greeks_object(&greeks::try_greeks(&i).map_err(js_error)?).into())
 }
@@ -217,7 +269,7 @@ pub fn implied_vol(
     #[wasm_bindgen(unchecked_param_type = "number")] expiry: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
-) -> Result<f64, JsError> {
+) -> Result<f64, JsValue> {
     implied_vol::implied_vol(
         kind(&kind_v)?,
         number("price", &price)?,
@@ -248,7 +300,7 @@ impl BsBufs {
         rate: &JsValue,
         dividend: &JsValue,
         vol: &JsValue,
-    ) -> Result<Self, JsError> {
+    ) -> Result<Self, JsValue> {
         Ok(BsBufs {
             kind: kind_column(kind)?,
             cols: [
@@ -291,9 +343,9 @@ pub fn black_scholes_many(
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] rate: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] dividend: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] vol: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let bufs = BsBufs::new(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
-    let (price, status) = batch::black_scholes_many(&bufs.view()).map_err(js_error)?;
+    let (price, status) = batch::black_scholes_many(&bufs.view(), 1).map_err(js_error)?;
     let out = Object::new();
     set(&out, "price", &Float64Array::from(price.as_slice()));
     set(&out, "status", &Uint8Array::from(status.as_slice()));
@@ -313,18 +365,11 @@ pub fn greeks_many(
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] rate: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] dividend: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] vol: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let bufs = BsBufs::new(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
-    let (rows, status) = batch::greeks_many(&bufs.view()).map_err(js_error)?;
-    // Transpose rows of Greeks into one column per Greek, in one pass.
-    let mut columns = vec![Vec::with_capacity(rows.len()); Greeks::NAMES.len()];
-    for g in &rows {
-        for (column, value) in columns.iter_mut().zip(g.to_array()) {
-            column.push(value);
-        }
-    }
+    let (rows, status) = batch::greeks_many(&bufs.view(), 1).map_err(js_error)?;
     let out = Object::new();
-    for (name, column) in Greeks::NAMES.iter().zip(&columns) {
+    for (name, column) in Greeks::NAMES.iter().zip(batch::greeks_columns(&rows)) {
         set(&out, name, &Float64Array::from(column.as_slice()));
     }
     set(&out, "status", &Uint8Array::from(status.as_slice()));
@@ -342,7 +387,7 @@ pub fn implied_vol_many(
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] expiry: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] rate: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] dividend: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let kind = kind_column(&kind)?;
     let [p, s, k, t, r, q] = [
         column("price", &price)?,
@@ -361,7 +406,7 @@ pub fn implied_vol_many(
         rate: r.view(),
         dividend: q.view(),
     };
-    let (vol, status) = batch::implied_vol_many(&args).map_err(js_error)?;
+    let (vol, status) = batch::implied_vol_many(&args, 1).map_err(js_error)?;
     let out = Object::new();
     set(&out, "vol", &Float64Array::from(vol.as_slice()));
     set(&out, "status", &Uint8Array::from(status.as_slice()));
@@ -372,17 +417,34 @@ pub fn implied_vol_many(
 #[wasm_bindgen]
 pub fn status_message(
     #[wasm_bindgen(unchecked_param_type = "number")] code: JsValue,
-) -> Result<String, JsError> {
-    let last = errors::STATUS_MESSAGES.len() - 1;
-    let rule = || format!("must be an integer status code in 0..={last}");
-    let x = number("code", &code)?;
-    // An exact small integer only: 2.5 or 300 must not be truncated or wrapped into a valid code.
-    let message = (x.fract() == 0.0 && (0.0..=last as f64).contains(&x))
-        .then(|| errors::status_message(x as u8))
-        .flatten();
-    message
-        .map(str::to_owned)
-        .ok_or_else(|| JsError::new(&format!("code {} (got {x})", rule())))
+) -> Result<String, JsValue> {
+    let code = args::status_code(number("code", &code)?).map_err(js_error)?;
+    Ok(errors::STATUS_MESSAGES[usize::from(code)].to_owned())
+}
+
+/// The API's fixed tables: `{status_messages, greek_names, mc_fields, messages}` — the batch
+/// status texts (index = code), the Greeks in `greeks()` order (after `price`), every
+/// `monte_carlo` field, and the templates of the errors the pure-Python reference can also
+/// reach (`{template, status}`; `{name}` marks a number). The Pyodide bridge reads them once.
+#[wasm_bindgen(
+    unchecked_return_type = "{ status_messages: string[]; greek_names: string[]; mc_fields: string[]; messages: Record<string, { template: string; status: number }> }"
+)]
+pub fn api_tables() -> JsValue {
+    let strings =
+        |items: &[&str]| -> Array { items.iter().map(|s| JsValue::from_str(s)).collect() };
+    let out = Object::new();
+    set(&out, "status_messages", &strings(errors::STATUS_MESSAGES));
+    set(&out, "greek_names", &strings(&Greeks::NAMES[1..]));
+    set(&out, "mc_fields", &strings(&args::MC_FIELDS));
+    let messages = Object::new();
+    for (name, template, status) in errors::MESSAGES {
+        let m = Object::new();
+        set(&m, "template", &JsValue::from_str(template));
+        set(&m, "status", &JsValue::from_f64(f64::from(status)));
+        set(&messages, name, &m);
+    }
+    set(&out, "messages", &messages);
+    out.into()
 }
 
 /// The engine's version (the crate version).
@@ -394,137 +456,100 @@ pub fn version() -> String {
 // ---------------------------------------------------------------------------------------------
 // Monte Carlo
 
-/// Every field `monte_carlo(params)` accepts, in docs/api.md order.
-const MC_FIELDS: [&str; 19] = [
-    "model",
-    "kind",
-    "spot",
-    "strike",
-    "expiry",
-    "rate",
-    "dividend",
-    "vol",
-    "v0",
-    "kappa",
-    "theta",
-    "xi",
-    "rho",
-    "hurst",
-    "paths",
-    "steps",
-    "seed",
-    "antithetic",
-    "greeks",
-];
-const MODEL_NAMES: &str = "\"gbm\", \"heston\" or \"rough_heston\"";
+/// A JS object as an [`args::Record`]; a field that is `undefined` counts as absent.
+struct JsRecord<'a>(&'a JsValue);
 
-/// The model-specific fields of each model (the contract fields and simulation options are
-/// common to all).
-fn model_fields(model: &str) -> Option<&'static [&'static str]> {
-    match model {
-        "gbm" => Some(&["vol"]),
-        "heston" => Some(&["v0", "kappa", "theta", "xi", "rho"]),
-        "rough_heston" => Some(&["v0", "kappa", "theta", "xi", "rho", "hurst"]),
-        _ => None,
+impl Record for JsRecord<'_> {
+    fn keys(&self) -> Vec<String> {
+        Object::keys(self.0.unchecked_ref::<Object>())
+            .iter()
+            .map(|k| k.as_string().unwrap_or_default())
+            .collect()
+    }
+
+    fn get(&self, key: &str) -> Option<Value> {
+        Reflect::get(self.0, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined())
+            .map(|v| value(&v))
+    }
+
+    fn type_name(&self, key: &str) -> String {
+        Reflect::get(self.0, &JsValue::from_str(key)).map_or("undefined".into(), |v| type_name(&v))
     }
 }
 
-/// A field of `params`, `None` when absent or `undefined`.
-fn field(params: &JsValue, name: &str) -> Option<JsValue> {
-    Reflect::get(params, &JsValue::from_str(name))
-        .ok()
-        .filter(|v| !v.is_undefined())
+/// A plain object: not null, not an array or typed array (whose indices would read as keys).
+fn plain_object(param: &str, v: &JsValue) -> Result<(), JsValue> {
+    if !v.is_object() || Array::is_array(v) || ArrayBuffer::is_view(v) {
+        return Err(js_error(PricingError::wrong_type(
+            param,
+            args::AN_OBJECT,
+            type_name(v),
+        )));
+    }
+    Ok(())
 }
 
-fn required(params: &JsValue, name: &'static str, model: &str) -> Result<f64, JsError> {
-    let v = field(params, name)
-        .ok_or_else(|| JsError::new(&format!("{name} is required for model \"{model}\"")))?;
-    number(name, &v)
+/// Reads and validates a `monte_carlo` params object (rules: `args::monte_carlo_params`).
+fn mc_params(params: &JsValue) -> Result<McParams, JsValue> {
+    plain_object("params", params)?;
+    args::monte_carlo_params(&JsRecord(params)).map_err(js_error)
 }
 
-fn optional_number(params: &JsValue, name: &'static str) -> Result<Option<f64>, JsError> {
-    field(params, name).map(|v| number(name, &v)).transpose()
-}
-
-fn optional_bool(params: &JsValue, name: &str, default: bool) -> Result<bool, JsError> {
-    match field(params, name) {
-        None => Ok(default),
-        Some(v) => v.as_bool().ok_or_else(|| wrong_type(name, "a boolean", &v)),
+/// An `args::Value` as a JS value.
+fn js_value(v: &Value) -> JsValue {
+    match v {
+        Value::Number(x) => JsValue::from_f64(*x),
+        Value::Str(s) => JsValue::from_str(s),
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Other => JsValue::NULL,
     }
 }
 
-/// Reads and validates a `monte_carlo` params object. Unknown fields, and fields of another
-/// model, are errors: a typo must not silently price something else.
-fn mc_params(params: &JsValue) -> Result<McParams, JsError> {
-    // A plain object: not null, not an array or typed array (whose indices would read as keys).
-    if !params.is_object() || Array::is_array(params) || ArrayBuffer::is_view(params) {
-        return Err(wrong_type("params", "an object", params));
-    }
-    let keys = Object::keys(params.unchecked_ref::<Object>());
-    for key in keys.iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !MC_FIELDS.contains(&key.as_str()) {
-            return Err(JsError::new(&format!(
-                "{key} is not a monte_carlo parameter (expected one of {})",
-                MC_FIELDS.join(", ")
-            )));
+/// Checks the arguments of `function` exactly as calling it would, without computing it, and
+/// returns them normalised: for `"black_scholes"`, `"greeks"` and `"implied_vol"` an array of
+/// the seven arguments (`args` in API order); for `"monte_carlo"` (`args = [params]`) the params
+/// with every default filled in. Throws the error the function would throw. The pure-Python
+/// reference uses it to share the engine's rules; a form can use it to check input as it is typed.
+#[wasm_bindgen]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "string")] function: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "unknown[]")] args_v: JsValue,
+) -> Result<JsValue, JsValue> {
+    let function = function.as_string().ok_or_else(|| {
+        js_error(PricingError::wrong_type(
+            "function",
+            "a string",
+            type_name(&function),
+        ))
+    })?;
+    let list = args_v.dyn_ref::<Array>().ok_or_else(|| {
+        js_error(PricingError::wrong_type(
+            "args",
+            "an array",
+            type_name(&args_v),
+        ))
+    })?;
+    if function == "monte_carlo" {
+        if list.length() != 1 {
+            return Err(invalid(
+                "args",
+                format!("must hold the 1 argument params (got {})", list.length()),
+            ));
         }
-    }
-    let model_v = field(params, "model")
-        .ok_or_else(|| JsError::new(&format!("model is required ({MODEL_NAMES})")))?;
-    let model_name = model_v
-        .as_string()
-        .ok_or_else(|| wrong_type("model", MODEL_NAMES, &model_v))?;
-    let own = model_fields(&model_name)
-        .ok_or_else(|| JsError::new(&format!("model must be {MODEL_NAMES}")))?;
-    for key in keys.iter() {
-        let key = key.as_string().unwrap_or_default();
-        let model_specific = MC_FIELDS[7..14].contains(&key.as_str());
-        if model_specific && !own.contains(&key.as_str()) {
-            return Err(JsError::new(&format!(
-                "{key} is not a parameter of model \"{model_name}\""
-            )));
+        let p = mc_params(&list.get(0))?;
+        let out = Object::new();
+        for (key, v) in args::monte_carlo_fields(&p) {
+            set(&out, key, &js_value(&v));
         }
+        return Ok(out.into());
     }
-    let kind_v = field(params, "kind")
-        .ok_or_else(|| JsError::new(&format!("kind is required for model \"{model_name}\"")))?;
-    let kind = kind(&kind_v)?;
-    let m = model_name.as_str();
-    let spot = required(params, "spot", m)?;
-    let strike = required(params, "strike", m)?;
-    let expiry = required(params, "expiry", m)?;
-    let rate = required(params, "rate", m)?;
-    let dividend = required(params, "dividend", m)?;
-    let model = match m {
-        "gbm" => Model::Gbm {
-            vol: required(params, "vol", m)?,
-        },
-        _ => {
-            let heston = HestonParams {
-                v0: required(params, "v0", m)?,
-                kappa: required(params, "kappa", m)?,
-                theta: required(params, "theta", m)?,
-                xi: required(params, "xi", m)?,
-                rho: required(params, "rho", m)?,
-            };
-            if m == "heston" {
-                Model::Heston(heston)
-            } else {
-                Model::RoughHeston {
-                    heston,
-                    hurst: required(params, "hurst", m)?,
-                }
-            }
-        }
-    };
-    let options = McOptions {
-        paths: optional_number(params, "paths")?,
-        steps: optional_number(params, "steps")?,
-        seed: optional_number(params, "seed")?,
-        antithetic: optional_bool(params, "antithetic", true)?,
-        greeks: optional_bool(params, "greeks", false)?,
-    };
-    McParams::new(kind, spot, strike, expiry, rate, dividend, model, options).map_err(js_error)
+    let items: Vec<JsValue> = list.iter().collect();
+    let values: Vec<Value> = items.iter().map(value).collect();
+    let checked =
+        args::validate(&function, &values, &|i| type_name(&items[i])).map_err(js_error)?;
+    Ok(checked.iter().map(js_value).collect::<Array>().into())
 }
 
 fn mc_result_object(p: &McParams, r: &McResult) -> Object {
@@ -597,7 +622,7 @@ export interface McPaths { times: Float64Array; spot: Float64Array; variance: Fl
 #[wasm_bindgen(unchecked_return_type = "McResult")]
 pub fn monte_carlo(
     #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let p = mc_params(&params)?;
     let r = mc::run(&p).map_err(js_error)?;
     Ok(mc_result_object(&p, &r).into())
@@ -610,7 +635,7 @@ pub fn monte_carlo(
 #[wasm_bindgen(unchecked_return_type = "McPlan")]
 pub fn monte_carlo_plan(
     #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let p = mc_params(&params)?;
     let out = Object::new();
     set(
@@ -630,15 +655,8 @@ pub fn monte_carlo_plan(
     Ok(out.into())
 }
 
-fn block_index(param: &'static str, v: &JsValue) -> Result<u64, JsError> {
-    let x = number(param, v)?;
-    if x.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&x) {
-        Ok(x as u64)
-    } else {
-        Err(JsError::new(&format!(
-            "{param} must be an integer >= 0 (got {x})"
-        )))
-    }
+fn block_index(param: &'static str, v: &JsValue) -> Result<u64, JsValue> {
+    args::index(param, number(param, v)?).map_err(js_error)
 }
 
 /// A worker's share of a run: the moments of blocks `first .. first + count`, flattened
@@ -648,7 +666,7 @@ pub fn monte_carlo_blocks(
     #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] first: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] count: JsValue,
-) -> Result<Float64Array, JsError> {
+) -> Result<Float64Array, JsValue> {
     let p = mc_params(&params)?;
     let blocks = mc::simulate_blocks(
         &p,
@@ -666,15 +684,18 @@ pub fn monte_carlo_blocks(
 pub fn monte_carlo_finish(
     #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
     blocks: &Float64Array,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let p = mc_params(&params)?;
     let flat = blocks.to_vec();
     if flat.len() % BlockSums::LEN != 0 {
-        return Err(JsError::new(&format!(
-            "blocks must hold {} numbers per block (got {} numbers)",
-            BlockSums::LEN,
-            flat.len()
-        )));
+        return Err(invalid(
+            "blocks",
+            format!(
+                "must hold {} numbers per block (got {} numbers)",
+                BlockSums::LEN,
+                flat.len()
+            ),
+        ));
     }
     let sums = flat
         .chunks_exact(BlockSums::LEN)
@@ -693,7 +714,7 @@ pub fn monte_carlo_paths(
     #[wasm_bindgen(unchecked_param_type = "McParams")] params: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] points: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     let p = mc_params(&params)?;
     let n = block_index("n", &n)?;
     let points = block_index("points", &points)?;

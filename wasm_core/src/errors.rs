@@ -26,9 +26,17 @@ pub enum PricingError {
     },
     /// `kind` was not "call" or "put".
     UnknownKind,
-    /// Any other rule about one parameter (wrong type, unknown name, missing field ...).
+    /// Any other rule about one parameter (unknown name, missing field ...).
     /// `rule` reads after the parameter name.
     Invalid { param: String, rule: String },
+    /// A value of the wrong type. `expected` reads after "must be" ("a number"); `got` is the
+    /// type's name in the caller's language (JavaScript's `typeof`, Python's `type(x).__name__`),
+    /// so each frontend names what its user passed. Python raises it as a `TypeError` too.
+    WrongType {
+        param: String,
+        expected: &'static str,
+        got: String,
+    },
     /// An option price below the no-arbitrage lower bound (discounted intrinsic value of the forward).
     PriceBelowLowerBound { price: f64, bound: f64 },
     /// An option price at or above the no-arbitrage upper bound (discounted forward for a call,
@@ -39,6 +47,49 @@ pub enum PricingError {
     /// The inputs put the discounted spot `S e^{-qT}`, the discounted strike `K e^{-rT}` or a
     /// result beyond the double range (absurd rates times expiries): an error, never ±inf/NaN.
     OutOfDoubleRange,
+    /// A Monte Carlo simulation whose sums left the double range (valid but absurd inputs).
+    SimulationOverflow,
+}
+
+// The texts of the errors that the pure-Python reference can also reach by its own
+// computation (bounds, overflow): templates in which `{name}` is a number printed as Rust's
+// `Display` prints an `f64`. They are exported with the status table (`api_tables()` in
+// JavaScript and Python), so the reference words them exactly as the engine does.
+pub const PRICE_BELOW_LOWER_BOUND: &str = "price must be >= the no-arbitrage lower bound {bound} \
+     (the discounted intrinsic value of the forward); got {price}";
+pub const PRICE_AT_OR_ABOVE_UPPER_BOUND: &str = "price must be < the no-arbitrage upper bound \
+     {bound} (the discounted forward for a call, the discounted strike for a put); got {price}";
+pub const PRICE_NOT_INTRINSIC_AT_EXPIRY: &str = "price must equal the intrinsic value {intrinsic} \
+     when expiry = 0 (no volatility adds time value to an expired option); got {price}";
+pub const OUT_OF_DOUBLE_RANGE: &str = "inputs out of range: rate, dividend and expiry put \
+     spot*e^(-dividend*expiry), strike*e^(-rate*expiry) or the result beyond the double-precision range";
+pub const SIMULATION_OVERFLOW: &str = "inputs overflow double precision in the simulation \
+     (check rate, dividend, expiry and the volatility parameters)";
+
+/// The templates above by name, with the status code of their error.
+pub const MESSAGES: [(&str, &str, u8); 5] = [
+    ("price_below_lower_bound", PRICE_BELOW_LOWER_BOUND, 9),
+    (
+        "price_at_or_above_upper_bound",
+        PRICE_AT_OR_ABOVE_UPPER_BOUND,
+        10,
+    ),
+    (
+        "price_not_intrinsic_at_expiry",
+        PRICE_NOT_INTRINSIC_AT_EXPIRY,
+        12,
+    ),
+    ("out_of_double_range", OUT_OF_DOUBLE_RANGE, 13),
+    ("simulation_overflow", SIMULATION_OVERFLOW, 11),
+];
+
+/// `template` with each `{name}` replaced by its number.
+fn fill(template: &str, values: &[(&str, f64)]) -> String {
+    let mut out = template.to_owned();
+    for (name, x) in values {
+        out = out.replace(&format!("{{{name}}}"), &x.to_string());
+    }
+    out
 }
 
 impl fmt::Display for PricingError {
@@ -56,31 +107,50 @@ impl fmt::Display for PricingError {
             }
             PricingError::UnknownKind => write!(f, "kind must be \"call\" or \"put\""),
             PricingError::Invalid { param, rule } => write!(f, "{param} {rule}"),
-            PricingError::PriceBelowLowerBound { price, bound } => write!(
-                f,
-                "price must be >= the no-arbitrage lower bound {bound} \
-                 (the discounted intrinsic value of the forward); got {price}"
-            ),
-            PricingError::PriceAtOrAboveUpperBound { price, bound } => write!(
-                f,
-                "price must be < the no-arbitrage upper bound {bound} \
-                 (the discounted forward for a call, the discounted strike for a put); got {price}"
-            ),
-            PricingError::PriceNotIntrinsicAtExpiry { price, intrinsic } => write!(
-                f,
-                "price must equal the intrinsic value {intrinsic} when expiry = 0 \
-                 (no volatility adds time value to an expired option); got {price}"
-            ),
-            PricingError::OutOfDoubleRange => write!(
-                f,
-                "inputs out of range: rate, dividend and expiry put spot*e^(-dividend*expiry), \
-                 strike*e^(-rate*expiry) or the result beyond the double-precision range"
-            ),
+            PricingError::WrongType {
+                param,
+                expected,
+                got,
+            } => write!(f, "{param} must be {expected} (got {got})"),
+            PricingError::PriceBelowLowerBound { price, bound } => f.write_str(&fill(
+                PRICE_BELOW_LOWER_BOUND,
+                &[("bound", *bound), ("price", *price)],
+            )),
+            PricingError::PriceAtOrAboveUpperBound { price, bound } => f.write_str(&fill(
+                PRICE_AT_OR_ABOVE_UPPER_BOUND,
+                &[("bound", *bound), ("price", *price)],
+            )),
+            PricingError::PriceNotIntrinsicAtExpiry { price, intrinsic } => f.write_str(&fill(
+                PRICE_NOT_INTRINSIC_AT_EXPIRY,
+                &[("intrinsic", *intrinsic), ("price", *price)],
+            )),
+            PricingError::OutOfDoubleRange => f.write_str(OUT_OF_DOUBLE_RANGE),
+            PricingError::SimulationOverflow => f.write_str(SIMULATION_OVERFLOW),
         }
     }
 }
 
 impl std::error::Error for PricingError {}
+
+impl PricingError {
+    /// The error for a value of the wrong type (see [`PricingError::WrongType`]).
+    pub fn wrong_type(
+        param: impl Into<String>,
+        expected: &'static str,
+        got: impl Into<String>,
+    ) -> Self {
+        PricingError::WrongType {
+            param: param.into(),
+            expected,
+            got: got.into(),
+        }
+    }
+
+    /// Whether this is a wrong type rather than a wrong value (Python: also a `TypeError`).
+    pub fn is_type_error(&self) -> bool {
+        matches!(self, PricingError::WrongType { .. })
+    }
+}
 
 /// Per-row status messages of the batch functions; a row's status code is its index here
 /// (0 = ok). The table is part of the public API (`status_message(code)` in JS and Python),
@@ -121,12 +191,15 @@ impl PricingError {
             | PricingError::NotPositive { param, .. }
             | PricingError::Negative { param, .. }
             | PricingError::OutOfRange { param, .. } => param_code(param),
-            PricingError::Invalid { param, .. } => param_code(param),
+            PricingError::Invalid { param, .. } | PricingError::WrongType { param, .. } => {
+                param_code(param)
+            }
             PricingError::UnknownKind => 1,
             PricingError::PriceBelowLowerBound { .. } => 9,
             PricingError::PriceAtOrAboveUpperBound { .. } => 10,
             PricingError::PriceNotIntrinsicAtExpiry { .. } => 12,
             PricingError::OutOfDoubleRange => 13,
+            PricingError::SimulationOverflow => 11,
         }
     }
 }
@@ -223,12 +296,26 @@ mod tests {
                 intrinsic: 1.0,
             },
             PricingError::OutOfDoubleRange,
+            PricingError::SimulationOverflow,
         ];
         for e in errors {
             let msg = status_message(e.status_code()).unwrap();
             assert_ne!(msg, "ok", "{e}");
         }
         assert_eq!(status_message(0), Some("ok"));
+        // The exported templates carry their errors' codes.
+        for (_, _, code) in MESSAGES {
+            assert!(status_message(code).is_some());
+        }
+        assert_eq!(
+            PricingError::PriceBelowLowerBound {
+                price: 0.5,
+                bound: 10.0
+            }
+            .to_string(),
+            "price must be >= the no-arbitrage lower bound 10 \
+             (the discounted intrinsic value of the forward); got 0.5"
+        );
         assert_eq!(status_message(200), None);
     }
 }

@@ -64,13 +64,7 @@ pub fn implied_vol(
     rate: f64,
     dividend: f64,
 ) -> Result<f64, PricingError> {
-    let price = finite("price", price)?;
-    let spot = positive("spot", spot)?;
-    let strike = positive("strike", strike)?;
-    let expiry = non_negative("expiry", expiry)?;
-    let rate = finite("rate", rate)?;
-    let dividend = finite("dividend", dividend)?;
-    market_in_range(spot, strike, expiry, rate, dividend)?;
+    check_arguments(price, spot, strike, expiry, rate, dividend)?;
     let theta = kind.sign();
     if expiry == 0.0 {
         return at_expiry(theta, price, spot, strike);
@@ -100,6 +94,29 @@ pub fn implied_vol(
             rule: format!("could not be inverted for these inputs (got {price})"),
         })
     }
+}
+
+/// The argument rules of [`implied_vol`], in argument order (the no-arbitrage bounds of
+/// `price` are checked by the inversion itself).
+///
+/// # Errors
+/// `price` not finite; `spot`, `strike` not finite or <= 0; `expiry` not finite or < 0;
+/// `rate`, `dividend` not finite; then [`market_in_range`].
+pub fn check_arguments(
+    price: f64,
+    spot: f64,
+    strike: f64,
+    expiry: f64,
+    rate: f64,
+    dividend: f64,
+) -> Result<(), PricingError> {
+    finite("price", price)?;
+    positive("spot", spot)?;
+    positive("strike", strike)?;
+    non_negative("expiry", expiry)?;
+    finite("rate", rate)?;
+    finite("dividend", dividend)?;
+    market_in_range(spot, strike, expiry, rate, dividend)
 }
 
 /// A no-arbitrage bound an undiscounted price violates, with that bound (undiscounted).

@@ -1,10 +1,12 @@
-//! Pricing Lab's engine: option pricing maths in plain Rust, exported to JavaScript
-//! through one thin module (`bindings`, compiled for wasm32 only).
+//! Pricing Lab's engine: option pricing maths in plain Rust, exported to JavaScript through one
+//! thin module (`bindings`, compiled for wasm32 only) and to CPython through another (`python`,
+//! the `python` feature, built by maturin as `pricinglab._native`).
 //!
 //! Vocabulary used everywhere (Rust, JavaScript, Python):
 //! `kind, spot, strike, expiry, rate, dividend, vol` (+ `v0, kappa, theta, xi, rho, hurst`,
 //! `paths, steps, seed`).
 
+pub mod args;
 pub mod batch;
 pub mod black_scholes;
 pub mod errors;
@@ -15,6 +17,9 @@ pub mod inputs;
 pub mod monte_carlo;
 pub mod normal;
 pub mod normalised_black;
+pub mod parallel;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
+#[cfg(all(feature = "python", not(target_arch = "wasm32")))]
+mod python;

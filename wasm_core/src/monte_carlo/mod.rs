@@ -145,12 +145,7 @@ pub fn simulate_blocks(
 
 /// The error for a result that overflowed double precision.
 fn overflow() -> PricingError {
-    PricingError::Invalid {
-        param: "inputs".into(),
-        rule: "overflow double precision in the simulation (check rate, dividend, expiry and the \
-               volatility parameters)"
-            .into(),
-    }
+    PricingError::SimulationOverflow
 }
 
 /// Reduces the blocks of a run (every block `0 .. block_count(p)` exactly once, in any order
@@ -195,6 +190,24 @@ pub fn run(p: &McParams) -> Result<McResult, PricingError> {
     let mut t = Totals::default();
     engine::for_each_block(p, 0, block_count(p), |b| t.merge(&b));
     result(p, &t)
+}
+
+/// Prices `p` on up to `threads` threads (natively; one in wasm): contiguous ranges of blocks
+/// per thread, reduced in block order by [`finish`], so the result is the same double as
+/// [`run`]'s for any thread count.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_threads(p: &McParams, threads: usize) -> Result<McResult, PricingError> {
+    let total = block_count(p);
+    if crate::parallel::threads_for(usize::try_from(total).unwrap_or(usize::MAX), threads, 1) <= 1 {
+        return run(p);
+    }
+    let parts = crate::parallel::map_ranges(total, threads, |first, end| {
+        engine::simulate_blocks(p, first, end - first)
+    });
+    let blocks: Vec<BlockSums> = parts.into_iter().flatten().collect();
+    finish(p, &blocks)
 }
 
 /// Sample standard error of a mean from `m2` (sum of squared deviations) over `n` samples.
