@@ -1,6 +1,6 @@
 """The CPython baseline: Heston Monte Carlo as a per-path, per-step scalar loop.
 
-Shaped like the seed's loop (/work/shared/REFERENCES.md: per path, per step, two scalar normal
+Shaped like the seed's loop (docs/references.md: per path, per step, two scalar normal
 draws per step) but correct: full-truncation Euler (Lord, Koekkoek & van Dijk, "A comparison of
 biased simulation schemes for stochastic volatility models", Quantitative Finance 10(2), 2010:
 ``max(v, 0)`` in both the drift and the diffusion of the variance). The spot step uses the

@@ -1,6 +1,6 @@
 """The CPython baseline of the speed goals: the seed's per-path, per-step loop, made correct.
 
-/work/shared/REFERENCES.md describes the seed's loop: per path, per step, two scalar
+docs/references.md describes the seed's loop: per path, per step, two scalar
 ``np.random.standard_normal()`` draws, an Euler variance step floored at 1e-8, then the spot step
 with the *new* variance (biased: E[S_T] = 94.8 instead of the forward 105.1). This is that loop's
 shape and cost (two scalar NumPy draws a step, a per-step Python body of the same size) with a

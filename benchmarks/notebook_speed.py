@@ -30,7 +30,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from benchmarks.engines.chromium import CHROMIUM, CHROMIUM_ARGS
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_MS = 180_000
@@ -143,7 +143,7 @@ def main() -> None:
     server, base = start_server()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
             cold: list[tuple[float, float]] = []
             for _ in range(args.starts):
                 context = browser.new_context()  # empty HTTP cache and storage

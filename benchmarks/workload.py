@@ -3,7 +3,7 @@
 Three tasks (Pricing Lab issue 5):
 
 - ``heston_mc_<paths>x<steps>``: a European put under Heston by Monte Carlo, the seed's contract
-  (/work/shared/REFERENCES.md: S = K = 100, T = 1, r = 0.05, q = 0, v0 = theta = 0.04,
+  (docs/references.md: S = K = 100, T = 1, r = 0.05, q = 0, v0 = theta = 0.04,
   kappa = 1.5, xi = 0.3, rho = -0.7), 5,000 independent paths (no antithetic pairs, in every
   engine) of 100 time steps.
 - ``bs_batch_<rows>``: Black-Scholes-Merton call prices of 10^6 contracts.
@@ -29,7 +29,7 @@ from scipy.special import ndtr  # type: ignore[import-untyped]
 
 F64 = NDArray[np.float64]
 
-# The seed's Heston contract (REFERENCES.md, "The seed's CPython Heston loop").
+# The seed's Heston contract (docs/references.md, "The seed's CPython Heston loop").
 HESTON_CONTRACT: dict[str, Any] = {
     "kind": "put",
     "spot": 100.0,

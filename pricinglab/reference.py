@@ -495,7 +495,7 @@ def _greeks(
 # ----------------------------------------------------------------------------- implied vol
 
 # Prices this many ulps (of the larger discounted amount) below the lower bound are taken
-# to be at it: the bound itself is computed with a few roundings (REFERENCES.md: deep ITM
+# to be at it: the bound itself is computed with a few roundings (docs/references.md: deep ITM
 # prices that carry ~1e-15 of time value must not be "below intrinsic").
 _LOWER_BOUND_SLACK_ULPS: Final = 4.0
 _IV_MAX_ITERATIONS: Final = 100

@@ -1,6 +1,6 @@
 """Tests of pricinglab.heston against independent references.
 
-- Alan Lewis's published reference prices (/work/shared/REFERENCES.md; QuantLib's own
+- Alan Lewis's published reference prices (docs/references.md; QuantLib's own
   test-suite checks them at 1e-12);
 - QuantLib's AnalyticHestonEngine (adaptive Gauss-Lobatto, optimal control variate) over a
   grid with Feller-violating, strongly skewed, 1-week and 10-year cases;
@@ -28,11 +28,11 @@ LEWIS_TOL = 1e-10  # vs Lewis's 15-digit reference table
 QUANTLIB_TOL = 1e-8  # vs QuantLib's adaptive AnalyticHestonEngine (its own tolerance 1e-14)
 MPMATH_TOL = 1e-11  # vs the 30-digit mpmath oracle
 CF_TOL = 1e-13  # relative, characteristic function vs mpmath
-QUOTED_TOL = 5e-4  # a value quoted to 3 decimals in REFERENCES.md
+QUOTED_TOL = 5e-4  # a value quoted to 3 decimals in docs/references.md
 PARITY_TOL = 1e-11
 SLOW_PRICE_SECONDS = 2.0  # generous: a price takes ~2-40 ms on the test machine
 
-# Alan Lewis's reference prices (REFERENCES.md): S=100, r=0.01, q=0.02, v0=0.04, kappa=4,
+# Alan Lewis's reference prices (docs/references.md): S=100, r=0.01, q=0.02, v0=0.04, kappa=4,
 # theta=0.25, xi=1, rho=-0.5, T=1.
 LEWIS_TABLE = {
     80: (26.774758743998854, 7.958878113256768),
@@ -52,7 +52,8 @@ def test_lewis_reference_table(strike: int) -> None:
 
 
 def test_quoted_put_from_references() -> None:
-    # REFERENCES.md: S=K=100, T=1, r=0.05, v0=theta=0.04, kappa=1.5, xi=0.3, rho=-0.7 put = 5.485
+    # docs/references.md: S=K=100, T=1, r=0.05, v0=theta=0.04, kappa=1.5, xi=0.3, rho=-0.7:
+    # put = 5.485
     price = heston_price("put", 100, 100, 1, 0.05, 0.0, 0.04, 1.5, 0.04, 0.3, -0.7)
     assert price == pytest.approx(5.485, abs=QUOTED_TOL)
 

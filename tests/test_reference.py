@@ -7,7 +7,7 @@
 - SciPy (``scipy.stats.norm``) and QuantLib (``BlackCalculator``) on a subset where their
   double-precision textbook formulas are themselves accurate.
 - Implied volatility: round trips where the price determines the volatility, and the
-  published edge cases of /work/shared/REFERENCES.md as named tests.
+  published edge cases of docs/references.md as named tests.
 - Monte Carlo: tests/test_reference_mc.py.
 """
 
@@ -286,7 +286,7 @@ def test_implied_vol_round_trip(start: int) -> None:
 
 
 def test_implied_vol_rustquant_doctest() -> None:
-    """RustQuant's doctest (REFERENCES.md): price 12.3, S=100, K=110, T=0.89, r=0.03, call."""
+    """RustQuant's doctest (docs/references.md): price 12.3, S=100, K=110, T=0.89, r=0.03, call."""
     got = reference.implied_vol("call", 12.3, 100.0, 110.0, 0.89, 0.03, 0.0)
     assert got == pytest.approx(0.40269973285787297, rel=PUBLISHED_REL_TOL)
 
@@ -299,7 +299,7 @@ def test_implied_vol_at_intrinsic_with_zero_rates_is_zero() -> None:
 
 
 def test_implied_vol_truly_below_intrinsic_is_an_error() -> None:
-    """S=4127.83, K=2600, t=133/252, r=0.01, call at 1529.75 (REFERENCES.md): below the
+    """S=4127.83, K=2600, t=133/252, r=0.01, call at 1529.75 (docs/references.md): below the
     discounted intrinsic value of the forward, S - K e^{-rT} = 1541.52..."""
     spot, strike, expiry, rate = 4127.83, 2600.0, 133.0 / 252.0, 0.01
     with mp.workdps(mp_bsm.DPS):
@@ -314,7 +314,7 @@ def test_implied_vol_truly_below_intrinsic_is_an_error() -> None:
 
 
 def test_implied_vol_deep_in_the_money_with_tiny_time_value() -> None:
-    """A deep ITM call whose put-parity price is ~1e-15 (REFERENCES.md: QuantLib threw,
+    """A deep ITM call whose put-parity price is ~1e-15 (docs/references.md: QuantLib threw,
     vollib reported 'below intrinsic'). Its price carries time value below an ulp: any vol
     that reproduces the price is right, and it must not raise."""
     case: Case = ("call", 100.0, 68.5, 0.25, 0.05, 0.0, 0.1)

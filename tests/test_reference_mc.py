@@ -5,7 +5,7 @@
 - Heston (Andersen's QE) against the semi-analytic pricinglab.heston.heston_price: Lewis's
   published table case and a case violating Feller's condition; with xi = 0 against
   Black-Scholes, Greeks included (vega's convention).
-- Rough Heston (the iVi scheme on the kernel's lift) against REFERENCES.md's values.
+- Rough Heston (the iVi scheme on the kernel's lift) against docs/references.md's values.
 - The estimator's rules (paths counts mirrors, control variate from 64 samples, s.e. 0 for a
   single sample), the martingale property of every scheme, limits, overflow, and validation
   (the same table of params and messages as the wasm engine, tests/mc_cases.py).
@@ -79,7 +79,7 @@ def test_gbm_greeks_within_standard_errors_of_black_scholes(params: dict[str, An
 
 # ---------------------------------------------------------------------------- Heston
 
-# Lewis's reference prices (/work/shared/REFERENCES.md; QuantLib's test-suite checks them at
+# Lewis's reference prices (docs/references.md; QuantLib's test-suite checks them at
 # 1e-12): S=100, r=0.01, q=0.02, v0=0.04, kappa=4, theta=0.25, xi=1, rho=-0.5, T=1.
 LEWIS = {"spot": 100.0, "expiry": 1.0, "rate": 0.01, "dividend": 0.02, "v0": 0.04,
          "kappa": 4.0, "theta": 0.25, "xi": 1.0, "rho": -0.5}  # fmt: skip
@@ -124,8 +124,9 @@ def test_heston_without_vol_of_vol_is_black_scholes_greeks_included() -> None:
 
 # ---------------------------------------------------------------------------- rough Heston
 
-# REFERENCES.md ("Rough Heston: values computed here"): S=K=100, T=1, r=q=0, v0=theta=0.02,
-# kappa=0.3, xi=0.3, rho=-0.7, call; hurst 0.5 is QuantLib's analytic Heston price.
+# docs/references.md ("Rough Heston: values computed with the fractional Riccati equation"):
+# S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3, xi=0.3, rho=-0.7, call; hurst 0.5 is
+# QuantLib's analytic Heston price.
 ROUGH = {"kind": "call", "spot": 100.0, "strike": 100.0, "expiry": 1.0, "rate": 0.0,
          "dividend": 0.0, "v0": 0.02, "kappa": 0.3, "theta": 0.02, "xi": 0.3,
          "rho": -0.7}  # fmt: skip

@@ -1,6 +1,6 @@
 """Tests of pricinglab.rough against independent references.
 
-- the rough Heston values in /work/shared/REFERENCES.md (El Euch & Rosenbaum's Adams scheme,
+- the rough Heston values in docs/references.md (El Euch & Rosenbaum's Adams scheme,
   1,600 steps, computed elsewhere);
 - QuantLib's AnalyticRoughHestonEngine (an independent C++ implementation of the same
   model and of the explicit Adams predictor-corrector);
@@ -25,7 +25,7 @@ from pricinglab.heston import heston_price
 from pricinglab.rough import rough_heston_log_cf, rough_heston_price
 
 # Tolerances (absolute, in price units unless stated).
-REFERENCE_TOL = 2e-5  # REFERENCES.md values are quoted to 5 decimals from a 1,600-step run
+REFERENCE_TOL = 2e-5  # docs/references.md values are quoted to 5 decimals from a 1,600-step run
 QUANTLIB_TOL = 3e-5  # ours at 1,600 steps vs QuantLib at 4,096: each within ~2e-5 of the limit
 HESTON_TOL = 1e-5  # hurst = 1/2 at the default steps vs the semi-analytic Heston price
 SERIES_TOL = 2e-8  # log characteristic function at 1,600 steps vs the exact series
@@ -34,7 +34,7 @@ PARITY_TOL = 1e-10  # call - put vs the forward, and other closed forms
 MIN_ORDER = 1.3  # observed convergence order is 1 + a = hurst + 3/2 (1.6 at hurst 0.1)
 SLOW_PRICE_SECONDS = 10.0  # generous: a default-steps price takes ~0.3-0.5 s here
 
-# REFERENCES.md: S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3, xi=0.3, rho=-0.7, call.
+# docs/references.md: S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3, xi=0.3, rho=-0.7, call.
 REFERENCE_VALUES = {0.1: 4.53874, 0.3: 4.63083, 0.5: 4.73925}
 REFERENCE_MODEL = (0.02, 0.3, 0.02, 0.3, -0.7)
 

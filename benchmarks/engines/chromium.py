@@ -22,19 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+
 from ..workload import BatchWork, HestonWork, write_spec
 from .base import EngineUnavailable, Measurement
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SERVER_START_TIMEOUT_S = 30.0
 # Pyodide boots in ~10 s here; the CPython loop then runs for seconds per repeat.
 PAGE_TIMEOUT_MS = 600_000
@@ -73,7 +66,7 @@ class Chromium:
         try:
             self._start_server()
             self._pw = sync_playwright().start()
-            self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
             self.version = self._browser.version
             self._page = self._browser.new_page()
             self._page.set_default_timeout(PAGE_TIMEOUT_MS)

@@ -163,7 +163,7 @@ def test_batch_bad_rows_get_nan_and_a_status(lab: Page) -> None:
     ]
 
 
-# ---------------------------------------------------------------------------- REFERENCES.md
+# ---------------------------------------------------------------------------- docs/references.md
 
 
 def _iv(lab: Page, *args: object) -> Any:

@@ -154,7 +154,7 @@ def test_pyodide_monte_carlo_is_the_engine(lab: Page) -> None:
 
 # name -> model parameters; each priced at several strikes.
 HESTON_SETS: dict[str, dict[str, float]] = {
-    # Lewis's table case (REFERENCES.md): xi = 1.
+    # Lewis's table case (docs/references.md): xi = 1.
     "lewis": {"spot": 100.0, "expiry": 1.0, "rate": 0.01, "dividend": 0.02, "v0": 0.04,
               "kappa": 4.0, "theta": 0.25, "xi": 1.0, "rho": -0.5},
     "one-week": {"spot": 100.0, "expiry": 1.0 / 52.0, "rate": 0.03, "dividend": 0.0,
@@ -205,7 +205,7 @@ def test_heston_within_four_standard_errors(lab: Page, name: str, kind: str, str
 # ---------------------------------------------------------------------------- rough Heston
 
 ROUGH_SETS: dict[str, dict[str, float]] = {
-    # REFERENCES.md's case (its values: 4.53874 at hurst 0.1, 4.63083 at 0.3); Feller's
+    # docs/references.md's case (its values: 4.53874 at hurst 0.1, 4.63083 at 0.3); Feller's
     # condition fails (2 kappa theta / xi^2 = 0.13).
     "references-h0.1": {"spot": 100.0, "expiry": 1.0, "rate": 0.0, "dividend": 0.0,
                         "v0": 0.02, "kappa": 0.3, "theta": 0.02, "xi": 0.3, "rho": -0.7,
@@ -240,7 +240,7 @@ def _rough_oracle(name: str, kind: str, strike: float) -> float:
 
 
 def test_rough_oracle_reproduces_the_published_values() -> None:
-    """The oracle itself, on REFERENCES.md's values (1,600-step Adams; ours 800: within 2e-4)."""
+    """The oracle itself, on docs/references.md's values (1,600-step Adams; ours 800: 2e-4)."""
     assert _rough_oracle("references-h0.1", "call", 100.0) == pytest.approx(4.53874, abs=2e-4)
     assert _rough_oracle("references-h0.3", "call", 100.0) == pytest.approx(4.63083, abs=2e-4)
 

@@ -20,7 +20,7 @@ NO_VALUE = "\u2013"  # what an output shows when there is nothing to show (an en
 
 CHARTS = ["chart-spot", "chart-expiry", "chart-smile", "chart-paths", "chart-convergence"]
 
-# Alan Lewis's Heston reference prices (/work/shared/REFERENCES.md; QuantLib's test-suite):
+# Alan Lewis's Heston reference prices (docs/references.md; QuantLib's test-suite):
 # S=100, r=0.01, q=0.02, T=1, v0=0.04, kappa=4, theta=0.25, xi=1, rho=-0.5.
 LEWIS = [
     (80, 26.774758743998854, 7.958878113256768),

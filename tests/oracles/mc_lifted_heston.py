@@ -2,12 +2,12 @@
 partition: why `wasm_core/src/monte_carlo/kernel.rs` does not use that partition.
 
 Finding (printed by this script): the lift with n factors on eta_i = r_n^(i - n/2),
-r_n = 1 + 10 n^(-0.9) is far from the rough Heston values of REFERENCES.md (hurst 0.1, n = 20:
+r_n = 1 + 10 n^(-0.9) is far from the rough Heston values of docs/references.md (hurst 0.1, n = 20:
 +0.12 on a 4.54 call; hurst 0.3: +0.36), because the partition drops the kernel's mass near
 x = 0 (the long memory) and above r_n^(n/2) (the singularity). kernel.rs instead integrates mu
 with Gauss rules from 0 up to 40/dt and uses the exact kernel inside each time step.
 
-The rough Heston variance (REFERENCES.md parameterisation, a = hurst + 1/2)
+The rough Heston variance (docs/references.md parameterisation, a = hurst + 1/2)
     V_t = v0 + 1/G(a) int (t-s)^(a-1) kappa (theta - V_s) ds
              + 1/G(a) int (t-s)^(a-1) xi sqrt(V_s) dB_s
 has the kernel K(t) = t^(a-1)/G(a) = int_0^oo e^(-x t) mu(dx), mu(dx) = x^(-a) dx / (G(a) G(1-a)).
@@ -29,11 +29,11 @@ Prices follow from Lewis's formula (A. Lewis, "Option Valuation under Stochastic
     k = ln(S/K) + (r - q) T,  phi(z) = E[exp(i z X_T)].
 
 With one factor (c = 1, x = 0) this is Heston's model; `--check-heston` compares that case with
-QuantLib's AnalyticHestonEngine on Lewis's reference table (REFERENCES.md).
+QuantLib's AnalyticHestonEngine on Lewis's reference table (docs/references.md).
 
 Usage:  python tests/oracles/mc_lifted_heston.py [--check-heston]
 Prints, for hurst 0.1 / 0.3 / 0.5 and several factor counts, the lifted-model call price next to
-the rough Heston reference value of REFERENCES.md.
+the rough Heston reference value of docs/references.md.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.special import gamma, roots_legendre
 
-# REFERENCES.md rough Heston case: S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3, xi=0.3, rho=-0.7.
+# docs/references.md rough Heston case: S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3,
+# xi=0.3, rho=-0.7.
 ROUGH_CASE = {
     "spot": 100.0,
     "strike": 100.0,

@@ -4,7 +4,7 @@
   digits: the closed forms of Hull, "Options, Futures, and Other Derivatives", ch. 17.
 * Heston prices from QuantLib's AnalyticHestonEngine (QuantLib-Python 1.40+), for a case where
   Feller's condition 2 kappa theta >= xi^2 fails badly, and a check that the engine reproduces
-  Lewis's table of REFERENCES.md (the values the Rust tests use are REFERENCES.md's).
+  Lewis's table of docs/references.md (the values the Rust tests use are docs/references.md's).
 
 Usage: python tests/oracles/mc_references.py
 """

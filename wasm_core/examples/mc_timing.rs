@@ -4,7 +4,7 @@
 //!
 //! Prints the median wall time over `repeats` (default 21) of:
 //! * Heston, 5,000 paths x 100 steps (antithetic pairs, QE with martingale correction): the
-//!   REFERENCES.md anchor (naive single-thread Rust Euler, 5,000 x 100: ~14 ms native);
+//!   docs/references.md anchor (naive single-thread Rust Euler, 5,000 x 100: ~14 ms native);
 //! * the same for rough Heston (hurst 0.1, 22 memory factors) and GBM (1 step, 1e6 paths);
 //! * the normal samplers: 1e7 variates from one sample stream by the ziggurat and by AS241's inverse CDF.
 

@@ -1,7 +1,7 @@
 //! Implied volatility (`wasm_core::implied_vol`) against independent references and over the
 //! whole domain: published values (RustQuant's doctest), prices computed with mpmath at 50
 //! digits (tests/oracles/implied_vol_oracle.py), the failure classes of the incumbents listed in
-//! /work/shared/REFERENCES.md, large deterministic grids, and garbage input.
+//! docs/references.md, large deterministic grids, and garbage input.
 //!
 //! "The price determines the vol" is made precise by the vol's sensitivity to rounding: relative
 //! errors of size ε in the price, the forward and the strike (each an input or computed from
@@ -283,7 +283,7 @@ fn extreme_moneyness_and_tiny_prices_down_to_1e_300() {
 
 #[test]
 fn random_grid_never_misses_where_incumbents_do() {
-    // py_vollib was off by more than 1e-8 on ~1% of a random BSM grid (REFERENCES.md).
+    // py_vollib was off by more than 1e-8 on ~1% of a random BSM grid (docs/references.md).
     let mut rng = SplitMix64(0x001e_75be_4a71_0a41);
     let mut tally = Tally::default();
     for _ in 0..20_000 {
@@ -345,7 +345,7 @@ fn mpmath_prices_invert_to_their_generating_vol() {
 
 #[test]
 fn rustquant_doctest_case() {
-    // RustQuant's doctest (REFERENCES.md): price 12.3, S=100, K=110, T=0.89, r=0.03, call.
+    // RustQuant's doctest (docs/references.md): price 12.3, S=100, K=110, T=0.89, r=0.03, call.
     let vol = implied_vol(OptionKind::Call, 12.3, 100.0, 110.0, 0.89, 0.03, 0.0).unwrap();
     assert!(
         (vol - 0.402_699_732_857_872_97).abs() <= PUBLISHED_TOLERANCE,
@@ -355,7 +355,7 @@ fn rustquant_doctest_case() {
 
 #[test]
 fn price_exactly_at_intrinsic_with_zero_rates_is_zero_vol() {
-    // QuantLib once returned 0.349 here (REFERENCES.md).
+    // QuantLib once returned 0.349 here (docs/references.md).
     assert_eq!(
         implied_vol(OptionKind::Call, 10.0, 100.0, 90.0, 1.0, 0.0, 0.0),
         Ok(0.0)
@@ -388,7 +388,7 @@ fn price_exactly_at_intrinsic_with_zero_rates_is_zero_vol() {
 
 #[test]
 fn price_truly_below_intrinsic_is_an_error_naming_the_lower_bound() {
-    // REFERENCES.md: S=4127.83, K=2600, t=133/252, r=0.01, call at 1529.75 is below its lower
+    // docs/references.md: S=4127.83, K=2600, t=133/252, r=0.01, call at 1529.75 is below its lower
     // bound D·(F − K) = S − K e^{−rT} = 1541.516... (q = 0): an error, not a number.
     let result = implied_vol(
         OptionKind::Call,
@@ -439,7 +439,7 @@ fn below_the_bound_by_rounding_noise_counts_as_at_the_bound() {
 
 #[test]
 fn deep_itm_calls_whose_put_parity_price_is_1e_15_return_a_vol() {
-    // QuantLib's blackFormulaImpliedStdDev threw on these (REFERENCES.md): the call price is the
+    // QuantLib's blackFormulaImpliedStdDev threw on these (docs/references.md): the call price is the
     // parity value D·(F − K) plus ~1e-15 of time value, which rounding may even push below it.
     let mut rng = SplitMix64(42);
     let mut found = 0;
@@ -499,7 +499,7 @@ fn deep_itm_calls_whose_put_parity_price_is_1e_15_return_a_vol() {
 
 #[test]
 fn deep_itm_prices_with_time_value_are_not_below_intrinsic() {
-    // py_vollib #5, #7 and py_vollib_vectorized #1 (REFERENCES.md) reported such prices as
+    // py_vollib #5, #7 and py_vollib_vectorized #1 (docs/references.md) reported such prices as
     // "below intrinsic". Where the time value exceeds the rounding of the intrinsic value the
     // vol is determined and must come back to full precision.
     let cases = [

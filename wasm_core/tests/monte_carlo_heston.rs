@@ -1,12 +1,12 @@
 //! Heston Monte Carlo (Andersen's QE scheme with martingale correction) against published and
 //! semi-analytic prices.
 //!
-//! * Alan Lewis's reference prices (REFERENCES.md; QuantLib's test-suite checks its analytic
+//! * Alan Lewis's reference prices (docs/references.md; QuantLib's test-suite checks its analytic
 //!   engine against them at 1e-12): S=100, r=0.01, q=0.02, v0=0.04, kappa=4, theta=0.25, xi=1,
 //!   rho=-0.5, T=1.
 //! * Two cases where Feller's condition `2 kappa theta >= xi^2` fails badly, priced by QuantLib's
 //!   AnalyticHestonEngine (`tests/oracles/mc_references.py`).
-//! * REFERENCES.md's rough Heston case at hurst 1/2 (plain Heston, Feller violated):
+//! * docs/references.md's rough Heston case at hurst 1/2 (plain Heston, Feller violated):
 //!   QuantLib 4.739249.
 //!
 //! The default test run uses few paths (debug builds are slow); the `#[ignore]`d bias table runs
@@ -26,7 +26,7 @@ const LEWIS: HestonParams = HestonParams {
     xi: 1.0,
     rho: -0.5,
 };
-/// (kind, strike, price) from Lewis's table (REFERENCES.md).
+/// (kind, strike, price) from Lewis's table (docs/references.md).
 const LEWIS_TABLE: [(&str, f64, f64); 5] = [
     ("call", 80.0, 26.774758743998854),
     ("put", 90.0, 12.017966707346305),
@@ -110,7 +110,7 @@ fn feller_violated_cases() {
     };
     let r = price("call", 100.0, 120.0, 2.0, 0.0, 0.01, h, 20_000.0, 50.0, 2.0);
     assert_close(&r, 5.4230059608327, "Feller-violated call, rho > 0");
-    // REFERENCES.md's rough case at hurst 1/2 is plain Heston: 2 kappa theta = 0.012 < 0.09.
+    // docs/references.md's rough case at hurst 1/2 is plain Heston: 2 kappa theta = 0.012 < 0.09.
     let h = HestonParams {
         v0: 0.02,
         kappa: 0.3,
@@ -119,7 +119,7 @@ fn feller_violated_cases() {
         rho: -0.7,
     };
     let r = price("call", 100.0, 100.0, 1.0, 0.0, 0.0, h, 20_000.0, 50.0, 3.0);
-    assert_close(&r, 4.73925, "REFERENCES.md rough case at hurst 0.5");
+    assert_close(&r, 4.73925, "docs/references.md rough case at hurst 0.5");
 }
 
 /// The martingale correction makes the discounted spot an exact martingale of the scheme, even

@@ -1,4 +1,4 @@
-//! Rough Heston Monte Carlo against REFERENCES.md's values (fractional Riccati, Adams scheme
+//! Rough Heston Monte Carlo against docs/references.md's values (fractional Riccati, Adams scheme
 //! with 1,600 steps, Lewis's formula): S=K=100, T=1, r=q=0, v0=theta=0.02, kappa=0.3, xi=0.3,
 //! rho=-0.7, call: hurst 0.1 -> 4.53874, 0.3 -> 4.63083, 0.5 -> 4.73925 (= Heston, QuantLib
 //! 4.739249).
@@ -19,9 +19,9 @@ const CASE: HestonParams = HestonParams {
     xi: 0.3,
     rho: -0.7,
 };
-/// (hurst, call price) from REFERENCES.md.
+/// (hurst, call price) from docs/references.md.
 const REFERENCE: [(f64, f64); 3] = [(0.1, 4.53874), (0.3, 4.63083), (0.5, 4.73925)];
-/// REFERENCES.md quotes 5 decimals (its 400- and 800-step values differ by 1e-4 at hurst 0.1):
+/// docs/references.md quotes 5 decimals (its 400- and 800-step values differ by 1e-4 at hurst 0.1):
 /// the reference's own uncertainty, added to the statistical tolerance.
 const REFERENCE_TOL: f64 = 2e-4;
 
@@ -84,7 +84,7 @@ fn hurst_one_half_agrees_with_heston() {
 }
 
 /// Roughness matters: at hurst 0.1 the at-the-money price is clearly below Heston's
-/// (REFERENCES.md: 4.539 against 4.739, 20 standard errors of these runs apart).
+/// (docs/references.md: 4.539 against 4.739, 20 standard errors of these runs apart).
 #[test]
 fn roughness_lowers_the_at_the_money_price() {
     let r01 = rough(0.1, 10_000.0, Some(50.0), 7.0);
@@ -97,7 +97,7 @@ fn roughness_lowers_the_at_the_money_price() {
     );
 }
 
-/// Bias against REFERENCES.md by step count, 2e6 paths per row (s.e. about 0.0026). From the
+/// Bias against docs/references.md by step count, 2e6 paths per row (s.e. about 0.0026). From the
 /// default 100 steps on, the bias must stay below one standard error of a default 100k-path run
 /// (the spec's criterion for the default step count).
 #[test]
@@ -127,7 +127,7 @@ fn rough_bias_table() {
     }
 }
 
-/// The rough engine at hurst 1/2 on Lewis's harsh Heston case (xi = 1, kappa = 4; REFERENCES.md:
+/// The rough engine at hurst 1/2 on Lewis's harsh Heston case (xi = 1, kappa = 4; docs/references.md:
 /// call K=100 -> 16.070154917028834), 1e6 paths: within 4 s.e. from 25 steps on. (The implicit
 /// placement c = 1 of Abi Jaber & Attal gives -0.48, -0.18, -0.08 at 10, 25, 50 steps here.)
 #[test]

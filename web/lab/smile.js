@@ -9,7 +9,7 @@ import { Chart, gaps } from "./charts.js";
 const COLUMNS = ["strike", "price", "kind", "expiry"];
 
 /** Alan Lewis's Heston reference prices (S=100, r=0.01, q=0.02, T=1, v0=0.04, kappa=4, theta=0.25,
- * xi=1, rho=-0.5), quoted by QuantLib's test-suite; see /work/shared/REFERENCES.md. */
+ * xi=1, rho=-0.5), quoted by QuantLib's test-suite; see docs/references.md. */
 const LEWIS = {
   inputs: { spot: "100", expiry: "1", rate: "0.01", dividend: "0.02",
     v0: "0.04", kappa: "4", theta: "0.25", xi: "1", rho: "-0.5" },

@@ -9,6 +9,7 @@
 
 use super::gbm::Gbm;
 use super::heston::Heston;
+use super::lanes::{Lanes, NoRecord, Recorder};
 use super::params::{HestonParams, McParams, Model};
 use super::rng::SampleStream;
 use super::rough_heston::RoughHeston;
@@ -22,38 +23,6 @@ pub const SPOT_BUMP_REL: f64 = 0.01;
 pub const VEGA_BUMP_REL: f64 = 0.01;
 /// Smallest vega bump, in units of volatility (for a volatility level below 1%).
 pub const VEGA_BUMP_MIN: f64 = 1e-4;
-
-/// How many lanes a sample simulates: `variants` models (1, or 3 with Greeks: base, vega up,
-/// vega down) times `signs` (1, or 2 with antithetic sampling). Lane = `variant * signs + sign`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Lanes {
-    pub variants: usize,
-    pub signs: usize,
-}
-
-impl Lanes {
-    pub fn count(&self) -> usize {
-        self.variants * self.signs
-    }
-}
-
-/// Receives every lane's state after each step (for sample paths); pricing uses [`NoRecord`].
-pub(crate) trait Recorder {
-    /// False for [`NoRecord`]: lets simulators skip work only a recorder needs.
-    const RECORDS: bool = true;
-    /// `step` counts from 1; `sample` is the index within the batch being simulated;
-    /// `x = ln(S_t/S_0)`, `v` = the variance at `t` (GBM: `vol^2`).
-    fn record(&mut self, step: usize, sample: usize, lane: usize, x: f64, v: f64);
-}
-
-/// The recorder that records nothing (compiles away).
-pub(crate) struct NoRecord;
-
-impl Recorder for NoRecord {
-    const RECORDS: bool = false;
-    #[inline(always)]
-    fn record(&mut self, _step: usize, _sample: usize, _lane: usize, _x: f64, _v: f64) {}
-}
 
 /// Most samples simulated in one [`Plan::simulate_batch`] call.
 pub(crate) const BATCH: usize = super::heston::BATCH;

@@ -4,7 +4,7 @@
 //! Carlo Methods in Financial Engineering", 2003, eq. 3.3): exact for every `dt`, so one step
 //! prices a European option without discretisation bias.
 
-use super::engine::{Lanes, Recorder};
+use super::lanes::{Lanes, Recorder};
 use super::normal_sampler::ziggurat_normal;
 use super::rng::SampleStream;
 

@@ -47,7 +47,7 @@
 //! range) are redone by the general scalar step. Per-sample results do not depend on the batch:
 //! every lane's arithmetic is its own.
 
-use super::engine::{Lanes, Recorder};
+use super::lanes::{Lanes, Recorder};
 use super::normal_sampler::{self, ziggurat_fast, ziggurat_rejected};
 use super::params::HestonParams;
 use super::rng::{SampleStream, StreamBatch};

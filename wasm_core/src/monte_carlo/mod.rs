@@ -43,7 +43,7 @@
 //!   (xi = 1) the bias is below the noise of 1e6 paths (s.e. 0.014) from 10 steps on.
 //! * Rough Heston (`rough_heston.rs`, `kernel.rs`): an Inverse-Gaussian integrated-variance
 //!   scheme (after Abi Jaber & Attal's iVi) with a collocated increment, on a 22-factor
-//!   Markovian lift of the fractional kernel (100 steps). Against REFERENCES.md's values the bias
+//!   Markovian lift of the fractional kernel (100 steps). Against docs/references.md's values the bias
 //!   at the default 100 steps is within +-0.005 at hurst 0.1, 0.3 and 0.5 (2e6 paths, s.e.
 //!   0.0026): under 0.4 standard errors of a default 100k-path run.
 
@@ -51,6 +51,7 @@ mod engine;
 mod gbm;
 mod heston;
 pub mod kernel;
+mod lanes;
 mod normal_sampler;
 mod params;
 pub mod rng;
@@ -67,7 +68,8 @@ pub use stats::{BlockSums, BLOCK_SAMPLES};
 
 use crate::errors::PricingError;
 use crate::fastmath;
-use engine::{Plan, Recorder, BATCH};
+use engine::{Plan, BATCH};
+use lanes::Recorder;
 use stats::{Totals, C, D, G, V, Y};
 
 /// Two-sided 95% normal quantile, `Phi^-1(0.975)`.

@@ -1,7 +1,7 @@
 //! Rough Heston by a collocated integrated-variance scheme on a Markovian lift.
 //!
 //! Model (El Euch & Rosenbaum, "The characteristic function of rough Heston models", Math.
-//! Finance 29 (2019); REFERENCES.md's parameterisation), `a = hurst + 1/2`,
+//! Finance 29 (2019); docs/references.md's parameterisation), `a = hurst + 1/2`,
 //! `K(t) = t^(a-1)/Gamma(a)`:
 //! `V_t = v0 + kappa theta Kbar(t) + int_0^t K(t-s) dY_s`, `dY = -kappa V dt + xi sqrt(V) dB`,
 //! `Kbar(t) = int_0^t K = t^a / Gamma(a+1)`; `d ln S = (r - q - V/2) dt + sqrt(V) dW`,
@@ -33,16 +33,16 @@
 //!
 //! # Collocation point
 //! Abi Jaber & Attal place the increment at the start of its step (`c = 1`, "implicit"). That is
-//! first-order: measured bias about `-0.85/steps` on REFERENCES.md's case at every hurst, and
+//! first-order: measured bias about `-0.85/steps` on docs/references.md's case at every hurst, and
 //! -0.08 at 50 steps on Lewis's Heston case. The cause is the step's own noise acting on the
 //! whole step: `Cov(dX_k, dZ_k)` is `Kbar(dt) xi V dt` instead of the exact
 //! `xi V int_0^dt Kbar(u) du = xi V dt^(a+1)/Gamma(a+2)`. Our choice `c^a = 1/(a + 1)` makes it
 //! exact (`c = 1/2` for Heston, 0.457 at hurst 0.1) and keeps every other formula; measured bias
-//! at 100 steps is then within 0.005 of REFERENCES.md at every hurst (2e6 paths, s.e. 0.0026;
+//! at 100 steps is then within 0.005 of docs/references.md at every hurst (2e6 paths, s.e. 0.0026;
 //! `tests/monte_carlo_rough.rs`), and within 1 s.e. of Lewis's Heston price from 10 steps on.
 //! The price: the collocated increment can overshoot, so that the memory makes `alpha_k <= 0`;
 //! the step then accrues no variance (`dX_k = dZ_k = dY_k = 0`: the variance is truncated at 0
-//! for that step). It happens only next to zero variance: 3.5% of steps on REFERENCES.md's case
+//! for that step). It happens only next to zero variance: 3.5% of steps on docs/references.md's case
 //! at hurst 0.5 (Feller's condition badly violated, `2 kappa theta / xi^2 = 0.13`), 0.8% at 0.3,
 //! 0.1% at 0.1, 1e-4 on Lewis's case. (Setting the variance at the step's end to exactly 0
 //! instead biases the price up by 0.01 at hurst 0.5; leaving the memory as it is does not.)
@@ -58,7 +58,7 @@
 //!
 //! The recorded variance of a step (sample paths) is its mean `dX_k / dt`, which is >= 0.
 
-use super::engine::{Lanes, Recorder};
+use super::lanes::{Lanes, Recorder};
 use super::heston::{one_minus_exp_over, XI_DETERMINISTIC};
 use super::kernel::{gamma, kernel_factors};
 use super::normal_sampler::ziggurat_normal;

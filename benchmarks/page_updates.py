@@ -1,6 +1,6 @@
 """Times the lab page's analytic update (not a test: no timed assertions anywhere).
 
-    .venv/bin/python tests/browser/measure_page_updates.py [--updates 100]
+    .venv/bin/python -m benchmarks.page_updates [--updates 100]
 
 Starts server.py, opens the lab in Debian's Chromium, fills the smile with Lewis's quotes (so every
 analytic part is live), then sets the spot 100 times the way a slider does (value + `input`
@@ -21,17 +21,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 
+ROOT = Path(__file__).resolve().parents[1]
 MEASURE = """async (n) => {
     const spot = document.getElementById("spot-range");
     const times = [];
@@ -72,7 +64,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
             page = browser.new_page(viewport={"width": 1360, "height": 1000})
             # Black-Scholes model: no Monte Carlo runs competing for the cores while timing.
             page.goto(f"{url}/#model=black_scholes")

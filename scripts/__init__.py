@@ -1,0 +1,1 @@
+"""Build and test helpers (run by build.sh, imported by the tests and benchmarks)."""
