@@ -624,7 +624,13 @@ def _bind(host: str, port: int) -> socket.socket:
     """A listening socket (bound here, before uvicorn starts, so the printed URL has the real
     port even for ``--port 0``, and a busy port is a clear error)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    sock = socket.create_server((host, port), family=family)
+    # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP, and create_server's
+    # is 0: without this, Nagle holds a small body back behind its headers until the client's
+    # delayed ACK (40 ms per small response on a kept-alive connection). Accepted sockets
+    # inherit the option from the listening one.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
 
 
 def main(argv: Sequence[str] | None = None) -> int:
