@@ -1,25 +1,18 @@
-"""Pricing Lab's development server: the static folder ``web/`` over HTTP, cross-origin isolated.
+"""Pricing Lab's development server: ``web/`` over HTTP, cross-origin isolated.
 
-Run ``python server.py [--host 127.0.0.1] [--port 8000] [--root web]``, or import the app::
+Run ``python server.py [--host 127.0.0.1] [--port 8000] [--root web]``, or ``create_app(root)``.
 
-    from server import create_app
-    app = create_app(root=Path("web"))
+Starlette's ``StaticFiles`` does the serving (safe path resolution, ETag / Last-Modified / 304,
+HEAD, ranges) and its ``GZipMiddleware`` machinery the compression. What is ours, and why:
 
-What it adds to plain static serving, and why:
-
-- **Cross-origin isolation** on every response (COOP ``same-origin`` + COEP ``require-corp``), so
-  the pages get ``SharedArrayBuffer`` (Pyodide's interrupt buffer, wasm workers), plus CORP,
-  ``nosniff`` and ``no-referrer``. A strict Content-Security-Policy that lets WebAssembly compile
-  (``'wasm-unsafe-eval'``) but never JavaScript ``eval`` (no ``'unsafe-eval'``), with a per-path
-  override hook (:data:`CSP_OVERRIDES`).
-- **Exact content types** (``.wasm`` must be ``application/wasm`` for ``instantiateStreaming``).
-- **Compression** (brotli when the ``brotli`` package is importable, else gzip) for compressible
-  types, negotiated with q-values. Compressed bodies are made once per file version, on first
-  request, and cached in memory (see :class:`_BodyCache`): the Pyodide runtime is ~10 MB.
-- **Revalidation**: strong content-hash ``ETag`` (one per encoding), ``If-None-Match`` -> 304,
-  ``Cache-Control: no-cache`` (a dev tool: rebuilt files keep their names, so always revalidate).
-- **Safe paths**: anything that could leave the root (``..``, encoded or not, backslashes, absolute
-  paths, NUL, symlinks pointing outside) is a plain 404. Only GET and HEAD (405 otherwise).
+- :class:`SecurityHeadersMiddleware`: COOP + COEP make the pages cross-origin isolated
+  (``SharedArrayBuffer`` for Pyodide's interrupt buffer and the wasm workers); CORP, nosniff,
+  no-referrer; a strict Content-Security-Policy that lets WebAssembly compile but never JS eval.
+- :data:`CONTENT_TYPES`: exact types (``.wasm`` must be ``application/wasm`` for
+  ``instantiateStreaming``), not the host's ``mimetypes``. Dot-files, backslashes, ``%`` (double
+  encoding), ``:`` and control characters in a path are a 404 before any lookup.
+- :class:`_Compression`: brotli or gzip by the request's q-values, for text and wasm only, with
+  an ETag per encoding (a strong tag names exact bytes, RFC 9110 8.8.3) and HEAD = GET's headers.
 - ``/healthz``: JSON saying whether the built wasm package and the vendored Pyodide are present.
 """
 
@@ -27,81 +20,52 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
-import hashlib
-import importlib
 import ipaddress
-import os
 import re
 import socket
-import stat
 import sys
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import anyio.to_thread
 import uvicorn
 from starlette.applications import Starlette
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipResponder, IdentityResponder
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = [
-    "CONTENT_TYPES",
-    "CSP_DIRECTIVES",
-    "CSP_OVERRIDES",
-    "DEFAULT_CACHE_BYTES",
-    "DEFAULT_CSP",
-    "HEALTH_FILES",
-    "SECURITY_HEADERS",
-    "ConfigError",
-    "SecurityHeadersMiddleware",
-    "choose_encoding",
-    "content_security_policy",
-    "create_app",
-    "if_none_match",
-    "main",
-    "resolve_path",
-]
+try:
+    import brotli  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - the server extra installs it
+    brotli = None
 
 DEFAULT_ROOT: Final = Path(__file__).resolve().parent / "web"
-DEFAULT_HOST: Final = "127.0.0.1"
-DEFAULT_PORT: Final = 8000
-
-# --------------------------------------------------------------------------------------------------
-# Headers
-# --------------------------------------------------------------------------------------------------
 
 #: Sent on every response, errors included.
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
-    # COOP + COEP make the page cross-origin isolated: SharedArrayBuffer is only available then.
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Embedder-Policy": "require-corp",
-    # Nothing here is meant to be embedded by another origin.
-    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",  # nothing here is for other origins
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
 
-#: The default policy, directive by directive. Nothing the pages load comes from elsewhere.
+#: The default policy. Nothing the pages load comes from elsewhere; 'wasm-unsafe-eval' lets
+#: WebAssembly compile, JS eval and inline scripts/styles stay forbidden (SVG charts use
+#: presentation attributes); blob: workers and images are for worker pools and chart exports.
 CSP_DIRECTIVES: Final[Mapping[str, tuple[str, ...]]] = {
     "default-src": ("'self'",),
-    # WebAssembly.compile/instantiate need 'wasm-unsafe-eval'; JS eval stays forbidden, and no
-    # inline scripts (no 'unsafe-inline', no hashes).
     "script-src": ("'self'", "'wasm-unsafe-eval'"),
-    # blob: lets a page start a worker from a Blob URL (a common pattern for wasm worker pools).
     "worker-src": ("'self'", "blob:"),
     "connect-src": ("'self'",),
-    # data:/blob: for charts exported as images.
     "img-src": ("'self'", "data:", "blob:"),
-    # No 'unsafe-inline': styles live in .css files. SVG charts must use presentation attributes
-    # (fill=, stroke=), not style="" attributes, or add 'unsafe-inline' here with a reason.
     "style-src": ("'self'",),
     "object-src": ("'none'",),
     "base-uri": ("'none'",),
@@ -110,368 +74,183 @@ CSP_DIRECTIVES: Final[Mapping[str, tuple[str, ...]]] = {
 
 
 def content_security_policy(changes: Mapping[str, Sequence[str]] | None = None) -> str:
-    """The header value for :data:`CSP_DIRECTIVES` with some directives replaced or added.
-
-    >>> content_security_policy({"object-src": ["'none'"]}) == DEFAULT_CSP
-    True
-    """
+    """The header value for :data:`CSP_DIRECTIVES` with some directives replaced or added."""
     directives = {**CSP_DIRECTIVES, **{k: tuple(v) for k, v in (changes or {}).items()}}
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
 DEFAULT_CSP: Final = content_security_policy()
 
-#: Per-path Content-Security-Policy overrides: URL path (exact, e.g. ``"/notebook.html"``) ->
-#: full header value, typically ``content_security_policy({...})``. Empty: every path gets
-#: :data:`DEFAULT_CSP`. The policy is sent on every response, not only HTML, because a dedicated
-#: worker's policy is the one delivered with the *worker script* (CSP Level 3, "initialize a
-#: global object's CSP list"): to loosen what the Pyodide kernel worker may do, override the
-#: worker script's path (e.g. ``"/notebook/kernel.worker.js"``), not the page's. Pyodide >= 0.22
-#: runs under the default policy ('wasm-unsafe-eval' is enough); packages with compiled
-#: extensions loaded at run time may need more, which is what this hook is for.
+#: URL path -> policy for that path. A dedicated worker runs under the policy delivered with
+#: its *script* (CSP Level 3), so loosening the notebook kernel means overriding the worker
+#: script's path, not the page's. Pyodide runs under the default policy.
 CSP_OVERRIDES: Final[Mapping[str, str]] = {}
 
-# --------------------------------------------------------------------------------------------------
-# Content types and compression
-# --------------------------------------------------------------------------------------------------
-
-_UTF8: Final = "; charset=utf-8"
-
-#: Suffix -> Content-Type. A fixed table (not ``mimetypes``, whose answers depend on the host:
-#: e.g. ``.ts`` is "video/mp2t" there). Text types carry a charset; JSON is UTF-8 by definition
-#: (RFC 8259 defines no charset parameter), so JSON types do not.
+_TEXT: Final = "; charset=utf-8"
+#: Suffix -> Content-Type. JSON has no charset parameter (RFC 8259); wasm-pack's .d.ts is text.
 CONTENT_TYPES: Final[Mapping[str, str]] = {
-    ".html": "text/html" + _UTF8,
-    ".htm": "text/html" + _UTF8,
-    ".js": "text/javascript" + _UTF8,
-    ".mjs": "text/javascript" + _UTF8,
-    ".css": "text/css" + _UTF8,
-    ".svg": "image/svg+xml" + _UTF8,
-    ".txt": "text/plain" + _UTF8,
-    ".md": "text/markdown" + _UTF8,
-    ".py": "text/x-python" + _UTF8,
-    ".ts": "text/plain" + _UTF8,  # wasm-pack's .d.ts: documentation, never executed
-    ".json": "application/json",
-    ".map": "application/json",
+    **{s: "text/html" + _TEXT for s in (".html", ".htm")},
+    **{s: "text/javascript" + _TEXT for s in (".js", ".mjs")},
+    ".css": "text/css" + _TEXT,
+    ".svg": "image/svg+xml" + _TEXT,
+    **{s: "text/plain" + _TEXT for s in (".txt", ".ts")},
+    ".md": "text/markdown" + _TEXT,
+    ".py": "text/x-python" + _TEXT,
+    **{s: "application/json" for s in (".json", ".map")},
     ".ipynb": "application/x-ipynb+json",
     ".wasm": "application/wasm",
-    ".whl": "application/zip",
-    ".zip": "application/zip",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
+    **{s: "application/zip" for s in (".whl", ".zip")},
+    **{s: "image/jpeg" for s in (".jpg", ".jpeg")},
+    **{s: f"image/{s[1:]}" for s in (".png", ".gif", ".webp")},
     ".ico": "image/vnd.microsoft.icon",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
+    **{s: f"font/{s[1:]}" for s in (".woff", ".woff2")},
 }
 _FALLBACK_TYPE: Final = "application/octet-stream"
-
-# Types worth compressing: text, JSON and wasm (pyodide.asm.wasm: 9.6 MB -> 3.2 MB with brotli).
-# Zip/wheel, images and fonts are already compressed, so they are sent as they are.
-_COMPRESSIBLE: Final = frozenset(
-    {
-        "text/html",
-        "text/javascript",
-        "text/css",
-        "text/plain",
-        "text/markdown",
-        "text/x-python",
-        "image/svg+xml",
-        "application/json",
-        "application/x-ipynb+json",
-        "application/wasm",
-    }
-)
-# Below this, compression costs more than it saves (headers, CPU); the body goes out as is.
-_MIN_COMPRESS_SIZE: Final = 1024
-# Brotli quality 6 / gzip level 6: measured on pyodide.asm.wasm (9.6 MB), brotli 6 takes 0.3 s
-# for 3.15 MB and quality 11 takes 27 s for 2.74 MB; once per file version, 6 is the right trade.
-_BROTLI_QUALITY: Final = 6
+# Compressed: text and wasm (pyodide.asm.wasm: 9.6 MB -> 3.2 MB). Zips, images and fonts are
+# compressed already; below _MIN_COMPRESS bytes it costs more than it saves.
+_COMPRESSIBLE: Final = frozenset(t[: -len(_TEXT)] for t in CONTENT_TYPES.values() if _TEXT in t) | {
+    "application/json",
+    "application/x-ipynb+json",
+    "application/wasm",
+}
+_MIN_COMPRESS: Final = 1024
 _GZIP_LEVEL: Final = 6
-# In-memory budget for cached bodies (identity and compressed), least recently used evicted.
-DEFAULT_CACHE_BYTES: Final = 256 * 1024 * 1024
-
+# Per request, not cached: on pyodide.asm.wasm (9.6 MB) q5 takes 0.20 s for 3.23 MB, q6 0.23 s
+# for 3.15 MB, q11 27 s; gzip level 6 takes 0.34 s for 3.55 MB.
+_BROTLI_QUALITY: Final = 5
+_THREAD_MIN: Final = 128 * 1024  # compress bodies this large off the event loop
 _IDENTITY: Final = "identity"
-_Compressor = Callable[[bytes], bytes]
+_FORBIDDEN: Final = re.compile(r"[\x00-\x1f\x7f\\%:]|/\.|//")
 
 
-def _gzip(data: bytes) -> bytes:
-    # mtime=0: the same input gives the same bytes, so the encoded ETag stays a strong validator.
-    return gzip.compress(data, compresslevel=_GZIP_LEVEL, mtime=0)
-
-
-def _load_brotli() -> _Compressor | None:
-    """Brotli's compressor if the optional ``brotli`` package is installed (the server extra)."""
-    try:
-        module = importlib.import_module("brotli")
-    except ImportError:
-        return None
-
-    def compress(data: bytes) -> bytes:
-        return bytes(module.compress(data, quality=_BROTLI_QUALITY))
-
-    return compress
-
-
-def _compressors() -> dict[str, _Compressor]:
-    """Available codings, in the server's order of preference (used to break q-value ties)."""
-    found: dict[str, _Compressor] = {}
-    brotli = _load_brotli()
-    if brotli is not None:
-        found["br"] = brotli
-    found["gzip"] = _gzip
-    return found
-
-
-def _media_type(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()
+def _content_type(url_path: str) -> str:
+    name = url_path + "index.html" if url_path.endswith("/") else url_path
+    return CONTENT_TYPES.get(Path(name).suffix.lower(), _FALLBACK_TYPE)
 
 
 def choose_encoding(accept_encoding: str | None, available: Sequence[str]) -> str:
-    """The content coding to use for a request's ``Accept-Encoding`` (RFC 9110 section 12.5.3).
-
-    Picks the available coding with the highest q-value (> 0), ties going to the order of
-    ``available``; ``*`` gives its q-value to codings not listed by name. ``identity`` wins only
-    if the client ranks it strictly higher than every coding it accepts. No header: identity.
-    """
-    if not accept_encoding:
-        return _IDENTITY
+    """The coding for ``Accept-Encoding`` (RFC 9110 12.5.3): the highest q > 0, ties to the
+    order of ``available``; ``*`` covers codings not named; ``identity`` wins only if ranked
+    strictly higher than every accepted coding. No header: identity."""
     weights: dict[str, float] = {}
-    for item in accept_encoding.split(","):
+    for item in (accept_encoding or "").split(","):
         name, *params = (part.strip() for part in item.split(";"))
-        if not name:
-            continue
         q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
+        for key, _, value in (p.partition("=") for p in params):
             if key.strip().lower() == "q":
                 try:
-                    q = float(value.strip())
+                    q = float(value)
                 except ValueError:
                     q = -1.0  # malformed: ignore the entry
-        if 0.0 <= q <= 1.0:
-            name = name.lower()
-            weights["gzip" if name == "x-gzip" else name] = q
-    star = weights.get("*")
+        if name and 0.0 <= q <= 1.0:
+            weights["gzip" if name.lower() == "x-gzip" else name.lower()] = q
     best, best_q = _IDENTITY, 0.0
     for coding in available:
-        q = weights.get(coding, star if star is not None else 0.0)
+        q = weights.get(coding, weights.get("*", 0.0))
         if q > best_q:
             best, best_q = coding, q
-    if best != _IDENTITY and weights.get(_IDENTITY, -1.0) > best_q:
-        return _IDENTITY
-    return best
+    return _IDENTITY if weights.get(_IDENTITY, -1.0) > best_q else best
 
 
-# --------------------------------------------------------------------------------------------------
-# Paths
-# --------------------------------------------------------------------------------------------------
+class _BrotliResponder(IdentityResponder):
+    """Starlette's responder logic (single body -> Content-Length, streams, 206 untouched)."""
 
-_FORBIDDEN_CHARS: Final = re.compile(r"[\x00-\x1f\x7f\\%:]")
+    content_encoding = "br"
 
+    def __init__(self, app: ASGIApp, minimum_size: int) -> None:
+        super().__init__(app, minimum_size, exclude_content_types=())
+        self.compressor: Any = None
 
-def resolve_path(root: Path, url_path: str) -> Path | None:
-    """The regular file under ``root`` (already resolved) that ``url_path`` names, or None.
+    async def apply_compression(self, body: bytes, *, more_body: bool) -> bytes:
+        if self.compressor is None:
+            self.compressor = brotli.Compressor(quality=_BROTLI_QUALITY)
 
-    ``url_path`` is the percent-decoded request path. Refused (None, i.e. 404): empty, ``.`` and
-    ``..`` segments and every other dot-file; backslashes; ``%`` (a double-encoded path decoded
-    once, or an attempt to get decoded again somewhere); ``:`` (drive letters); control
-    characters including NUL; anything whose real path (symlinks followed) is not inside
-    ``root``; anything that is not a regular file. A path ending in ``/`` means its
-    ``index.html``; a directory without the slash is a 404 (its relative links would break).
-    """
-    if not url_path.startswith("/") or _FORBIDDEN_CHARS.search(url_path):
-        return None
-    relative = url_path[1:]
-    if relative == "" or relative.endswith("/"):
-        relative += "index.html"
-    parts = relative.split("/")
-    if any(part == "" or part.startswith(".") for part in parts):
-        return None
-    try:
-        real = root.joinpath(*parts).resolve(strict=True)
-        mode = real.stat().st_mode
-    except (OSError, RuntimeError, ValueError):  # missing, symlink loop, name too long, ...
-        return None
-    if not real.is_relative_to(root) or not stat.S_ISREG(mode):
-        return None
-    return real
+        def compress() -> bytes:
+            out = bytes(self.compressor.process(body))
+            return out + bytes(self.compressor.flush() if more_body else self.compressor.finish())
+
+        return await anyio.to_thread.run_sync(compress) if len(body) >= _THREAD_MIN else compress()
 
 
-# --------------------------------------------------------------------------------------------------
-# Bodies: read once, compressed once, cached
-# --------------------------------------------------------------------------------------------------
+# Brotli when the optional package is installed (the server extra has it), gzip always.
+_RESPONDERS: Final[dict[str, Callable[[ASGIApp], ASGIApp]]] = {
+    **({"br": lambda app: _BrotliResponder(app, _MIN_COMPRESS)} if brotli else {}),
+    "gzip": lambda app: GZipResponder(
+        app, _MIN_COMPRESS, _GZIP_LEVEL, thread_minimum_size=_THREAD_MIN, exclude_content_types=()
+    ),
+}
 
 
-@dataclass(frozen=True, slots=True)
-class _Stamp:
-    """Identifies one version of a file: a change to any field means new content."""
+class _Compression:
+    """Negotiates the coding and runs Starlette's responder for it. The representation's ETag
+    is the file's with ``-<coding>`` appended; a request's tags lose that suffix on the way to
+    StaticFiles (which knows only the file's tag) and a 304 gets it back. HEAD runs as GET with
+    the body dropped, so its headers are the compressed representation's."""
 
-    mtime_ns: int
-    size: int
-    inode: int
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-    @classmethod
-    def of(cls, st: os.stat_result) -> _Stamp:
-        return cls(st.st_mtime_ns, st.st_size, st.st_ino)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+        request = Headers(scope=scope)
+        compressible = _content_type(scope["path"]).split(";")[0] in _COMPRESSIBLE
+        coding = choose_encoding(request.get("accept-encoding"), list(_RESPONDERS))
+        coding = coding if compressible else _IDENTITY
+        tags = ",".join(request.getlist("if-none-match"))
+        plain = tags.replace(f'-{coding}"', '"') if coding != _IDENTITY else tags
+        headers = [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]
+        if tags:
+            headers.append((b"if-none-match", plain.encode("latin-1")))
+        scope = {**scope, "method": "GET" if head else scope["method"], "headers": headers}
+        suffix_304 = coding != _IDENTITY and (plain != tags or tags.strip() == "*")
 
+        async def send_representation(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                if compressible and "accept-encoding" not in out.get("vary", "").lower():
+                    out.add_vary_header("Accept-Encoding")  # the responder may have added it
+                encoding = out.get("content-encoding")
+                if encoding is None and message["status"] == 304 and suffix_304:
+                    encoding = coding
+                if encoding and "etag" in out:
+                    out["etag"] = out["etag"][:-1] + f'-{encoding}"'
+            elif message["type"] == "http.response.body" and head:
+                message = {**message, "body": b""}
+            await send(message)
 
-@dataclass(frozen=True, slots=True)
-class _Body:
-    stamp: _Stamp
-    data: bytes
-    digest: str  # hash of the *uncompressed* content; the ETag of every encoding derives from it
-
-
-def _etag(digest: str, encoding: str) -> str:
-    # Strong: the identity body is the hashed content; a compressed body is a deterministic
-    # function of it (fixed compressor settings), so "<digest>-<coding>" names its exact bytes.
-    return f'"{digest}"' if encoding == _IDENTITY else f'"{digest}-{encoding}"'
-
-
-class _BodyCache:
-    """Response bodies keyed by (path, encoding), each tagged with the file's :class:`_Stamp`.
-
-    Chosen over precomputing at start-up: nothing is done for files never requested, and a
-    rebuilt file (new mtime/size/inode) is picked up on the next request. A stale entry is
-    replaced, so a path holds at most one version per encoding; the total is bounded by
-    ``max_bytes`` (least recently used first out). Reading and compressing run in worker
-    threads; a per-path lock makes concurrent first requests for the same file share one
-    compression instead of each doing it.
-    """
-
-    def __init__(self, compressors: Mapping[str, _Compressor], max_bytes: int) -> None:
-        self._compressors = compressors
-        self._max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[Path, str], _Body] = OrderedDict()
-        self._total = 0
-        self._lock = threading.Lock()  # guards _entries, _total and _path_locks
-        self._path_locks: dict[Path, threading.Lock] = {}
-
-    def _lookup(self, path: Path, encoding: str, stamp: _Stamp | None) -> _Body | None:
-        with self._lock:
-            body = self._entries.get((path, encoding))
-            if body is None or (stamp is not None and body.stamp != stamp):
-                return None
-            self._entries.move_to_end((path, encoding))
-            return body
-
-    def _store(self, path: Path, encoding: str, body: _Body) -> None:
-        with self._lock:
-            old = self._entries.pop((path, encoding), None)
-            if old is not None:
-                self._total -= len(old.data)
-            if len(body.data) > self._max_bytes:
-                return
-            self._entries[(path, encoding)] = body
-            self._total += len(body.data)
-            while self._total > self._max_bytes:
-                _, evicted = self._entries.popitem(last=False)
-                self._total -= len(evicted.data)
-
-    def _path_lock(self, path: Path) -> threading.Lock:
-        with self._lock:
-            return self._path_locks.setdefault(path, threading.Lock())
-
-    def _load(self, path: Path, encoding: str, stamp: _Stamp) -> _Body:
-        """Blocking: the body of ``path`` in ``encoding``, from cache or made now."""
-        with self._path_lock(path):
-            cached = self._lookup(path, encoding, stamp)
-            if cached is not None:
-                return cached
-            identity = self._lookup(path, _IDENTITY, stamp)
-            if identity is None:
-                with path.open("rb") as file:
-                    # The stamp of what is actually read, in case the file changed since stat().
-                    read_stamp = _Stamp.of(os.fstat(file.fileno()))
-                    data = file.read()
-                digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-                identity = _Body(read_stamp, data, digest)
-                self._store(path, _IDENTITY, identity)
-            if encoding == _IDENTITY:
-                return identity
-            encoded = self._compressors[encoding](identity.data)
-            body = _Body(identity.stamp, encoded, identity.digest)
-            self._store(path, encoding, body)
-            return body
-
-    async def get(self, path: Path, encoding: str, stamp: _Stamp) -> _Body:
-        cached = self._lookup(path, encoding, stamp)
-        if cached is not None:
-            return cached
-        return await anyio.to_thread.run_sync(self._load, path, encoding, stamp)
+        app = self.app if coding == _IDENTITY else _RESPONDERS[coding](self.app)
+        await app(scope, receive, send_representation)
 
 
-# --------------------------------------------------------------------------------------------------
-# Endpoints
-# --------------------------------------------------------------------------------------------------
-
-_ETAG_IN_LIST: Final = re.compile(r'(?:W/)?("[^"]*")')
-
-
-def if_none_match(header_values: Sequence[str], etag: str) -> bool:
-    """Whether ``If-None-Match`` (all its header lines) matches ``etag`` (RFC 9110 13.1.2).
-
-    ``*`` matches any current representation; otherwise a comma-separated list of entity tags,
-    compared weakly (a ``W/`` prefix is ignored) as the RFC prescribes for this header.
-    """
-    joined = ",".join(header_values).strip()
-    if joined == "*":
-        return True
-    return etag in _ETAG_IN_LIST.findall(joined)
+class _File(FileResponse):
+    # One read per file (Pyodide's largest is 10 MB): a single body lets the compressor send
+    # Content-Length instead of a chunked stream.
+    chunk_size = 64 * 1024 * 1024
 
 
-def _not_found() -> Response:
-    return PlainTextResponse("Not Found", status_code=404, headers={"Cache-Control": "no-store"})
+class _Files(StaticFiles):
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if scope["method"] in ("GET", "HEAD") and _FORBIDDEN.search(scope["path"]):
+            raise HTTPException(status_code=404)
+        return await super().get_response(path, scope)
 
-
-class _StaticSite:
-    """GET/HEAD for the files under ``root``."""
-
-    def __init__(self, root: Path, compressors: Mapping[str, _Compressor], cache_bytes: int):
-        self.root = root
-        self.codings = tuple(compressors)
-        self.cache = _BodyCache(compressors, cache_bytes)
-
-    async def serve(self, request: Request) -> Response:
-        path = resolve_path(self.root, request.scope["path"])
-        if path is None:
-            return _not_found()
-        try:
-            st = path.stat()
-        except OSError:
-            return _not_found()
-        content_type = CONTENT_TYPES.get(path.suffix.lower(), _FALLBACK_TYPE)
-        compressible = _media_type(content_type) in _COMPRESSIBLE
-        encoding = _IDENTITY
-        if compressible and st.st_size >= _MIN_COMPRESS_SIZE:
-            encoding = choose_encoding(request.headers.get("accept-encoding"), self.codings)
-
-        try:
-            identity = await self.cache.get(path, _IDENTITY, _Stamp.of(st))
-        except OSError:  # vanished or unreadable between stat() and open()
-            return _not_found()
-        headers = {"ETag": _etag(identity.digest, encoding), "Cache-Control": "no-cache"}
-        if compressible:
-            # The bytes depend on Accept-Encoding (for files under the size threshold too, so
-            # that a cache keeps the right key if the file grows).
-            headers["Vary"] = "Accept-Encoding"
-        # Checked before compressing: a 304 needs only the digest.
-        if if_none_match(request.headers.getlist("if-none-match"), headers["ETag"]):
-            return Response(status_code=304, headers=headers)
-
-        body = identity
-        if encoding != _IDENTITY:
-            try:
-                body = await self.cache.get(path, encoding, identity.stamp)
-            except OSError:
-                return _not_found()
-            headers["Content-Encoding"] = encoding
-        headers["Content-Type"] = content_type
-        headers["Content-Length"] = str(len(body.data))
-        return Response(b"" if request.method == "HEAD" else body.data, headers=headers)
+    def file_response(
+        self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200
+    ) -> Response:
+        media_type = CONTENT_TYPES.get(Path(full_path).suffix.lower(), _FALLBACK_TYPE)
+        response = _File(
+            full_path,
+            status_code,
+            {"Cache-Control": "no-cache"},
+            media_type,
+            stat_result=stat_result,
+        )
+        if self.is_not_modified(response.headers, Headers(scope=scope)):
+            return NotModifiedResponse(response.headers)
+        return response
 
 
 #: Files a working checkout has after ``./build.sh``; /healthz reports each (never fails on them).
@@ -484,30 +263,6 @@ HEALTH_FILES: Final[Mapping[str, str]] = {
 }
 
 
-class _Health:
-    def __init__(self, root: Path, codings: Sequence[str]) -> None:
-        self.root = root
-        self.codings = list(codings)
-
-    async def serve(self, request: Request) -> Response:
-        files = {name: (self.root / name).is_file() for name in HEALTH_FILES}
-        missing = [name for name, present in files.items() if not present]
-        content = {
-            "status": "ok",
-            "root": str(self.root),
-            "files": files,
-            "missing": missing,
-            "hint": "run ./build.sh to build the missing files" if missing else None,
-            "encodings": self.codings,
-        }
-        return JSONResponse(content, headers={"Cache-Control": "no-store"})
-
-
-# --------------------------------------------------------------------------------------------------
-# The app
-# --------------------------------------------------------------------------------------------------
-
-
 class ConfigError(ValueError):
     """Raised by :func:`create_app` for a configuration that cannot work (e.g. a missing root)."""
 
@@ -516,9 +271,7 @@ class SecurityHeadersMiddleware:
     """Sets :data:`SECURITY_HEADERS` and the path's Content-Security-Policy on every response."""
 
     def __init__(self, app: ASGIApp, default_csp: str, csp_overrides: Mapping[str, str]) -> None:
-        self.app = app
-        self.default_csp = default_csp
-        self.csp_overrides = dict(csp_overrides)
+        self.app, self.default_csp, self.csp_overrides = app, default_csp, dict(csp_overrides)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -529,57 +282,34 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": csp}.items():
                     headers[name] = value
-                headers["Content-Security-Policy"] = csp
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
 class _PricingLabApp(Starlette):
-    """Starlette with :class:`SecurityHeadersMiddleware` *outside* its error middleware.
+    """Starlette with the security headers *outside* its error middleware, so that a 500 (which
+    ``ServerErrorMiddleware`` sends, outside user middleware) carries them too."""
 
-    ``Starlette(middleware=...)`` places user middleware inside ``ServerErrorMiddleware``, so a
-    500 would go out without the headers; wrapping the whole stack covers every response the
-    app sends (404, 405, 500 included).
-    """
-
-    def __init__(self, routes: Sequence[BaseRoute], csp_overrides: Mapping[str, str]) -> None:
-        super().__init__(routes=routes)
-        self.csp_overrides = dict(csp_overrides)
+    csp_overrides: dict[str, str]
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeadersMiddleware(
-            super().build_middleware_stack(), DEFAULT_CSP, self.csp_overrides
-        )
+        stack = super().build_middleware_stack()
+        return SecurityHeadersMiddleware(stack, DEFAULT_CSP, self.csp_overrides)
 
 
 _HEADER_VALUE: Final = re.compile(r"[\x20-\x7e]+")
 
 
 def create_app(
-    root: Path = DEFAULT_ROOT,
-    *,
-    csp_overrides: Mapping[str, str] = CSP_OVERRIDES,
-    cache_bytes: int = DEFAULT_CACHE_BYTES,
+    root: Path = DEFAULT_ROOT, *, csp_overrides: Mapping[str, str] = CSP_OVERRIDES
 ) -> Starlette:
-    """The Pricing Lab app serving the static folder ``root``.
+    """The app serving the folder ``root``, with per-path CSP overrides (:data:`CSP_OVERRIDES`).
 
-    Parameters
-    ----------
-    root
-        The folder to serve (normally the repository's ``web/``). Must exist.
-    csp_overrides
-        URL path -> Content-Security-Policy for that path (see :data:`CSP_OVERRIDES`).
-    cache_bytes
-        Memory budget for cached (and compressed) bodies.
-
-    Raises
-    ------
-    ConfigError
-        If ``root`` is not an existing directory, an override's key is not a path starting with
-        ``/`` or its value is not a printable single-line header value, or ``cache_bytes < 0``.
+    Raises :class:`ConfigError` if ``root`` is not an existing directory, or an override's key
+    is not a path starting with ``/`` or its value not a printable single-line header value.
     """
     root = Path(root)
     if not root.is_dir():
@@ -592,53 +322,51 @@ def create_app(
             raise ConfigError(
                 f"csp_overrides[{path!r}] must be a non-empty single-line printable ASCII policy"
             )
-    if cache_bytes < 0:
-        raise ConfigError(f"cache_bytes must be >= 0, got {cache_bytes}")
-
     root = root.resolve()
-    compressors = _compressors()
-    site = _StaticSite(root, compressors, cache_bytes)
-    health = _Health(root, list(compressors))
-    routes = [
-        Route("/healthz", health.serve, methods=["GET", "HEAD"]),
-        Route("/{path:path}", site.serve, methods=["GET", "HEAD"]),
-    ]
-    return _PricingLabApp(routes, csp_overrides)
 
+    async def health(request: Request) -> Response:
+        files = {name: (root / name).is_file() for name in HEALTH_FILES}
+        missing = [name for name, present in files.items() if not present]
+        hint = "run ./build.sh to build the missing files" if missing else None
+        report: dict[str, object] = {"status": "ok", "root": str(root), "files": files}
+        report |= {"missing": missing, "hint": hint, "encodings": list(_RESPONDERS)}
+        return JSONResponse(report, headers={"Cache-Control": "no-store"})
 
-# --------------------------------------------------------------------------------------------------
-# Command line
-# --------------------------------------------------------------------------------------------------
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    app = _PricingLabApp(
+        routes=[
+            Route("/healthz", health, methods=["GET", "HEAD"]),
+            Mount("/", app=_Files(directory=root, html=True)),
+        ],
+        middleware=[Middleware(_Compression)],
+    )
+    app.csp_overrides = dict(csp_overrides)
+    return app
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    """A listening socket (bound here, before uvicorn starts, so the printed URL has the real
-    port even for ``--port 0``, and a busy port is a clear error)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, port), family=family)
+    """A listening socket, bound before uvicorn starts: the printed URL has the real port even
+    for ``--port 0``, and a busy port is a clear error."""
+    sock = socket.create_server(
+        (host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET
+    )
     # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP, and create_server's
-    # is 0: without this, Nagle holds a small body back behind its headers until the client's
+    # is 0: without it, Nagle holds a small body back behind its headers until the client's
     # delayed ACK (40 ms per small response on a kept-alive connection). Accepted sockets
-    # inherit the option from the listening one.
+    # inherit the option.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return sock
 
 
+def _is_loopback(host: str) -> bool:
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(host).is_loopback
+    return host == "localhost"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Serve Pricing Lab's web/ folder (cross-origin isolated, compressed)."
-    )
-    parser.add_argument("--host", default=DEFAULT_HOST, help="default: %(default)s (loopback)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="default: %(default)s")
+    parser = argparse.ArgumentParser(description="Serve Pricing Lab's web/ folder.")
+    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s (loopback)")
+    parser.add_argument("--port", type=int, default=8000, help="default: %(default)s")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="default: %(default)s")
     args = parser.parse_args(argv)
     try:
@@ -650,22 +378,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"server.py: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
-
-    port = sock.getsockname()[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Pricing Lab: serving {args.root.resolve()} at http://{host}:{port}/", flush=True)
+    url = f"http://{host}:{sock.getsockname()[1]}/"
+    print(f"Pricing Lab: serving {args.root.resolve()} at {url}", flush=True)
     if not _is_loopback(args.host):
         print(
-            f"warning: {args.host} is not a loopback address: this development server is "
-            "reachable from other machines",
+            f"warning: {args.host} is not loopback: other machines can reach this dev server",
             file=sys.stderr,
             flush=True,
         )
-    config = uvicorn.Config(app, log_level="info", server_header=False)
-    # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal it captured; that is the
-    # normal way to stop a dev server, not an error worth a traceback.
+    # uvicorn stops gracefully on Ctrl-C, then re-raises the signal: not worth a traceback.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(uvicorn.Config(app, log_level="info", server_header=False)).run(
+            sockets=[sock]
+        )
     print("Pricing Lab: stopped", flush=True)
     return 0
 

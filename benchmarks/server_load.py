@@ -133,7 +133,9 @@ def main() -> int:
                         return 1
                     time.sleep(0.1)
             print(f"server.py on loopback, {args.clients} clients, {args.seconds:g} s per row")
-            print(f"{'file':<22}{'bytes':>10}  {'request':<12}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}")
+            print(
+                f"{'file':<22}{'bytes':>10}  {'request':<12}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}"
+            )
             for name, size in sizes.items():
                 for revalidate in (False, True):
                     lat = _load(base, "/" + name, revalidate, args.clients, args.seconds)

@@ -48,9 +48,6 @@ with warnings.catch_warnings():
 from server import (
     DEFAULT_CSP,
     ConfigError,
-    _BodyCache,
-    _gzip,
-    _Stamp,
     choose_encoding,
     content_security_policy,
     create_app,
@@ -189,7 +186,13 @@ def client(web_root: Path) -> Iterator[TestClient]:
 
 def raw_body(client: TestClient, path: str, accept_encoding: str) -> tuple[httpx.Response, bytes]:
     """The response and its body exactly as sent (not decoded by httpx)."""
-    with client.stream("GET", path, headers={"Accept-Encoding": accept_encoding}) as response:
+    return raw_body_with(client, path, {"Accept-Encoding": accept_encoding})
+
+
+def raw_body_with(
+    client: TestClient, path: str, headers: dict[str, str]
+) -> tuple[httpx.Response, bytes]:
+    with client.stream("GET", path, headers=headers) as response:
         return response, b"".join(response.iter_raw())
 
 
@@ -278,11 +281,6 @@ def test_bad_csp_override_fails_at_construction(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         create_app(root=web_root, csp_overrides=overrides)
-
-
-def test_negative_cache_budget_fails_at_construction(web_root: Path) -> None:
-    with pytest.raises(ConfigError, match="cache_bytes"):
-        create_app(root=web_root, cache_bytes=-1)
 
 
 def test_config_error_is_a_value_error() -> None:
@@ -507,48 +505,6 @@ def test_changed_file_is_served_fresh(client: TestClient, web_root: Path) -> Non
     assert gzip.decompress(first_body) == JS
     assert gzip.decompress(second_body) == new_js
     assert first.headers["etag"] != second.headers["etag"]
-
-
-def test_body_cache_compresses_each_version_once(tmp_path: Path) -> None:
-    """The cache, with real gzip wrapped to count its calls: repeated requests reuse the body."""
-    calls: list[int] = []
-
-    def counting_gzip(data: bytes) -> bytes:
-        calls.append(len(data))
-        return _gzip(data)
-
-    path = tmp_path / "big.wasm"
-    path.write_bytes(wasm_module(200_000))
-    cache = _BodyCache({"gzip": counting_gzip}, max_bytes=10_000_000)
-
-    async def fetch() -> bytes:
-        return (await cache.get(path, "gzip", _Stamp.of(path.stat()))).data
-
-    bodies = [_run_async(fetch) for _ in range(5)]
-    assert len(calls) == 1
-    assert all(gzip.decompress(body) == path.read_bytes() for body in bodies)
-
-    path.write_bytes(wasm_module(100_000))  # a new version: different size
-    assert gzip.decompress(_run_async(fetch)) == path.read_bytes()
-    assert len(calls) == 2
-
-
-def test_body_cache_respects_its_budget(tmp_path: Path) -> None:
-    files = []
-    for i in range(4):
-        path = tmp_path / f"f{i}.bin"
-        path.write_bytes(bytes([i]) * 1000)
-        files.append(path)
-    cache = _BodyCache({}, max_bytes=2500)
-
-    async def load_all() -> None:
-        for path in files:
-            body = await cache.get(path, "identity", _Stamp.of(path.stat()))
-            assert body.data == path.read_bytes()
-
-    _run_async(load_all)
-    assert cache._total <= 2500
-    assert len(cache._entries) == 2  # the two most recently used
 
 
 # --------------------------------------------------------------------------------------------------
@@ -820,3 +776,55 @@ def test_real_uvicorn_process(web_root: Path, tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{port}/" in output
     assert "Finished server process" in output  # uvicorn's graceful shutdown completed
     assert "Traceback" not in output
+
+
+# --------------------------------------------------------------------------------------------------
+# What StaticFiles adds: ranges, Last-Modified, folder redirects
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept", ["identity", "gzip, br"])
+def test_range_request_gets_the_exact_bytes(client: TestClient, accept: str) -> None:
+    path = "/pkg/wasm_core_bg.wasm"
+    response, body = raw_body_with(client, path, {"Accept-Encoding": accept, "Range": "bytes=8-99"})
+    assert response.status_code == 206
+    # A range is of the identity representation: never compressed, and its own tag.
+    assert "content-encoding" not in response.headers
+    assert body == FILES[path.lstrip("/")][8:100]
+    assert response.headers["content-range"] == f"bytes 8-99/{len(FILES[path.lstrip('/')])}"
+    assert_security_headers(response)
+
+
+def test_unsatisfiable_range_is_416(client: TestClient) -> None:
+    response = client.get("/app.js", headers={"Range": "bytes=999999-"})
+    assert response.status_code == 416
+
+
+def test_if_modified_since_gives_304(client: TestClient) -> None:
+    last_modified = client.get("/app.js").headers["last-modified"]
+    response = client.get("/app.js", headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_folder_without_slash_redirects_to_its_index(client: TestClient) -> None:
+    response = client.get("/docs", follow_redirects=False)
+    assert response.status_code in (301, 302, 307, 308)
+    assert response.headers["location"].endswith("/docs/")
+    assert_security_headers(response)
+
+
+def test_head_of_missing_file_is_404(client: TestClient) -> None:
+    response = client.head("/missing.js")
+    assert response.status_code == 404
+    assert response.content == b""
+
+
+def test_gzip_etag_revalidates_with_head(client: TestClient) -> None:
+    get, _ = raw_body(client, "/app.js", "gzip")
+    head = client.head("/app.js", headers={"Accept-Encoding": "gzip"})
+    assert head.headers["etag"] == get.headers["etag"]
+    again = client.head(
+        "/app.js", headers={"Accept-Encoding": "gzip", "If-None-Match": get.headers["etag"]}
+    )
+    assert again.status_code == 304

@@ -66,7 +66,9 @@ class Chromium:
         try:
             self._start_server()
             self._pw = sync_playwright().start()
-            self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+            self._browser = self._pw.chromium.launch(
+                executable_path=CHROMIUM, args=list(CHROMIUM_ARGS)
+            )
             self.version = self._browser.version
             self._page = self._browser.new_page()
             self._page.set_default_timeout(PAGE_TIMEOUT_MS)

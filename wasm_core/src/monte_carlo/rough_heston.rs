@@ -58,9 +58,9 @@
 //!
 //! The recorded variance of a step (sample paths) is its mean `dX_k / dt`, which is >= 0.
 
-use super::lanes::{Lanes, Recorder};
 use super::heston::{one_minus_exp_over, XI_DETERMINISTIC};
 use super::kernel::{gamma, kernel_factors};
+use super::lanes::{Lanes, Recorder};
 use super::normal_sampler::ziggurat_normal;
 use super::params::HestonParams;
 use super::rng::SampleStream;
