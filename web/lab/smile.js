@@ -1,12 +1,13 @@
-// The implied-vol smile of a strip of quotes pasted as CSV, through `implied_vol_many`.
-//
-// Columns: strike, price, and optionally kind ("call"/"put") and expiry (years). With a header row
-// the columns are found by name in any order; without one they are taken in that order. Missing
-// kind/expiry come from the inputs; spot, rate and dividend always do.
+// The implied-vol smile of quotes pasted as CSV (read by quotes.js), through `implied_vol_many`:
+// one curve per kind and expiry. Spot, rate and dividend come from the inputs, and so do kind and
+// expiry when the quotes have no such column. A quote that cannot give a vol (below intrinsic,
+// above the upper bound, a price at its lower bound) is listed with its reason, never plotted, and
+// never displaces a good quote for the same contract.
 import { $, h, fmt } from "./dom.js";
 import { Chart, gaps } from "./charts.js";
+import { parseQuotes } from "./quotes.js";
 
-const COLUMNS = ["strike", "price", "kind", "expiry"];
+const COLOURS = ["--c1", "--c2", "--c3", "--c4", "--c5"];
 
 /** Alan Lewis's Heston reference prices (S=100, r=0.01, q=0.02, T=1, v0=0.04, kappa=4, theta=0.25,
  * xi=1, rho=-0.5), quoted by QuantLib's test-suite; see docs/references.md. */
@@ -46,43 +47,6 @@ export function initSmile(onChange) {
   });
 }
 
-/** Parses the CSV: {rows: [{line, strike, price, kind, expiry}], errors: [string]}. */
-export function parseQuotes(text, defaults) {
-  const lines = text.split(/\r?\n/);
-  const rows = [];
-  const errors = [];
-  let order = COLUMNS;
-  let first = true;
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const cells = line.split(/\s*[,;\t]\s*|\s+/).map((c) => c.trim().replace(/^"|"$/g, ""));
-    if (first) {
-      first = false;
-      const names = cells.map((c) => c.toLowerCase());
-      if (names.some((n) => COLUMNS.includes(n))) {
-        const unknown = names.filter((n) => !COLUMNS.includes(n));
-        if (unknown.length) errors.push(`line ${i + 1}: unknown column ${unknown.map((u) => `"${u}"`).join(", ")} (use ${COLUMNS.join(", ")})`);
-        if (!names.includes("strike") || !names.includes("price")) errors.push(`line ${i + 1}: the header needs strike and price`);
-        order = names;
-        return;
-      }
-    }
-    const row = { line: i + 1, kind: defaults.kind, expiry: defaults.expiry };
-    order.forEach((name, j) => {
-      const cell = cells[j];
-      if (cell === undefined || cell === "" || !COLUMNS.includes(name)) return;
-      row[name] = name === "kind" ? cell.toLowerCase() : Number(cell);
-    });
-    if (row.strike === undefined || row.price === undefined) {
-      errors.push(`line ${i + 1}: needs a strike and a price`);
-      return;
-    }
-    rows.push(row);
-  });
-  return { rows, errors };
-}
-
 /** Recomputes the smile for the inputs `p` (kind, spot, expiry, rate, dividend). */
 export function updateSmile(engine, p) {
   const list = $("smile-errors");
@@ -96,12 +60,14 @@ export function updateSmile(engine, p) {
   const { rows, errors } = parseQuotes(text, p);
   const notes = [...errors];
   let vols = new Float64Array(0);
+  let status = new Uint8Array(0);
   if (rows.length) {
     try {
       const r = engine.implied_vol_many(
         rows.map((q) => q.kind), Float64Array.from(rows, (q) => q.price), p.spot,
         Float64Array.from(rows, (q) => q.strike), Float64Array.from(rows, (q) => q.expiry), p.rate, p.dividend);
       vols = r.vol;
+      status = r.status;
       rows.forEach((q, i) => {
         if (r.status[i] !== 0) notes.push(`line ${q.line} (strike ${fmt(q.strike)}): ${engine.status_message(r.status[i])}`);
       });
@@ -109,19 +75,56 @@ export function updateSmile(engine, p) {
       notes.push(err.message); // a wrong type, e.g. a kind that is not "call" or "put"
     }
   }
-  for (const n of notes) list.append(h("li", { text: n }));
-  $("smile-body").replaceChildren(...rows.map((q, i) => h("tr", { dataset: { kind: q.kind, strike: q.strike, vol: vols[i] } },
-    h("td", { text: q.line }), h("td", { text: q.kind }), h("td", { text: fmt(q.strike) }),
-    h("td", { text: fmt(q.expiry) }), h("td", { text: fmt(q.price, 17) }),
-    h("td", { text: i < vols.length && Number.isFinite(vols[i]) ? fmt(vols[i], 15) : "–" }))));
-  // One x value per strike; calls and puts as two series.
-  const strikes = [...new Set(rows.map((q) => q.strike).filter(Number.isFinite))].sort((a, b) => a - b);
-  const at = new Map(strikes.map((k, i) => [k, i]));
-  const calls = new Array(strikes.length).fill(null);
-  const puts = new Array(strikes.length).fill(null);
+  // The plotted quote of each contract: its first good row. A repeated contract is flagged.
+  const plotted = new Map();
+  const seen = new Map();
   rows.forEach((q, i) => {
-    if (!at.has(q.strike) || !(i < vols.length)) return;
-    (q.kind === "put" ? puts : calls)[at.get(q.strike)] = gaps([vols[i]])[0];
+    const key = `${q.kind}|${q.strike}|${q.expiry}`;
+    if (seen.has(key)) {
+      notes.push(`line ${q.line}: the same ${q.kind}, strike ${fmt(q.strike)} and expiry ${fmt(q.expiry)} as line ${seen.get(key)}`);
+    } else seen.set(key, q.line);
+    if (!(i < vols.length) || status[i] !== 0 || !Number.isFinite(vols[i])) return;
+    if (vols[i] === 0) {
+      notes.push(`line ${q.line} (strike ${fmt(q.strike)}): the price is at its lower bound (no time value), not a quote to plot`);
+      return;
+    }
+    if (!plotted.has(key)) plotted.set(key, i);
   });
-  chart.setData([strikes, calls, puts]);
+  for (const n of notes) list.append(h("li", { text: n }));
+  $("smile-body").replaceChildren(...rows.map((q, i) => h("tr", {
+    dataset: { kind: q.kind, strike: q.strike, expiry: q.expiry, vol: vols[i],
+      plotted: plotted.get(`${q.kind}|${q.strike}|${q.expiry}`) === i },
+  },
+  h("td", { text: q.line }), h("td", { text: q.kind }), h("td", { text: fmt(q.strike) }),
+  h("td", { text: fmt(q.expiry) }), h("td", { text: fmt(q.price, 17) }),
+  h("td", { text: i < vols.length && Number.isFinite(vols[i]) ? fmt(vols[i], q.digits) : "–" }))));
+  drawSmile(rows, vols, [...plotted.values()]);
+}
+
+/** One series per (expiry, kind) over the union of plotted strikes. */
+function drawSmile(rows, vols, plottedRows) {
+  const strikes = [...new Set(plottedRows.map((i) => rows[i].strike))].sort((a, b) => a - b);
+  const at = new Map(strikes.map((k, i) => [k, i]));
+  const expiries = [...new Set(plottedRows.map((i) => rows[i].expiry))].sort((a, b) => a - b);
+  const several = expiries.length > 1;
+  const series = [];
+  const data = [strikes];
+  expiries.forEach((t, e) => {
+    for (const kind of ["call", "put"]) {
+      const ys = new Array(strikes.length).fill(null);
+      for (const i of plottedRows) if (rows[i].expiry === t && rows[i].kind === kind) ys[at.get(rows[i].strike)] = gaps([vols[i]])[0];
+      if (several && ys.every((y) => y === null)) continue;
+      const label = (several ? `T=${fmt(t, 4)} ` : "") + `${kind}s`;
+      series.push({ label, colour: COLOURS[(several ? e : kind === "call" ? 0 : 1) % COLOURS.length],
+        width: kind === "call" ? 2 : 1, dash: kind === "put" ? [5, 4] : undefined, points: true });
+      data.push(ys);
+    }
+  });
+  if (!series.length) {
+    series.push(...chart.spec.series.slice(0, 2));
+    data.push(...series.map(() => []));
+  }
+  const same = series.length === chart.spec.series.length && series.every((s, i) => s.label === chart.spec.series[i].label);
+  chart.setData(data, same ? undefined : { ...chart.spec, series });
+  $("chart-smile").dataset.series = String(series.length);
 }
