@@ -1,7 +1,7 @@
 // Black-Scholes-Merton price, Greeks and the implied-vol round trip, recomputed on every input
 // (a few microseconds of wasm each: the page redraws synchronously as you type).
 import { $, fmt, clearErrors, showError } from "./dom.js";
-import { MARKET, numberOf } from "./fields.js";
+import { MARKET, PLAUSIBLE_VOL, notANumber, numberOf } from "./fields.js";
 
 export const GREEKS = [
   ["delta", "dV/dS"], ["gamma", "d²V/dS²"], ["speed", "d³V/dS³"],
@@ -48,6 +48,10 @@ export function updateAnalytic(engine, p) {
   clearErrors([...INPUT_IDS, "price"]);
   let g;
   try {
+    for (const id of [...MARKET, "vol"]) {
+      const problem = notANumber(id, $(id).value);
+      if (problem) throw new Error(problem);
+    }
     g = engine.greeks(p.kind, p.spot, p.strike, p.expiry, p.rate, p.dividend, p.vol);
   } catch (err) {
     showError(err, INPUT_IDS);
@@ -56,6 +60,10 @@ export function updateAnalytic(engine, p) {
     return null;
   }
   setGreeks(g);
+  if (p.vol > PLAUSIBLE_VOL) {
+    // Priced as typed, with a hint: a vol of 20 is 2,000 % a year.
+    $("error-vol").textContent = `vol ${p.vol} is ${(p.vol * 100).toLocaleString("en")} % a year: did you mean ${p.vol / 100}?`;
+  }
   try {
     const iv = engine.implied_vol(p.kind, g.price, p.spot, p.strike, p.expiry, p.rate, p.dividend);
     $("iv").value = fmt(iv, 15);
@@ -70,6 +78,8 @@ export function updateAnalytic(engine, p) {
     $("quote-iv").value = "–";
   } else {
     try {
+      const problem = notANumber("price", quote);
+      if (problem) throw new Error(problem);
       $("quote-iv").value = fmt(
         engine.implied_vol(p.kind, Number(quote), p.spot, p.strike, p.expiry, p.rate, p.dividend), 15);
     } catch (err) {

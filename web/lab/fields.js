@@ -55,14 +55,19 @@ function field({ id, label, unit, value, min, max, step, group }) {
   range.setAttribute("aria-label", `${label} slider`);
   range.dataset.for = id;
   const num = document.createElement("input");
-  Object.assign(num, { type: "number", id, name: id, step: "any", value, inputMode: "decimal" });
+  // Text, not type=number: Chromium's number field silently drops a decimal comma ("100,5" reads
+  // as 1005); numberOf parses strictly and the page says what it could not read.
+  Object.assign(num, { type: "text", id, name: id, value, inputMode: "decimal", autocomplete: "off" });
+  num.className = "num";
   num.dataset.default = value;
   num.dataset.step = String(step);
   const err = document.createElement("span");
   err.className = "error";
   err.id = `error-${id}`;
   err.setAttribute("role", "alert");
-  row.append(lab, range, num, err);
+  // The number field first: it is first on screen (the slider spans the row below), so Tab
+  // reaches it first.
+  row.append(lab, num, range, err);
   return row;
 }
 
@@ -93,8 +98,21 @@ export function syncSlider(id) {
   if (range && num.value.trim() !== "" && Number.isFinite(Number(num.value))) range.value = num.value;
 }
 
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** The number in a field, NaN when empty or unparsable (the engine rejects NaN by name). */
 export function numberOf(id) {
   const text = document.getElementById(id).value.trim();
-  return text === "" ? NaN : Number(text);
+  return NUMBER.test(text) ? Number(text) : NaN;
 }
+
+/** Why `text` (the parameter `name`'s field) is not a number, or null if it is one or empty. */
+export function notANumber(name, text) {
+  const t = text.trim();
+  if (t === "" || NUMBER.test(t)) return null;
+  const hint = /^[+-]?\d*,\d+$/.test(t) ? `: decimals take a point (${t.replace(",", ".")})` : "";
+  return `${name} "${t}" is not a number${hint}`;
+}
+
+/** Vols above this are far more likely a percentage typed as a number (20 for 20 %). */
+export const PLAUSIBLE_VOL = 5;

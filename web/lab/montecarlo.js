@@ -49,6 +49,14 @@ function clearResult() {
   for (const id of ["mc-price", "mc-se", "mc-ci", "mc-z", "mc-cv"]) $(id).value = "–";
 }
 
+/** The shown result no longer answers the inputs: its numbers go, its charts are marked. */
+function markStale() {
+  clearResult();
+  $("mc").dataset.stale = "true";
+}
+
+const plural = (n, word) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+
 function setBusy(busy) {
   $("mc-cancel").disabled = !busy;
   $("mc-progress").value = busy ? 0 : $("mc-progress").value;
@@ -61,6 +69,10 @@ export function initMonteCarlo(wasm, mcPool) {
   convergenceChart = new Chart($("chart-convergence"), convergenceSpec(false));
   $("mc-run").addEventListener("click", () => run());
   $("mc-cancel").addEventListener("click", () => cancel("cancelled"));
+  // Escape cancels a run from anywhere on the page (as the Cancel button does).
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && controller) cancel("cancelled");
+  });
 }
 
 function convergenceSpec(reference) {
@@ -116,6 +128,7 @@ export function onInputs(analytic) {
   $("mc-off").hidden = Boolean(model.mc);
   $("mc-run").disabled = !model.mc || held !== null;
   cancel(null);
+  markStale();
   pending = false;
   if (held !== null) {
     $("mc-status").textContent = held;
@@ -139,7 +152,7 @@ export function onInputs(analytic) {
     return;
   }
   if (!(cost(params) <= AUTO_RUN_PATH_STEPS)) {
-    $("mc-status").textContent = `a large run (${fmt(cost(params), 3)} path-steps): press Run`;
+    $("mc-status").textContent = `a large run (${Math.round(cost(params)).toLocaleString("en")} path-steps): press Run`;
     return;
   }
   pending = true;
@@ -196,16 +209,22 @@ export async function run() {
 }
 
 function showResult(r, params, seconds) {
+  delete $("mc").dataset.stale;
+  // A standard error needs two independent samples (an antithetic pair is one): with fewer it is
+  // undefined, whatever number the estimator returns.
+  const estimable = r.samples >= 2;
   $("mc-price").value = fmt(r.price, 8);
-  $("mc-se").value = fmt(r.std_error, 3);
-  $("mc-ci").value = `[${fmt(r.ci_low, 8)}, ${fmt(r.ci_high, 8)}]`;
+  $("mc-se").value = estimable ? fmt(r.std_error, 3) : `undefined (${plural(r.samples, "independent sample")})`;
+  $("mc-ci").value = estimable ? `[${fmt(r.ci_low, 8)}, ${fmt(r.ci_high, 8)}]` : "– (needs 2 or more independent samples)";
   $("mc-progress").value = 1;
   const p = params;
   if (p.model === "gbm" && lastAnalytic) {
     $("mc-compare-label").textContent = "Black-Scholes is";
-    $("mc-z").value = r.std_error > 0
-      ? `${fmt((lastAnalytic.price - r.price) / r.std_error, 3)} standard errors away`
-      : "exact (no randomness)";
+    $("mc-z").value = !estimable
+      ? "– (no standard error to compare with)"
+      : r.std_error > 0
+        ? `${fmt((lastAnalytic.price - r.price) / r.std_error, 3)} standard errors away`
+        : "exact (no randomness)";
   } else {
     $("mc-compare-label").textContent = "Implied vol";
     try {
@@ -219,7 +238,7 @@ function showResult(r, params, seconds) {
       `(price without: ${fmt(r.price_without_control, 8)})`
     : "not used (too few samples)";
   $("mc-status").textContent =
-    `${r.paths.toLocaleString("en")} paths × ${r.steps} steps in ${seconds.toFixed(2)} s on ` +
+    `${plural(r.paths, "path")} × ${plural(r.steps, "step")} in ${seconds.toFixed(2)} s on ` +
     `${r.workers} worker${r.workers > 1 ? "s" : ""}`;
 }
 
@@ -242,15 +261,19 @@ function drawConvergence(r, params) {
     const partial = engine.monte_carlo_finish(prefix, r.blockSums.subarray(0, k * r.blockLen));
     xs.push(partial.paths);
     est.push(partial.price);
-    hi.push(partial.ci_high);
-    lo.push(partial.ci_low);
+    // No band where the standard error is undefined (fewer than 2 independent samples).
+    hi.push(partial.samples >= 2 ? partial.ci_high : null);
+    lo.push(partial.samples >= 2 ? partial.ci_low : null);
     ref.push(reference);
   }
   const data = [xs, est, hi, lo];
   if (reference !== null) data.push(ref);
   convergenceChart.setData(data, convergenceSpec(reference !== null));
+  const band = r.samples >= 2
+    ? ", its 95% confidence band (shaded)"
+    : " (no confidence band: one independent sample has no standard error)";
   $("convergence-caption").textContent =
-    "the estimate as paths accumulate (blue), its 95% confidence band (shaded)" +
+    `the estimate as paths accumulate (blue)${band}` +
     (reference !== null ? " and the Black-Scholes price (dashed)" : "");
 }
 
