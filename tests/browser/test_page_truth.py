@@ -23,7 +23,8 @@ def output(page: Page, testid: str) -> str:
 def expect_output(page: Page, testid: str, value: str) -> None:
     """Waits for an <output> to show ``value`` (outputs are not inputs for to_have_value)."""
     page.wait_for_function(
-        "([id, v]) => document.querySelector(`[data-testid='${id}']`).value === v", arg=[testid, value]
+        "([id, v]) => document.querySelector(`[data-testid='${id}']`).value === v",
+        arg=[testid, value],
     )
 
 
