@@ -29,8 +29,12 @@ def parse(lab: Page, text: str) -> dict[str, Any]:
 
 
 def smile_rows(lab: Page) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = lab.get_by_test_id("smile-body").locator("tr").evaluate_all(
-        "(trs) => trs.map((tr) => ({...tr.dataset, vol_text: tr.lastElementChild.textContent}))"
+    rows: list[dict[str, str]] = (
+        lab.get_by_test_id("smile-body")
+        .locator("tr")
+        .evaluate_all(
+            "(trs) => trs.map((tr) => ({...tr.dataset, vol_text: tr.lastElementChild.textContent}))"
+        )
     )
     return rows
 
