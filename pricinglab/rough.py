@@ -42,8 +42,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
-from numpy.typing import NDArray
+try:
+    import numpy as np
+    from numpy.typing import NDArray
+except ImportError as error:  # the offline notebook's Pyodide ships no NumPy
+    raise ImportError(
+        "pricinglab.rough needs NumPy, which this Python does not have (the notebook's offline "
+        "Pyodide ships none; under CPython: pip install numpy). Without NumPy, price rough Heston "
+        "by simulation: pl.monte_carlo({'model': 'rough_heston', ...})"
+    ) from error
 
 from pricinglab.heston import (
     ArgumentTypeError,

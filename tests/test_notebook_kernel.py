@@ -188,3 +188,25 @@ def test_outputs_are_valid_nbformat(session: Session) -> None:
 def test_wrappers_check_their_argument() -> None:
     with pytest.raises(TypeError, match="HTML takes a str"):
         kernel_module.HTML(3)
+
+
+def test_long_results_are_cut_like_ipython(session: Session) -> None:
+    # A 100,000-row batch result: its first 1,000 items and a count, not millions of characters.
+    _, outputs = session.run('{"price": [0.5] * 100_000, "status": list(range(100_000))}')
+    text = outputs[0]["data"]["text/plain"]
+    assert len(text) < 50_000
+    assert "... (99,000 more)" in text
+    assert text.count("0.5") == kernel_module.MAX_ITEMS
+    _, outputs = session.run("import array\narray.array('d', range(5000))")
+    text = outputs[0]["data"]["text/plain"]
+    assert text.startswith("array('d', [0.0, 1.0,") and text.endswith("... (4,000 more)])")
+    # Short containers are shown whole, exactly as pprint shows them.
+    _, outputs = session.run("[1, 2, {'a': (3, 4)}]")
+    assert outputs[0]["data"]["text/plain"] == "[1, 2, {'a': (3, 4)}]"
+
+
+def test_a_huge_repr_is_cut(session: Session) -> None:
+    _, outputs = session.run("'x' * 1_000_000")
+    text = outputs[0]["data"]["text/plain"]
+    assert len(text) < kernel_module.MAX_PLAIN_CHARS + 100
+    assert text.endswith("(output truncated: 1,000,002 characters)")

@@ -273,6 +273,22 @@ def test_restart_gives_a_fresh_python(notebook: Page) -> None:
     expect(cells(page).nth(1).locator(".prompt")).to_have_text("[1]:")  # counts restart
 
 
+def test_a_new_notebook_gets_a_fresh_namespace(notebook: Page) -> None:
+    page = notebook
+    new_notebook(page, ["secret = 41\nsecret + 1"])
+    cells(page).nth(0).locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+Enter")
+    wait_idle(page)
+    expect(outputs(page).nth(0)).to_have_text("42")
+    # Another notebook: neither the variable nor the execution count carries over.
+    new_notebook(page, ["secret"])
+    cells(page).nth(0).locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+Enter")
+    wait_idle(page)
+    expect(outputs(page).nth(0)).to_contain_text("NameError: name 'secret' is not defined")
+    expect(cells(page).nth(0).locator(".prompt")).to_have_text("[1]:")
+
+
 def test_keys_run_and_move_on(notebook: Page) -> None:
     page = notebook
     new_notebook(page, ["1 + 1"])

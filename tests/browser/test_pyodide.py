@@ -46,6 +46,14 @@ try:
     pl.black_scholes("call", "100", 100, 1, 0.05, 0, 0.2)
 except TypeError as e:
     out["type_error"] = [isinstance(e, ValueError), str(e)]
+# The submodules a notebook user is shown: Heston's needs nothing more; rough Heston's needs
+# NumPy, which the offline runtime lacks, and says so.
+from pricinglab.heston import heston_price
+out["heston"] = heston_price("put", 100, 100, 1, 0.05, 0, 0.04, 1.5, 0.04, 0.3, -0.7)
+try:
+    from pricinglab.rough import rough_heston_price
+except ImportError as e:
+    out["rough_import"] = str(e)
 json.dumps(out)
 """
 
@@ -90,6 +98,16 @@ def test_keywords_batches_and_errors(pyodide_out: dict[str, Any]) -> None:
     assert pyodide_out["error"] == ["PricingError", "spot must be > 0 (got -1)"]
     # The checks run in wasm: JavaScript's name for the type.
     assert pyodide_out["type_error"] == [True, "spot must be a number (got string)"]
+
+
+def test_submodules_import_or_say_why_not(pyodide_out: dict[str, Any]) -> None:
+    from pricinglab.heston import heston_price
+
+    expected = heston_price("put", 100, 100, 1, 0.05, 0, 0.04, 1.5, 0.04, 0.3, -0.7)
+    assert pyodide_out["heston"] == pytest.approx(expected, rel=1e-12)
+    message = pyodide_out["rough_import"]
+    assert "needs NumPy" in message
+    assert "monte_carlo" in message
 
 
 def test_page_has_no_errors_after_booting_python(lab: Page) -> None:

@@ -6,6 +6,8 @@ import * as storage from "./storage.js";
 import { bindCommandKeys } from "./keys.js";
 import { Notices } from "./notices.js";
 
+let loads = 0; // notebooks loaded in this page: each gets its own kernel session
+
 // Autosave this long after the last change (and at once when the page is hidden or left),
 // but at least this often while changes keep coming (a cell streaming output).
 const AUTOSAVE_DELAY_MS = 400;
@@ -91,6 +93,9 @@ export class NotebookApp {
     this.selected = null;
     this.metadata = notebook.metadata ?? {};
     this.key = key;
+    this.conflict = false;
+    // Each load is a new Python namespace and execution count (a Jupyter notebook's own kernel).
+    this.session = `${key}#${++loads}`;
     this.setName(name);
     for (const cell of notebook.cells) this.#insertView(cell, this.views.length);
     if (this.views.length === 0) this.#insertView(newCell("code"), 0);
@@ -130,8 +135,15 @@ export class NotebookApp {
     this.firstUnsaved = null;
     if (this.key === null) return;
     const status = $("save-status");
+    if (this.conflict) {
+      // Another tab saved this notebook: writing now would silently overwrite its edits.
+      status.dataset.error = "true";
+      status.textContent = "Not saved: this notebook was changed in another tab";
+      return;
+    }
     try {
-      storage.save(this.key, this.name, this.toText());
+      this.lastSaved = this.toText();
+      storage.save(this.key, this.name, this.lastSaved);
       delete status.dataset.error;
       status.textContent = "Saved in this browser";
     } catch (error) {
@@ -297,7 +309,7 @@ export class NotebookApp {
       const reply = await this.kernel.execute(view.cell.source, (output) => {
         view.appendOutput(output);
         this.changed();
-      });
+      }, this.session);
       view.drawOutputs();
       if (reply.execution_count !== null) view.cell.execution_count = reply.execution_count;
       view.setPrompt();
@@ -370,13 +382,21 @@ export class NotebookApp {
     }
   }
 
+  /** Opens an example: your saved copy if you have one (one copy per example, not one per
+   * opening; Delete it to start again from the original), else the original. */
   async openExample(file) {
     try {
-      const response = await fetch(new URL(`../examples/${file}`, import.meta.url));
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const notebook = parse(await response.text());
+      const key = `example-${file}`;
+      const saved = storage.load(key);
+      let notebook;
+      if (saved !== null) notebook = parse(saved);
+      else {
+        const response = await fetch(new URL(`../examples/${file}`, import.meta.url));
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        notebook = parse(await response.text());
+      }
       this.saveNow();
-      this.load(notebook, { key: storage.newKey(), name: file.replace(/\.ipynb$/, "") });
+      this.load(notebook, { key, name: file.replace(/\.ipynb$/, "") });
       this.saveNow();
       this.#refreshRecent();
     } catch (error) {
@@ -404,6 +424,17 @@ export class NotebookApp {
     this.saveNow();
     this.#refreshRecent();
     this.views[0].edit();
+  }
+
+  /** Deletes the open notebook from this browser's storage (after asking) and starts a new one. */
+  deleteSaved() {
+    if (!confirm(`Delete "${this.name}" from this browser? Download it first to keep a copy.`)) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    storage.remove(this.key);
+    this.load({ metadata: {}, cells: [newCell("code")] }, { key: storage.newKey(), name: "Untitled" });
+    this.saveNow();
+    this.#refreshRecent();
   }
 
   download() {
@@ -458,6 +489,16 @@ export class NotebookApp {
       const file = event.target.value;
       event.target.value = "";
       if (file) this.openExample(file);
+    });
+    $("delete-notebook").addEventListener("click", () => this.deleteSaved());
+    // Another tab saving the notebook open here: say so, and stop autosaving it in this tab.
+    window.addEventListener("storage", (event) => {
+      if (this.key === null || event.key !== storage.dataKey(this.key) || event.newValue === null) return;
+      if (event.newValue === this.lastSaved) return;
+      this.conflict = true;
+      this.showBanner("This notebook was saved from another tab. Autosave is paused here so that " +
+        "neither tab overwrites the other: reload to see the other tab's version, or download this one.");
+      this.saveNow();
     });
     $("recent").addEventListener("change", (event) => {
       if (event.target.value) this.openSaved(event.target.value);

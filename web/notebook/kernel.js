@@ -45,14 +45,15 @@ export class Kernel {
   }
 
   /**
-   * Runs one cell's code. `onOutput(output)` receives each nbformat output as it appears.
+   * Runs one cell's code in `session`'s namespace (a new session starts a fresh one).
+   * `onOutput(output)` receives each nbformat output as it appears.
    * @returns {Promise<{status: "ok" | "error" | "aborted", execution_count: number | null}>}
    */
-  execute(code, onOutput) {
+  execute(code, onOutput, session = null) {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { onOutput, resolve });
-      this.worker.postMessage({ type: "execute", id, code });
+      this.worker.postMessage({ type: "execute", id, code, session });
     });
   }
 

@@ -22,6 +22,7 @@ Top-level ``await`` works in cells (compiled with ``PyCF_ALLOW_TOP_LEVEL_AWAIT``
 
 from __future__ import annotations
 
+import array
 import ast
 import base64
 import inspect
@@ -58,11 +59,64 @@ _CELL_PREFIX = "<cell "
 _CO_COROUTINE = inspect.CO_COROUTINE
 
 
+# Long results are cut the way IPython's pretty printer cuts them (its max_seq_length is 1000):
+# a 100,000-row result is shown as its first 1,000 items and a count, not as 4.6 million
+# characters that take seconds to format and fill the browser's storage when saved.
+MAX_ITEMS = 1000
+# And whatever a repr returns is kept to this many characters.
+MAX_PLAIN_CHARS = 100_000
+
+
+class _More:
+    """Stands for the items left out of a shortened container."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    def __repr__(self) -> str:
+        return f"... ({self.count:,} more)"
+
+
+class _Repr:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _shorten(obj: object, depth: int = 0) -> object:
+    """``obj`` with every list, tuple, dict and array.array beyond :data:`MAX_ITEMS` cut."""
+    if depth > 10:
+        return obj
+    if type(obj) in (list, tuple):
+        seq: list[Any] | tuple[Any, ...] = obj  # type: ignore[assignment]
+        items: list[object] = [_shorten(x, depth + 1) for x in seq[:MAX_ITEMS]]
+        if len(seq) > MAX_ITEMS:
+            items.append(_More(len(seq) - MAX_ITEMS))
+        return items if type(obj) is list else tuple(items)
+    if type(obj) is dict:
+        out: dict[object, object] = {}
+        for i, (key, value) in enumerate(obj.items()):
+            if i == MAX_ITEMS:
+                out[_Repr("...")] = _More(len(obj) - MAX_ITEMS)
+                break
+            out[key] = _shorten(value, depth + 1)
+        return out
+    if isinstance(obj, array.array) and len(obj) > MAX_ITEMS:
+        head = ", ".join(repr(x) for x in obj[:MAX_ITEMS])
+        return _Repr(f"array({obj.typecode!r}, [{head}, ... ({len(obj) - MAX_ITEMS:,} more)])")
+    return obj
+
+
 def _plain(obj: object) -> str:
     try:
-        return pprint.pformat(obj, sort_dicts=False)
+        text = pprint.pformat(_shorten(obj), sort_dicts=False)
     except Exception:
-        return object.__repr__(obj)
+        text = object.__repr__(obj)
+    if len(text) > MAX_PLAIN_CHARS:
+        text = f"{text[:MAX_PLAIN_CHARS]}\n... (output truncated: {len(text):,} characters)"
+    return text
 
 
 def mimebundle(obj: object) -> dict[str, Any]:

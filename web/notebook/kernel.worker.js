@@ -3,7 +3,7 @@
 //
 // Page -> worker messages:
 //   {type: "init", interruptBuffer: Uint8Array over a SharedArrayBuffer (or null)}
-//   {type: "execute", id, code}
+//   {type: "execute", id, code, session}   session: the notebook's; a new one gets a fresh namespace
 // Worker -> page messages:
 //   {type: "status", state: "starting" | "ready" | "busy" | "error", detail}
 //   {type: "output", id, output}        an nbformat 4 output (kernel.py), while the cell runs
@@ -18,7 +18,9 @@ import { startPython } from "../python.js";
 const SIGINT_NONE = 0;
 const KERNEL_MODULE = "_notebook_kernel";
 
-let kernel = null; // the Python Kernel's execute method (one PyProxy, reused for every cell)
+let kernel = null; // the current session's Kernel.execute (one PyProxy, reused for every cell)
+let kernelClass = null; // the Python Kernel class: one instance (namespace, counter) per session
+let session = null;
 let interruptBuffer = null;
 let queue = Promise.resolve(); // cells run one after another, even across top-level awaits
 let currentId = null;
@@ -58,7 +60,8 @@ async function boot(buffer) {
   const module = pyodide.pyimport(KERNEL_MODULE);
   // The Kernel lives as long as the worker; its bound method is looked up once (each lookup
   // would make a new proxy).
-  kernel = module.Kernel(emit).execute;
+  kernelClass = module.Kernel;
+  kernel = kernelClass(emit).execute;
   module.destroy();
   const info = pyodide.runPython(
     "import sys, pricinglab; (sys.version.split()[0], getattr(pricinglab, \"backend\", \"unknown\"))",
@@ -74,7 +77,19 @@ async function boot(buffer) {
   post({ type: "status", state: "ready", detail: "ready" });
 }
 
-async function execute(id, code) {
+/** A notebook opened or created since the last cell gets a namespace of its own, as a Jupyter
+ * notebook gets its own kernel (the previous one is dropped: one notebook is shown at a time). */
+function useSession(name) {
+  if (name === session || kernelClass === null) return;
+  if (session !== null) {
+    kernel.destroy();
+    kernel = kernelClass(emit).execute;
+  }
+  session = name;
+}
+
+async function execute(id, code, name) {
+  useSession(name);
   if (kernel === null) {
     const evalue = `the kernel did not start (${bootError ?? "unknown error"}); press Restart to try again`;
     post({ type: "output", id, output: { output_type: "error", ename: "KernelError", evalue, traceback: [] } });
@@ -114,6 +129,6 @@ self.onmessage = (event) => {
       post({ type: "status", state: "error", detail: `kernel failed to start: ${error?.message ?? error}` });
     });
   } else if (message.type === "execute") {
-    queue = queue.then(() => execute(message.id, message.code));
+    queue = queue.then(() => execute(message.id, message.code, message.session ?? null));
   }
 };

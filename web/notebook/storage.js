@@ -22,6 +22,9 @@ function writeIndex(index) {
   localStorage.setItem(INDEX_KEY, JSON.stringify(index));
 }
 
+/** The localStorage key under which the notebook `key` is saved (for "storage" events). */
+export const dataKey = (key) => DATA_PREFIX + key;
+
 /** A new storage key for a notebook. */
 export function newKey() {
   return crypto.randomUUID();
