@@ -339,7 +339,7 @@ class Chart:
         h = self.height - _MARGIN_TOP - _MARGIN_BOTTOM
         sx, sy, x_ticks, y_ticks = self._scales(left, top, w, h)
         out: list[str] = []
-        text = f'font-family="{FONT}" fill="{_TEXT_COLOR}"'
+        text = f'class="pl-text" font-family="{FONT}" fill="{_TEXT_COLOR}"'
         if self.title:
             out.append(
                 f'<text x="{_num(ox + self.width / 2)}" y="{_num(oy + 20)}" '
@@ -354,7 +354,7 @@ class Chart:
             tick = _log_tick_label(t) if self.x_log else _tick_label(t, x_step, False)
             out.append(
                 f'<line x1="{_num(px)}" y1="{_num(top)}" x2="{_num(px)}" '
-                f'y2="{_num(top + h)}" stroke="{_GRID_COLOR}" stroke-width="1"/>'
+                f'y2="{_num(top + h)}" class="pl-grid" stroke="{_GRID_COLOR}" stroke-width="1"/>'
             )
             out.append(
                 f'<text x="{_num(px)}" y="{_num(top + h + 16)}" text-anchor="middle" '
@@ -364,7 +364,7 @@ class Chart:
             py = sy(t)
             out.append(
                 f'<line x1="{_num(left)}" y1="{_num(py)}" x2="{_num(left + w)}" '
-                f'y2="{_num(py)}" stroke="{_GRID_COLOR}" stroke-width="1"/>'
+                f'y2="{_num(py)}" class="pl-grid" stroke="{_GRID_COLOR}" stroke-width="1"/>'
             )
             out.append(
                 f'<text x="{_num(left - 6)}" y="{_num(py + 4)}" text-anchor="end" '
@@ -373,7 +373,7 @@ class Chart:
             )
         out.append(
             f'<rect x="{_num(left)}" y="{_num(top)}" width="{_num(w)}" height="{_num(h)}" '
-            f'fill="none" stroke="{_AXIS_COLOR}" stroke-width="1"/>'
+            f'class="pl-axis" fill="none" stroke="{_AXIS_COLOR}" stroke-width="1"/>'
         )
         if self.x_label:
             out.append(
@@ -425,8 +425,8 @@ class Chart:
         x0, y0 = right - width - 8, top + 8
         out = [
             f'<rect x="{_num(x0)}" y="{_num(y0)}" width="{_num(width)}" '
-            f'height="{_num(8 + 16 * len(entries))}" fill="#ffffff" fill-opacity="0.85" '
-            f'stroke="{_GRID_COLOR}"/>'
+            f'height="{_num(8 + 16 * len(entries))}" class="pl-legend" fill="#ffffff" '
+            f'fill-opacity="0.85" stroke="{_GRID_COLOR}"/>'
         ]
         for i, s in enumerate(entries):
             y = y0 + 14 + 16 * i
@@ -443,7 +443,7 @@ class Chart:
                 )
             out.append(
                 f'<text x="{_num(x0 + 26)}" y="{_num(y + 4)}" font-size="11" '
-                f'font-family="{FONT}" fill="{_TEXT_COLOR}">{_esc(s.label)}</text>'
+                f'class="pl-text" font-family="{FONT}" fill="{_TEXT_COLOR}">{_esc(s.label)}</text>'
             )
         return out
 
@@ -515,7 +515,9 @@ def _svg_document(width: float, height: float, title: str, body: list[str]) -> s
     parts = [
         head,
         f"<title>{_esc(title or 'chart')}</title>",
-        f'<rect width="{_num(width)}" height="{_num(height)}" fill="#ffffff"/>',
+        # Classes let a page restyle the chart (the notebook's dark mode: CSS beats
+        # presentation attributes); a downloaded SVG keeps these light colours.
+        f'<rect class="pl-bg" width="{_num(width)}" height="{_num(height)}" fill="#ffffff"/>',
         *body,
         "</svg>",
     ]
@@ -542,7 +544,7 @@ class Grid:
             body.append(
                 f'<text x="{_num(cw * self.columns / 2)}" y="20" text-anchor="middle" '
                 f'font-size="15" font-weight="600" font-family="{FONT}" '
-                f'fill="{_TEXT_COLOR}">{_esc(self.title)}</text>'
+                f'class="pl-text" fill="{_TEXT_COLOR}">{_esc(self.title)}</text>'
             )
         for i, chart in enumerate(self.charts):
             body.extend(chart._svg_body((i % self.columns) * cw, top + (i // self.columns) * ch))

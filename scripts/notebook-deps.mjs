@@ -7,7 +7,8 @@ export { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLi
 export { EditorState, Compartment, Prec } from "@codemirror/state";
 export { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 export { indentOnInput, bracketMatching, foldGutter, foldKeymap, syntaxHighlighting,
-  defaultHighlightStyle, indentUnit } from "@codemirror/language";
+  defaultHighlightStyle, HighlightStyle, indentUnit } from "@codemirror/language";
+export { tags } from "@lezer/highlight";
 export { closeBrackets, closeBracketsKeymap, autocompletion, completionKeymap }
   from "@codemirror/autocomplete";
 export { searchKeymap, highlightSelectionMatches } from "@codemirror/search";

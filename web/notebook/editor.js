@@ -12,9 +12,26 @@ import {
   EditorView, EditorState, Compartment, Prec, keymap, drawSelection, dropCursor,
   highlightSpecialChars, highlightActiveLine, rectangularSelection, crosshairCursor, placeholder,
   defaultKeymap, history, historyKeymap, indentWithTab, indentOnInput, bracketMatching,
-  syntaxHighlighting, defaultHighlightStyle, indentUnit, closeBrackets, closeBracketsKeymap,
+  syntaxHighlighting, HighlightStyle, tags, indentUnit, closeBrackets, closeBracketsKeymap,
   autocompletion, completionKeymap, searchKeymap, highlightSelectionMatches, python, markdown,
 } from "./dist/deps.js";
+
+// Syntax colours from the page's CSS variables (--syn-*, light and dark sets in notebook.css,
+// inherited into the editor's shadow root): CodeMirror's default style is made for a light
+// background and is unreadable on a dark one.
+const highlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.operatorKeyword, tags.definitionKeyword, tags.moduleKeyword], color: "var(--syn-keyword)" },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: "var(--syn-string)" },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: "var(--syn-number)" },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: "var(--syn-comment)", fontStyle: "italic" },
+  { tag: [tags.function(tags.definition(tags.variableName)), tags.definition(tags.className), tags.className], color: "var(--syn-definition)" },
+  { tag: [tags.propertyName, tags.function(tags.propertyName)], color: "var(--syn-property)" },
+  { tag: tags.heading, color: "var(--syn-keyword)", fontWeight: "bold" },
+  { tag: tags.emphasis, fontStyle: "italic" },
+  { tag: tags.strong, fontWeight: "bold" },
+  { tag: [tags.link, tags.url], color: "var(--syn-string)", textDecoration: "underline" },
+  { tag: tags.invalid, color: "var(--error)" },
+]);
 
 const theme = EditorView.theme({
   "&": { fontSize: "0.9rem", color: "var(--fg)" },
@@ -62,7 +79,7 @@ export function createEditor(parent, { doc, cellType, onChange, onFocus, command
         dropCursor(),
         EditorState.allowMultipleSelections.of(true),
         indentOnInput(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(highlight),
         bracketMatching(),
         closeBrackets(),
         autocompletion(),

@@ -60,7 +60,8 @@ async function boot(buffer) {
   const module = pyodide.pyimport(KERNEL_MODULE);
   // The Kernel lives as long as the worker; its bound method is looked up once (each lookup
   // would make a new proxy).
-  kernelClass = module.Kernel;
+  // A copy: a borrowed attribute proxy dies with the module proxy it came from.
+  kernelClass = module.Kernel.copy();
   kernel = kernelClass(emit).execute;
   module.destroy();
   const info = pyodide.runPython(
@@ -89,7 +90,12 @@ function useSession(name) {
 }
 
 async function execute(id, code, name) {
-  useSession(name);
+  try {
+    useSession(name);
+  } catch (error) {
+    kernel = null;
+    bootError = `could not start a namespace for this notebook: ${error?.message ?? error}`;
+  }
   if (kernel === null) {
     const evalue = `the kernel did not start (${bootError ?? "unknown error"}); press Restart to try again`;
     post({ type: "output", id, output: { output_type: "error", ename: "KernelError", evalue, traceback: [] } });
