@@ -202,6 +202,16 @@ bundle_notebook() {
     stamp_set bundle "$h"
 }
 
+# 8. The API reference as a page both pages link (docs/api.md rendered by marked).
+build_docs() {
+    local h
+    h="$(hash_inputs docs/api.md scripts/docs.mjs package-lock.json)"
+    if stamp_ok docs "$h" && [ -f web/docs/api.html ]; then return; fi
+    log "docs: docs/api.md -> web/docs/api.html"
+    node scripts/docs.mjs
+    stamp_set docs "$h"
+}
+
 build_all() {
     apt_packages
     cargo_tools
@@ -211,6 +221,7 @@ build_all() {
     build_wasm
     vendor_files
     bundle_notebook
+    build_docs
 }
 
 cmd="${1:-build}"

@@ -59,6 +59,16 @@ def _column_to_list(column: Any) -> list[Any]:
     return list(view.tolist())
 
 
+# Path-steps simulated per engine call in Pyodide (about 0.1-0.2 s of wasm): the notebook's
+# Interrupt lands between two calls. Rough Heston's path-step costs about 8 Heston ones.
+_MC_CHUNK_PATH_STEPS: Final = 20_000_000
+_ROUGH_COST: Final = 8
+
+
+def _is_rough(params: Any) -> bool:
+    return isinstance(params, Mapping) and params.get("model") == "rough_heston"
+
+
 # The keys of the engine's Monte Carlo result (bindings.rs, mc_result_object), in its order,
 # with their Python types. Pyodide turns an integral JS number into an int, so a price of
 # exactly 0 would arrive as the int 0: the types are restored here, as the native engine has them.
@@ -205,7 +215,23 @@ class WasmBackend:
         return self._batch("implied_vol_many", args, ("vol",))
 
     def monte_carlo(self, params: Any, threads: Any = None) -> dict[str, Any]:
-        result = self._call("monte_carlo", self._scalar(params))
+        # A run longer than one chunk is simulated a chunk of blocks at a time: Pyodide sees an
+        # interrupt (the notebook's Interrupt) only between Python bytecodes, never inside a
+        # wasm call, so this is what lets it land within a fraction of a second. The blocks
+        # depend only on (params, index): the result is the same double as in one call.
+        plan = self.monte_carlo_plan(params)
+        blocks = plan["blocks"]
+        cost = plan["paths"] * plan["steps"] * (_ROUGH_COST if _is_rough(params) else 1)
+        per_chunk = max(1, int(blocks * _MC_CHUNK_PATH_STEPS // max(cost, 1)))
+        if blocks <= per_chunk:
+            result = self._call("monte_carlo", self._scalar(params))
+        else:
+            sums = array("d")
+            for first in range(0, blocks, per_chunk):
+                count = min(per_chunk, blocks - first)
+                column = self._call("monte_carlo_blocks", self._scalar(params), first, count)
+                sums.frombytes(column.to_memoryview())  # in bulk, not number by number
+            result = self._call("monte_carlo_finish", self._scalar(params), self._column(sums))
         values = result.to_py() if hasattr(result, "to_py") else result
         return _typed(values, _MC_RESULT_TYPES)
 

@@ -257,6 +257,68 @@ def test_interrupt_raises_keyboard_interrupt_within_a_second(notebook: Page) -> 
     expect(outputs(page).nth(2)).to_have_text("True")
 
 
+def test_interrupt_lands_inside_a_long_monte_carlo(notebook: Page) -> None:
+    """A 10^7 x 100 Heston run in the wasm engine: Pyodide is interrupted between its chunks of
+    blocks, not after the whole run; the keyboard stays with the notebook."""
+    page = notebook
+    new_notebook(
+        page,
+        [
+            "import pricinglab as pl\n"
+            "r = pl.monte_carlo(model='heston', kind='put', spot=100, strike=100, expiry=1,"
+            " rate=0.05, dividend=0, v0=0.04, kappa=1.5, theta=0.04, xi=0.3, rho=-0.7,"
+            " paths=10_000_000, steps=100)",
+            "i = 0\nwhile True:\n    i += 1",
+        ],
+    )
+    cells(page).nth(0).locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+Enter")
+    expect(page.get_by_test_id("kernel-status")).to_have_text("busy")
+    page.wait_for_timeout(1000)
+    start = time.monotonic()
+    page.get_by_role("button", name="Interrupt").click()
+    expect(outputs(page).nth(0)).to_contain_text(
+        "KeyboardInterrupt", timeout=int(INTERRUPT_DEADLINE_S * 1000)
+    )
+    assert time.monotonic() - start < INTERRUPT_DEADLINE_S
+    wait_idle(page)
+    expect(page.get_by_role("alert")).to_be_hidden()  # no "still running" banner
+    assert page.evaluate("() => document.activeElement.classList.contains('cell')")
+
+    # "i i" in command mode interrupts too.
+    cells(page).nth(1).locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+Enter")
+    expect(page.get_by_test_id("kernel-status")).to_have_text("busy")
+    page.keyboard.press("Escape")  # leave the editor: command mode
+    page.keyboard.press("i")
+    page.keyboard.press("i")
+    expect(outputs(page).nth(1)).to_contain_text(
+        "KeyboardInterrupt", timeout=int(INTERRUPT_DEADLINE_S * 1000)
+    )
+
+
+def test_pyodide_monte_carlo_in_chunks_is_the_one_call_result(notebook: Page) -> None:
+    page = notebook
+    new_notebook(
+        page,
+        [
+            "import pricinglab as pl, pricinglab._wasm as w\n"
+            "p = dict(model='gbm', kind='call', spot=100, strike=100, expiry=1, rate=0.05,"
+            " dividend=0, vol=0.2, paths=300_000, steps=200)\n"
+            "engine = w.load()\n"
+            "whole = engine._call('monte_carlo', engine._scalar(p)).to_py()['price']\n"
+            "w._MC_CHUNK_PATH_STEPS, saved = 1_000_000, w._MC_CHUNK_PATH_STEPS\n"
+            "chunked = pl.monte_carlo(p)['price']\n"
+            "w._MC_CHUNK_PATH_STEPS = saved\n"
+            "(chunked == whole, whole)",
+        ],
+    )
+    cells(page).nth(0).locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+Enter")
+    wait_idle(page)
+    expect(outputs(page).nth(0)).to_contain_text("(True, ")
+
+
 def test_restart_gives_a_fresh_python(notebook: Page) -> None:
     page = notebook
     new_notebook(page, ["secret = 41\nsecret + 1", "secret"])

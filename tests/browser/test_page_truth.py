@@ -126,3 +126,15 @@ def test_tab_reaches_the_number_before_its_slider(lab: Page) -> None:
     assert lab.evaluate("() => document.activeElement.id") == "spot-range"
     lab.keyboard.press("Tab")
     assert lab.evaluate("() => document.activeElement.id") == "strike"
+
+
+def test_both_pages_link_the_api_reference(lab: Page, base_url: str) -> None:
+    for path in ("/", "/notebook.html"):
+        lab.goto(f"{base_url}{path}")
+        link = lab.get_by_role("link", name="API reference").first
+        expect(link).to_have_attribute("href", "docs/api.html")
+    link.click()
+    expect(lab.get_by_role("heading", level=1)).to_have_text("Pricing Lab API")
+    expect(lab.locator("main")).to_contain_text("implied_vol_many")
+    lab.get_by_role("link", name="Lab").click()
+    lab.wait_for_selector("body[data-ready=true]", timeout=30_000)

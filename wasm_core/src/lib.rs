@@ -9,9 +9,11 @@
 pub mod args;
 pub mod batch;
 pub mod black_scholes;
+pub mod complex;
 pub mod errors;
 pub mod fastmath;
 pub mod greeks;
+pub mod heston;
 pub mod implied_vol;
 pub mod inputs;
 pub mod monte_carlo;

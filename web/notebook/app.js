@@ -472,8 +472,16 @@ export class NotebookApp {
   #bindToolbar() {
     const on = (id, handler) => $(id).addEventListener("click", handler);
     on("run-all", () => this.runAll());
-    on("interrupt", () => this.interrupt());
-    on("restart", () => this.restart());
+    // After a toolbar Interrupt or Restart the keyboard belongs to the notebook again (command
+    // mode on the selected cell), not to the button.
+    on("interrupt", () => {
+      this.interrupt();
+      this.selected?.el.focus();
+    });
+    on("restart", () => {
+      this.restart();
+      this.selected?.el.focus();
+    });
     on("download", () => this.download());
     on("new-notebook", () => this.newNotebook());
     on("clear-outputs", () => this.clearOutputs());

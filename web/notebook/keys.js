@@ -1,10 +1,12 @@
 // Command mode (a cell selected, no editor focused): Jupyter's single-key commands.
 //   Enter edit · Shift+Enter run and move on · Ctrl/Cmd+Enter run · Alt+Enter run and insert
 //   ↑/k ↓/j select · a/b insert above/below · d d delete · z undo delete · m Markdown · y code
+//   i i interrupt the kernel · 0 0 restart it
 
 /** @param {import("./app.js").NotebookApp} app */
 export function bindCommandKeys(app) {
-  let pendingD = false; // the first "d" of "d d"
+  let pending = null; // the first key of a doubled command ("d d", "i i", "0 0")
+  const DOUBLED = { d: (view) => app.remove(view), i: () => app.interrupt(), 0: () => app.restart() };
   document.addEventListener("keydown", (event) => {
     // Events from an editor come retargeted to its shadow host, .cell-input.
     if (event.target.closest?.(".cell-input, input, select, textarea, button")) return;
@@ -25,13 +27,15 @@ export function bindCommandKeys(app) {
     else if (key === "m") app.setType(view, "markdown");
     else if (key === "y") app.setType(view, "code");
     else if (key === "z") app.undoDelete();
-    else if (key === "d") {
-      if (pendingD) app.remove(view);
-      pendingD = !pendingD;
+    else if (key in DOUBLED) {
+      if (pending === key) {
+        DOUBLED[key](view);
+        pending = null;
+      } else pending = key;
       event.preventDefault();
       return;
     } else handled = false;
-    pendingD = false;
+    pending = null;
     if (handled) event.preventDefault();
   });
 }

@@ -85,7 +85,11 @@ impl Model {
 }
 
 impl HestonParams {
-    fn validate(self) -> Result<Self, PricingError> {
+    /// The parameters checked: v0, kappa, theta, xi >= 0 and rho in [-1, 1], in that order.
+    ///
+    /// # Errors
+    /// The first broken rule.
+    pub fn validate(self) -> Result<Self, PricingError> {
         let v0 = non_negative("v0", self.v0)?;
         let kappa = non_negative("kappa", self.kappa)?;
         let theta = non_negative("theta", self.theta)?;

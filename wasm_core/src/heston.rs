@@ -1,0 +1,328 @@
+//! Semi-analytic European option prices under Heston's stochastic volatility model.
+//!
+//! # Model
+//! S. L. Heston, "A Closed-Form Solution for Options with Stochastic Volatility with
+//! Applications to Bond and Currency Options", Review of Financial Studies 6(2) (1993),
+//! pp. 327-343, eqs. (1)-(4), under the pricing measure:
+//! ```text
+//! dS = (r - q) S dt + sqrt(V) S dW,   dV = kappa (theta - V) dt + xi sqrt(V) dB,   d<W,B> = rho dt
+//! ```
+//!
+//! # Price
+//! A. L. Lewis, "Option Valuation under Stochastic Volatility" (Finance Press, 2000), ch. 2, and
+//! "A simple option formula for general jump-diffusion and other exponential Levy processes"
+//! (2001), eq. (2.10): with `F = S e^{(r-q)T}`, `D = e^{-rT}`, `k = ln(F/K)` and `phi` the
+//! characteristic function of `ln(S_T/F)`,
+//! ```text
+//! C = D (F - sqrt(FK)/pi Int_0^inf Re[e^{iuk} phi(u - i/2)] / (u^2 + 1/4) du)
+//! ```
+//! The same formula for Black-Scholes with the model's expected total variance
+//! `w = E[Int_0^T V dt]` is subtracted as a control variate (as QuantLib's
+//! `AnalyticHestonEngine` does with its Black-Scholes control variates), so what is integrated
+//! is the small, fast-decaying difference and the price is
+//! ```text
+//! V = BS(w) + D sqrt(FK)/pi Int_0^inf Re[e^{iuk} (phi_BS - phi)(u - i/2)] / (u^2 + 1/4) du
+//! ```
+//! for calls and puts alike (put-call parity holds term by term). `BS(w)` is
+//! [`crate::black_scholes::price`] (full relative precision far out of the money).
+//!
+//! # Characteristic function
+//! H. Albrecher, P. Mayer, W. Schoutens, J. Tistaert, "The Little Heston Trap", Wilmott
+//! (January 2007), pp. 83-92: the formulation with `e^{-dT}` and `g = (b - d)/(b + d)`, which
+//! stays on the principal branch of the logarithm. At `z = u - i/2`, `s = z^2 + iz = u^2 + 1/4`
+//! is real. Written with `b^2 - d^2 = -xi^2 s` so that nothing cancels as `xi -> 0`:
+//! `r- = (b - d)/xi^2 = -s/(b + d)`, `g = xi^2 r- / (b + d)`.
+//!
+//! # Quadrature
+//! Globally adaptive 15-point Gauss-Kronrod on `u = c t/(1 - t)`, `t` in `[0, 1)` (the scheme of
+//! QUADPACK's `QAGI`: R. Piessens, E. de Doncker-Kapenga, C. W. Überhuber, D. K. Kahaner,
+//! "QUADPACK", Springer 1983, routines `qk15i`/`qagie`), bisecting the panel with the largest
+//! error estimate `|K15 - G7|` until the estimates sum to [`ABS_TOL`] or [`REL_TOL`] of the
+//! integral, or each is rounding noise.
+
+use crate::black_scholes;
+use crate::complex::C64;
+use crate::errors::PricingError;
+use crate::inputs::{Inputs, OptionKind};
+use crate::monte_carlo::HestonParams;
+
+/// Target absolute error of the dimensionless Lewis integral: the price's error is about
+/// `D sqrt(FK)/pi` times it (3e-14 at S = K = 100).
+pub const ABS_TOL: f64 = 1e-15;
+/// ... or this fraction of the integral, whichever is larger.
+pub const REL_TOL: f64 = 1e-13;
+/// A panel whose error estimate is below this multiple of its integral of `|f|` is accurate
+/// to rounding (refining it cannot help).
+const ROUNDING_FLOOR: f64 = 50.0 * f64::EPSILON;
+/// Most panels before the quadrature gives up (an error, never a silently poor price).
+const MAX_PANELS: usize = 2000;
+
+/// Kronrod nodes (the odd ones are the 7-point Gauss nodes) and weights on [-1, 1], from
+/// QUADPACK's `qk15`.
+const XGK: [f64; 8] = [
+    0.991_455_371_120_812_6,
+    0.949_107_912_342_758_5,
+    0.864_864_423_359_769_1,
+    0.741_531_185_599_394_4,
+    0.586_087_235_467_691_1,
+    0.405_845_151_377_397_2,
+    0.207_784_955_007_898_5,
+    0.0,
+];
+const WGK: [f64; 8] = [
+    0.022_935_322_010_529_22,
+    0.063_092_092_629_978_55,
+    0.104_790_010_322_250_2,
+    0.140_653_259_715_525_9,
+    0.169_004_726_639_267_9,
+    0.190_350_578_064_785_4,
+    0.204_432_940_075_298_9,
+    0.209_482_141_084_727_8,
+];
+const WG: [f64; 4] = [
+    0.129_484_966_168_869_7,
+    0.279_705_391_489_276_7,
+    0.381_830_050_505_118_9,
+    0.417_959_183_673_469_4,
+];
+
+/// The Heston price of a European option.
+///
+/// `expiry = 0` gives the intrinsic value; a variance that stays 0 (`v0 = 0` and
+/// `kappa theta = 0`) the discounted intrinsic value of the forward.
+///
+/// # Errors
+/// The first broken rule, in argument order: kind "call"/"put"; spot, strike > 0; expiry >= 0;
+/// rate, dividend finite; v0, kappa, theta, xi >= 0; rho in [-1, 1]. An integral that does not
+/// converge (absurd parameters) is an error too.
+#[allow(clippy::too_many_arguments)]
+pub fn price(
+    kind: OptionKind,
+    spot: f64,
+    strike: f64,
+    expiry: f64,
+    rate: f64,
+    dividend: f64,
+    model: HestonParams,
+) -> Result<f64, PricingError> {
+    let mut inputs = Inputs::new(kind, spot, strike, expiry, rate, dividend, 0.0)?;
+    let h = model.validate()?;
+    if expiry == 0.0 {
+        return Ok(black_scholes::price(&inputs));
+    }
+    let w = expected_total_variance(expiry, h.v0, h.kappa, h.theta);
+    inputs.vol = (w / expiry).sqrt();
+    let control = black_scholes::price(&inputs);
+    if w == 0.0 {
+        return Ok(control); // the discounted intrinsic value of the forward
+    }
+    let k = (spot / strike).ln() + (rate - dividend) * expiry;
+    let integrand = |u: f64| {
+        let q = u * u + 0.25;
+        let phase = C64::new(0.0, u * k);
+        let bs = (C64::new(-0.5 * w * q, 0.0) + phase).exp();
+        let model = (log_cf(u, expiry, &h) + phase).exp();
+        ((bs - model).re / q, (bs.abs() + model.abs()) / q)
+    };
+    let integral = integrate_0_inf(integrand, 2.0 / w.sqrt())?;
+    let scale = ((-dividend * expiry).exp() * spot * (-rate * expiry).exp() * strike).sqrt();
+    let value = control + scale / std::f64::consts::PI * integral;
+    // Rounding (~1e-16 of the spot) must not take a far out-of-the-money price below the
+    // no-arbitrage lower bound, the discounted intrinsic value of the forward.
+    inputs.vol = 0.0;
+    Ok(value.max(black_scholes::price(&inputs)))
+}
+
+/// `w = E[Int_0^T V_t dt] = theta T + (v0 - theta)(1 - e^{-kappa T})/kappa` (`v0 T` at
+/// `kappa = 0`): the integral of the CIR variance's mean `theta + (v0 - theta) e^{-kappa t}`.
+pub fn expected_total_variance(expiry: f64, v0: f64, kappa: f64, theta: f64) -> f64 {
+    if kappa == 0.0 {
+        return v0 * expiry;
+    }
+    theta * expiry - (v0 - theta) * (-kappa * expiry).exp_m1() / kappa
+}
+
+/// `ln phi(u - i/2)`, `phi` the characteristic function of `ln(S_T/F)` (module docs).
+fn log_cf(u: f64, t: f64, h: &HestonParams) -> C64 {
+    let s = u * u + 0.25;
+    let (kappa, xi, rho) = (h.kappa, h.xi, h.rho);
+    if xi == 0.0 {
+        // Deterministic variance: X_T is normal with variance w, ln phi = -s w / 2.
+        return C64::new(
+            -0.5 * s * expected_total_variance(t, h.v0, kappa, h.theta),
+            0.0,
+        );
+    }
+    // b = kappa - i rho xi z at z = u - i/2.
+    let b = C64::new(kappa - 0.5 * rho * xi, -rho * xi * u);
+    let d = (b * b + C64::new(xi * xi * s, 0.0)).sqrt();
+    let bd = b + d; // never 0: b + d = 0 needs xi^2 s = 0
+    let r_minus = C64::new(-s, 0.0) / bd;
+    let g = r_minus * (xi * xi) / bd;
+    let one_minus_e = -(-d * t).exp_m1(); // 1 - e^{-dT}
+    let e = C64::new(1.0, 0.0) - one_minus_e;
+    let one = C64::new(1.0, 0.0);
+    let big_d = r_minus * one_minus_e / (one - g * e);
+    // ln[(1 - g e^{-dT})/(1 - g)] = ln(1 + w) with w = g (1 - e^{-dT})/(1 - g), and
+    // 2/xi^2 ln(1 + w) = 2 (w/xi^2) ln(1 + w)/w: w/xi^2 has no 1/xi^2 left in it.
+    let w_over_xi2 = r_minus * one_minus_e / (bd * (one - g));
+    let w = w_over_xi2 * (xi * xi);
+    let big_c = (r_minus * t - w_over_xi2 * log1p_over(w) * 2.0) * kappa;
+    big_c * h.theta + big_d * h.v0
+}
+
+/// `ln(1 + w)/w`, accurate for small `|w|` (1 at `w = 0`).
+fn log1p_over(w: C64) -> C64 {
+    if w.abs() < 1e-4 {
+        // 1 - w/2 + w^2/3 - w^3/4 + w^4/5: the remainder is below |w|^5/6 < 2e-21.
+        let one = C64::new(1.0, 0.0);
+        let tail = (one * 0.25 - w * 0.2) * w;
+        let tail = (one * (1.0 / 3.0) - tail) * w;
+        return one - (one * 0.5 - tail) * w;
+    }
+    (C64::new(1.0, 0.0) + w).ln() / w
+}
+
+/// One 15-point Kronrod panel over `t` in `[a, b]` of `f(u) du`, `u = c t/(1 - t)`:
+/// `(K15, |K15 - G7|, K15 of |f|-sizes)`.
+fn panel(f: &impl Fn(f64) -> (f64, f64), c: f64, a: f64, b: f64) -> (f64, f64, f64) {
+    let (mid, half) = (0.5 * (a + b), 0.5 * (b - a));
+    let at = |x: f64| {
+        let t = mid + half * x;
+        let one_minus = 1.0 - t;
+        let (v, size) = f(c * t / one_minus);
+        let jac = c / (one_minus * one_minus);
+        (v * jac, size * jac)
+    };
+    let (centre, centre_size) = at(0.0);
+    let (mut kronrod, mut gauss, mut sizes) =
+        (WGK[7] * centre, WG[3] * centre, WGK[7] * centre_size);
+    for j in 0..7 {
+        let (l, ls) = at(-XGK[j]);
+        let (r, rs) = at(XGK[j]);
+        kronrod += WGK[j] * (l + r);
+        sizes += WGK[j] * (ls + rs);
+        if j % 2 == 1 {
+            gauss += WG[j / 2] * (l + r);
+        }
+    }
+    (
+        kronrod * half,
+        ((kronrod - gauss) * half).abs(),
+        sizes * half,
+    )
+}
+
+/// `Int_0^inf f(u) du` for a smooth `f` decaying at least like `1/u^2`; `f` returns the value
+/// and the size of the terms it was computed from (for the rounding floor).
+fn integrate_0_inf(f: impl Fn(f64) -> (f64, f64), c: f64) -> Result<f64, PricingError> {
+    // (a, b, value, error), refined where the error is largest.
+    let mut panels: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(64);
+    for i in 0..4 {
+        let (a, b) = (i as f64 / 4.0, (i + 1) as f64 / 4.0);
+        let (v, e, s) = panel(&f, c, a, b);
+        panels.push((a, b, v, if e <= ROUNDING_FLOOR * s { 0.0 } else { e }));
+    }
+    loop {
+        let total: f64 = panels.iter().map(|p| p.2).sum();
+        let error: f64 = panels.iter().map(|p| p.3).sum();
+        if error <= ABS_TOL.max(REL_TOL * total.abs()) {
+            return Ok(total);
+        }
+        if panels.len() >= MAX_PANELS {
+            return Err(PricingError::Invalid {
+                param: "inputs".into(),
+                rule: "put the Heston Fourier integral beyond the quadrature's reach \
+                       (an extreme xi, kappa or expiry)"
+                    .into(),
+            });
+        }
+        let worst = (0..panels.len())
+            .max_by(|&i, &j| panels[i].3.total_cmp(&panels[j].3))
+            .unwrap_or(0);
+        let (a, b, _, _) = panels.swap_remove(worst);
+        let m = 0.5 * (a + b);
+        for (lo, hi) in [(a, m), (m, b)] {
+            let (v, e, s) = panel(&f, c, lo, hi);
+            panels.push((lo, hi, v, if e <= ROUNDING_FLOOR * s { 0.0 } else { e }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lewis(kappa: f64) -> HestonParams {
+        HestonParams {
+            v0: 0.04,
+            kappa,
+            theta: 0.25,
+            xi: 1.0,
+            rho: -0.5,
+        }
+    }
+
+    /// Alan Lewis's reference prices (docs/references.md): S=100, r=0.01, q=0.02, T=1.
+    #[test]
+    fn lewis_reference_prices() {
+        let table = [
+            (80.0, 26.774758743998854, 7.958878113256768),
+            (90.0, 20.933349000596710, 12.017966707346305),
+            (100.0, 16.070154917028834, 17.055270961270109),
+            (110.0, 12.132211516709845, 23.017825898442801),
+            (120.0, 9.024913483457836, 29.811026202682472),
+        ];
+        for (k, call, put) in table {
+            let c = price(OptionKind::Call, 100.0, k, 1.0, 0.01, 0.02, lewis(4.0)).unwrap();
+            let p = price(OptionKind::Put, 100.0, k, 1.0, 0.01, 0.02, lewis(4.0)).unwrap();
+            assert!((c - call).abs() < 1e-12 * call, "call {k}: {c} vs {call}");
+            assert!((p - put).abs() < 1e-12 * put, "put {k}: {p} vs {put}");
+        }
+    }
+
+    #[test]
+    fn no_vol_of_vol_is_black_scholes_with_the_mean_variance() {
+        let h = HestonParams {
+            v0: 0.09,
+            kappa: 2.0,
+            theta: 0.04,
+            xi: 0.0,
+            rho: 0.3,
+        };
+        let w = expected_total_variance(0.5, 0.09, 2.0, 0.04);
+        let i = Inputs::new(
+            OptionKind::Call,
+            100.0,
+            110.0,
+            0.5,
+            0.03,
+            0.01,
+            (w / 0.5).sqrt(),
+        )
+        .unwrap();
+        let p = price(OptionKind::Call, 100.0, 110.0, 0.5, 0.03, 0.01, h).unwrap();
+        assert!((p - black_scholes::price(&i)).abs() < 1e-14 * p);
+    }
+
+    #[test]
+    fn limits_and_errors() {
+        let h = lewis(4.0);
+        assert_eq!(
+            price(OptionKind::Put, 100.0, 120.0, 0.0, 0.01, 0.0, h),
+            Ok(20.0)
+        );
+        let flat = HestonParams {
+            v0: 0.0,
+            kappa: 0.0,
+            ..h
+        };
+        let p = price(OptionKind::Call, 100.0, 90.0, 1.0, 0.05, 0.0, flat).unwrap();
+        assert!((p - (100.0 - 90.0 * (-0.05f64).exp())).abs() < 1e-13);
+        let bad = HestonParams { rho: 1.5, ..h };
+        let e = price(OptionKind::Call, 100.0, 90.0, 1.0, 0.05, 0.0, bad).unwrap_err();
+        assert_eq!(e.to_string(), "rho must be in [-1, 1] (got 1.5)");
+        let e = price(OptionKind::Call, -1.0, 90.0, 1.0, 0.05, 0.0, h).unwrap_err();
+        assert_eq!(e.to_string(), "spot must be > 0 (got -1)");
+    }
+}
