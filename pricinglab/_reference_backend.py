@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from . import _engine, reference, reference_mc
+from . import _engine, heston, reference, reference_mc
 from ._errors import PricingError
 
 __all__ = ["ReferenceBackend"]
@@ -76,6 +76,11 @@ class ReferenceBackend:
 
     def implied_vol(self, *args: Any) -> float:
         return reference.implied_vol(*args)
+
+    def heston_price(self, *args: Any) -> float:
+        # The engine's rules and messages (as for every function here), then the pure-Python
+        # oracle, pricinglab.heston: its own characteristic-function code and quadrature.
+        return heston.heston_price(*_engine.validate("heston_price", *args))
 
     def monte_carlo(self, params: Any, threads: Any = None) -> dict[str, Any]:
         return reference_mc.run(_engine.validate("monte_carlo", params))

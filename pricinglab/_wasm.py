@@ -205,6 +205,9 @@ class WasmBackend:
     def implied_vol(self, *args: Any) -> float:
         return float(self._call("implied_vol", *map(self._scalar, args)))
 
+    def heston_price(self, *args: Any) -> float:
+        return float(self._call("heston_price", *map(self._scalar, args)))
+
     def black_scholes_many(self, *args: Any, threads: Any = None) -> dict[str, Any]:
         return self._batch("black_scholes_many", args, ("price",))
 

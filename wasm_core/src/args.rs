@@ -330,14 +330,20 @@ pub const IV_ARGS: [&str; 7] = [
 ];
 
 /// The functions [`validate`] knows.
-pub const VALIDATED_FUNCTIONS: &str = "\"black_scholes\", \"greeks\" or \"implied_vol\"";
+/// The positional arguments of `heston_price`.
+pub const HESTON_ARGS: [&str; 11] = [
+    "kind", "spot", "strike", "expiry", "rate", "dividend", "v0", "kappa", "theta", "xi", "rho",
+];
+
+pub const VALIDATED_FUNCTIONS: &str =
+    "\"black_scholes\", \"greeks\", \"implied_vol\" or \"heston_price\"";
 
 /// Reads `args` (in `names` order) as a kind followed by numbers.
-fn kind_and_numbers(
-    names: &[&'static str; 7],
+fn kind_and_numbers<const M: usize, const N: usize>(
+    names: &[&'static str; M],
     args: &[Value],
     type_name: &dyn Fn(usize) -> String,
-) -> Result<(OptionKind, [f64; 6]), PricingError> {
+) -> Result<(OptionKind, [f64; N]), PricingError> {
     if args.len() != names.len() {
         return Err(PricingError::Invalid {
             param: "args".into(),
@@ -350,7 +356,7 @@ fn kind_and_numbers(
         });
     }
     let kind = kind(&args[0], || type_name(0))?;
-    let mut x = [0.0; 6];
+    let mut x = [0.0; N];
     for (i, slot) in x.iter_mut().enumerate() {
         *slot = number(names[i + 1], &args[i + 1], || type_name(i + 1))?;
     }
@@ -369,7 +375,7 @@ pub fn validate(
     args: &[Value],
     type_name: &dyn Fn(usize) -> String,
 ) -> Result<Vec<Value>, PricingError> {
-    let out = |kind: OptionKind, x: [f64; 6]| {
+    let out = |kind: OptionKind, x: &[f64]| {
         let mut v = vec![Value::Str(kind.as_str().into())];
         v.extend(x.iter().map(|&x| Value::Number(x)));
         v
@@ -378,13 +384,26 @@ pub fn validate(
         "black_scholes" | "greeks" => {
             let (k, [s, strike, t, r, q, vol]) = kind_and_numbers(&BS_ARGS, args, type_name)?;
             Inputs::new(k, s, strike, t, r, q, vol)?;
-            Ok(out(k, [s, strike, t, r, q, vol]))
+            Ok(out(k, &[s, strike, t, r, q, vol]))
         }
         "implied_vol" => {
             let (k, x) = kind_and_numbers(&IV_ARGS, args, type_name)?;
             let [price, s, strike, t, r, q] = x;
             crate::implied_vol::check_arguments(price, s, strike, t, r, q)?;
-            Ok(out(k, x))
+            Ok(out(k, &x))
+        }
+        "heston_price" => {
+            let (k, x): (_, [f64; 10]) = kind_and_numbers(&HESTON_ARGS, args, type_name)?;
+            let [s, strike, t, r, q, v0, kappa, theta, xi, rho] = x;
+            let model = crate::monte_carlo::HestonParams {
+                v0,
+                kappa,
+                theta,
+                xi,
+                rho,
+            };
+            crate::heston::check_arguments(k, s, strike, t, r, q, model)?;
+            Ok(out(k, &x))
         }
         _ => Err(PricingError::Invalid {
             param: "function".into(),

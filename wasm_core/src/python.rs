@@ -23,8 +23,8 @@ use crate::batch::{self, BsColumns, Column, IvColumns, KindColumn};
 use crate::errors::{PricingError, STATUS_MESSAGES};
 use crate::greeks::{self as greeks_math, Greeks};
 use crate::inputs::{Inputs, OptionKind};
-use crate::monte_carlo::{self as mc, BlockSums, McParams, McResult, BLOCK_SAMPLES};
-use crate::{black_scholes as bs_math, implied_vol as iv_math, parallel};
+use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
+use crate::{black_scholes as bs_math, heston as heston_math, implied_vol as iv_math, parallel};
 
 // ---------------------------------------------------------------------------------------------
 // Errors: pricinglab's own exception classes (pricinglab/_errors.py), so the native engine and
@@ -401,6 +401,41 @@ fn black_scholes(
 ) -> PyResult<f64> {
     let i = inputs(py, kind, spot, strike, expiry, rate, dividend, vol)?;
     Ok(bs_math::price(&i))
+}
+
+/// European price under Heston's model, semi-analytically (see `pricinglab.heston_price`).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn heston_price(
+    py: Python<'_>,
+    kind: &Bound<'_, PyAny>,
+    spot: &Bound<'_, PyAny>,
+    strike: &Bound<'_, PyAny>,
+    expiry: &Bound<'_, PyAny>,
+    rate: &Bound<'_, PyAny>,
+    dividend: &Bound<'_, PyAny>,
+    v0: &Bound<'_, PyAny>,
+    kappa: &Bound<'_, PyAny>,
+    theta: &Bound<'_, PyAny>,
+    xi: &Bound<'_, PyAny>,
+    rho: &Bound<'_, PyAny>,
+) -> PyResult<f64> {
+    let k = self::kind(kind)?;
+    let x = [spot, strike, expiry, rate, dividend];
+    let names = ["spot", "strike", "expiry", "rate", "dividend"];
+    let mut m = [0.0; 5];
+    for i in 0..5 {
+        m[i] = number(names[i], x[i])?;
+    }
+    let model = HestonParams {
+        v0: number("v0", v0)?,
+        kappa: number("kappa", kappa)?,
+        theta: number("theta", theta)?,
+        xi: number("xi", xi)?,
+        rho: number("rho", rho)?,
+    };
+    py.detach(|| heston_math::price(k, m[0], m[1], m[2], m[3], m[4], model))
+        .or_raise(py)
 }
 
 fn greeks_dict<'py>(py: Python<'py>, g: &Greeks) -> PyResult<Bound<'py, PyDict>> {
@@ -863,6 +898,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(black_scholes, m)?)?;
     m.add_function(wrap_pyfunction!(greeks, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol, m)?)?;
+    m.add_function(wrap_pyfunction!(heston_price, m)?)?;
     m.add_function(wrap_pyfunction!(black_scholes_many, m)?)?;
     m.add_function(wrap_pyfunction!(greeks_many, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol_many, m)?)?;
