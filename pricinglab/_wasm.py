@@ -233,7 +233,7 @@ class WasmBackend:
             for first in range(0, blocks, per_chunk):
                 count = min(per_chunk, blocks - first)
                 column = self._call("monte_carlo_blocks", self._scalar(params), first, count)
-                sums.frombytes(column.to_memoryview())  # in bulk, not number by number
+                sums.frombytes(column.to_bytes())  # in bulk, not number by number
             result = self._call("monte_carlo_finish", self._scalar(params), self._column(sums))
         values = result.to_py() if hasattr(result, "to_py") else result
         return _typed(values, _MC_RESULT_TYPES)

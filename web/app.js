@@ -6,7 +6,7 @@ import init, * as wasm from "./pkg/wasm_core.js";
 import { McPool, engineModule } from "./workers/pool.js";
 import { $ } from "./lab/dom.js";
 import { FIELDS, MODELS, renderFields, linkSliders, syncSlider } from "./lab/fields.js";
-import { buildGreeksTable, readInputs, updateAnalytic } from "./lab/analytic.js";
+import { buildGreeksTable, readInputs, updateAnalytic, updateModelPrice } from "./lab/analytic.js";
 import { initCurves, updateCurves } from "./lab/curves.js";
 import { initSmile, updateSmile } from "./lab/smile.js";
 import { initMonteCarlo, onInputs as mcOnInputs, redrawPaths } from "./lab/montecarlo.js";
@@ -30,6 +30,8 @@ function showModelFields() {
 function update() {
   const p = readInputs();
   const g = updateAnalytic(wasm, p);
+  const modelPrice = updateModelPrice(wasm, g ? p : null, currentModel());
+  if (g) g.model_price = modelPrice;
   updateCurves(wasm, g ? p : null);
   updateSmile(wasm, g ? p : null);
   return g;

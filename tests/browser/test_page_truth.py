@@ -138,3 +138,24 @@ def test_both_pages_link_the_api_reference(lab: Page, base_url: str) -> None:
     expect(lab.locator("main")).to_contain_text("implied_vol_many")
     lab.get_by_role("link", name="Lab").click()
     lab.wait_for_selector("body[data-ready=true]", timeout=30_000)
+
+
+def test_heston_shows_its_semi_analytic_price_and_checks_monte_carlo(lab: Page) -> None:
+    from pricinglab.heston import heston_price
+
+    lab.get_by_label("Heston", exact=True).check()
+    expect(lab.locator("#model-price-row")).to_be_visible()
+    lab.wait_for_function("() => document.getElementById('model-price').value !== '\u2013'")
+    # The lab's defaults: S=K=100, T=1, r=0.05, q=0, v0=theta=0.04, kappa=1.5, xi=0.3, rho=-0.7.
+    expected = heston_price("call", 100, 100, 1, 0.05, 0, 0.04, 1.5, 0.04, 0.3, -0.7)
+    assert float(output(lab, "model-price")) == pytest.approx(expected, rel=PRICE_DIGITS_TOL)
+    wait_mc_done(lab)
+    expect(lab.locator("#mc-compare-label")).to_have_text("Heston (semi-analytic) is")
+    z = float(output(lab, "mc-compare").split()[0])
+    assert abs(z) < 5  # a fixed seed's run, well inside five standard errors
+    expect(lab.locator("#convergence-caption")).to_contain_text("Heston (semi-analytic) price")
+
+    lab.get_by_label("rough Heston").check()
+    expect_output(lab, "model-price", "no fast semi-analytic price: see Monte Carlo below")
+    lab.get_by_label("Black-Scholes", exact=True).check()
+    expect(lab.locator("#model-price-row")).to_be_hidden()

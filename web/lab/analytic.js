@@ -1,7 +1,7 @@
 // Black-Scholes-Merton price, Greeks and the implied-vol round trip, recomputed on every input
 // (a few microseconds of wasm each: the page redraws synchronously as you type).
 import { $, fmt, clearErrors, showError } from "./dom.js";
-import { MARKET, PLAUSIBLE_VOL, notANumber, numberOf } from "./fields.js";
+import { HESTON, MARKET, PLAUSIBLE_VOL, notANumber, numberOf } from "./fields.js";
 
 export const GREEKS = [
   ["delta", "dV/dS"], ["gamma", "d²V/dS²"], ["speed", "d³V/dS³"],
@@ -88,4 +88,43 @@ export function updateAnalytic(engine, p) {
     }
   }
   return g;
+}
+
+/**
+ * The selected model's own price next to Black-Scholes: Heston's semi-analytic price (the
+ * engine's `heston_price`) and the Black-Scholes vol it implies, so a Monte Carlo run can be
+ * checked against it. Rough Heston has no fast semi-analytic pricer in the engine: the row
+ * says so. Returns the model price, or null.
+ */
+export function updateModelPrice(engine, p, model) {
+  const row = $("model-price-row");
+  row.hidden = model !== "heston" && model !== "rough_heston";
+  $("model-price").value = $("model-iv").value = "–";
+  if (row.hidden || !p) return null;
+  clearErrors(HESTON);
+  if (model === "rough_heston") {
+    $("model-price-label").textContent = "rough Heston price";
+    $("model-price").value = "no fast semi-analytic price: see Monte Carlo below";
+    return null;
+  }
+  $("model-price-label").textContent = "Heston price (semi-analytic)";
+  let price;
+  try {
+    for (const id of HESTON) {
+      const problem = notANumber(id, $(id).value);
+      if (problem) throw new Error(problem);
+    }
+    const h = HESTON.map(numberOf);
+    price = engine.heston_price(p.kind, p.spot, p.strike, p.expiry, p.rate, p.dividend, ...h);
+  } catch (err) {
+    showError(err, HESTON);
+    return null;
+  }
+  $("model-price").value = fmt(price);
+  try {
+    $("model-iv").value = fmt(engine.implied_vol(p.kind, price, p.spot, p.strike, p.expiry, p.rate, p.dividend), 10);
+  } catch (err) {
+    $("model-iv").value = err.message;
+  }
+  return price;
 }

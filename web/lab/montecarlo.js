@@ -66,7 +66,7 @@ export function initMonteCarlo(wasm, mcPool) {
   engine = wasm;
   pool = mcPool;
   pathsChart = new Chart($("chart-paths"), { x: "time (years)", y: "spot", legend: false, series: [] });
-  convergenceChart = new Chart($("chart-convergence"), convergenceSpec(false));
+  convergenceChart = new Chart($("chart-convergence"), convergenceSpec(null));
   $("mc-run").addEventListener("click", () => run());
   $("mc-cancel").addEventListener("click", () => cancel("cancelled"));
   // Escape cancels a run from anywhere on the page (as the Cancel button does).
@@ -75,13 +75,21 @@ export function initMonteCarlo(wasm, mcPool) {
   });
 }
 
+/** The closed-form price a run of `model` can be checked against: [label, price] or null. */
+function referencePrice(model) {
+  if (model === "gbm" && lastAnalytic) return ["Black-Scholes", lastAnalytic.price];
+  const heston = lastAnalytic?.model_price;
+  if (model === "heston" && Number.isFinite(heston)) return ["Heston (semi-analytic)", heston];
+  return null;
+}
+
 function convergenceSpec(reference) {
   const series = [
     { label: "estimate", colour: "--c1", width: 2 },
     { label: "95% high", colour: "--band", width: 0 },
     { label: "95% low", colour: "--band", width: 0 },
   ];
-  if (reference) series.push({ label: "Black-Scholes", colour: "--c2", width: 1.5, dash: [6, 4] });
+  if (reference) series.push({ label: reference, colour: "--c2", width: 1.5, dash: [6, 4] });
   return { x: "paths", y: "price", xLog: true, legend: false, series, bands: [{ series: [2, 3], fill: "--band" }] };
 }
 
@@ -218,12 +226,13 @@ function showResult(r, params, seconds) {
   $("mc-ci").value = estimable ? `[${fmt(r.ci_low, 8)}, ${fmt(r.ci_high, 8)}]` : "– (needs 2 or more independent samples)";
   $("mc-progress").value = 1;
   const p = params;
-  if (p.model === "gbm" && lastAnalytic) {
-    $("mc-compare-label").textContent = "Black-Scholes is";
+  const reference = referencePrice(p.model);
+  if (reference) {
+    $("mc-compare-label").textContent = `${reference[0]} is`;
     $("mc-z").value = !estimable
       ? "– (no standard error to compare with)"
       : r.std_error > 0
-        ? `${fmt((lastAnalytic.price - r.price) / r.std_error, 3)} standard errors away`
+        ? `${fmt((reference[1] - r.price) / r.std_error, 3)} standard errors away`
         : "exact (no randomness)";
   } else {
     $("mc-compare-label").textContent = "Implied vol";
@@ -255,7 +264,7 @@ function drawConvergence(r, params) {
     ks.add(Math.max(1, Math.round(blocks ** (i / (CONVERGENCE_POINTS - 1)))));
   }
   const xs = [], est = [], hi = [], lo = [], ref = [];
-  const reference = params.model === "gbm" && lastAnalytic ? lastAnalytic.price : null;
+  const [referenceLabel, reference] = referencePrice(params.model) ?? [null, null];
   for (const k of [...ks].sort((a, b) => a - b)) {
     const prefix = k === blocks ? params : { ...params, paths: k * perBlock };
     const partial = engine.monte_carlo_finish(prefix, r.blockSums.subarray(0, k * r.blockLen));
@@ -268,13 +277,13 @@ function drawConvergence(r, params) {
   }
   const data = [xs, est, hi, lo];
   if (reference !== null) data.push(ref);
-  convergenceChart.setData(data, convergenceSpec(reference !== null));
+  convergenceChart.setData(data, convergenceSpec(referenceLabel));
   const band = r.samples >= 2
     ? ", its 95% confidence band (shaded)"
     : " (no confidence band: one independent sample has no standard error)";
   $("convergence-caption").textContent =
     `the estimate as paths accumulate (blue)${band}` +
-    (reference !== null ? " and the Black-Scholes price (dashed)" : "");
+    (reference !== null ? ` and the ${referenceLabel} price (dashed)` : "");
 }
 
 /** Redraws the sample paths (spot or variance, as the select says). */
