@@ -12,8 +12,17 @@ def implied_vol(
     kind: Any, price: Any, spot: Any, strike: Any, expiry: Any, rate: Any, dividend: Any
 ) -> float: ...
 def heston_price(
-    kind: Any, spot: Any, strike: Any, expiry: Any, rate: Any, dividend: Any,
-    v0: Any, kappa: Any, theta: Any, xi: Any, rho: Any,
+    kind: Any,
+    spot: Any,
+    strike: Any,
+    expiry: Any,
+    rate: Any,
+    dividend: Any,
+    v0: Any,
+    kappa: Any,
+    theta: Any,
+    xi: Any,
+    rho: Any,
 ) -> float: ...
 def black_scholes_many(
     kind: Any,
