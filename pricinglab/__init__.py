@@ -47,6 +47,7 @@ __all__ = [
     "backend",
     "black_scholes",
     "black_scholes_many",
+    "calibrate_heston",
     "greeks",
     "greeks_many",
     "heston_price",
@@ -257,6 +258,36 @@ def implied_vol(
     0.40269973285787
     """
     return _backend.implied_vol(kind, price, spot, strike, expiry, rate, dividend)
+
+
+def calibrate_heston(
+    params: Mapping[str, Any] | NoParams = NO_PARAMS, /, **kwargs: Any
+) -> dict[str, Any]:
+    """Heston parameters fitted to option quotes.
+
+    ``params`` (a dict, or keyword arguments; both: the keywords win): ``spot, rate, dividend``;
+    ``kind`` one of "call"/"put" or one per quote; ``strike, expiry, price`` (and ``weight``,
+    default 1) numbers or sequences of one length; ``initial`` an optional start
+    ``{v0, kappa, theta, xi, rho}`` (else the engine's own, from the quotes' implied vols).
+
+    Levenberg-Marquardt on vega-scaled price errors (about implied-vol errors) in coordinates
+    that keep ``v0, kappa, theta, xi > 0`` and ``rho`` in (-1, 1); the quotes of one expiry are
+    priced together by the engine's Heston pricer. Feller's condition is reported
+    (``feller``), not imposed.
+
+    Returns
+    -------
+    dict
+        ``{v0, kappa, theta, xi, rho, rmse_vol, rmse_price, iterations, converged, feller,
+        message, model_price}``; ``model_price`` the fitted model's price of each quote.
+
+    Raises
+    ------
+    PricingError
+        Bad input, naming the field: every quote needs time value (a price strictly between
+        the no-arbitrage bounds, as :func:`implied_vol` requires), at least 5 quotes.
+    """
+    return _backend.calibrate_heston(merge_params(params, kwargs))
 
 
 def monte_carlo(

@@ -24,6 +24,7 @@ def heston_price(
     xi: Any,
     rho: Any,
 ) -> float: ...
+def calibrate_heston(params: Any) -> dict[str, Any]: ...
 def black_scholes_many(
     kind: Any,
     spot: Any,

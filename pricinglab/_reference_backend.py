@@ -82,6 +82,13 @@ class ReferenceBackend:
         # oracle, pricinglab.heston: its own characteristic-function code and quadrature.
         return heston.heston_price(*_engine.validate("heston_price", *args))
 
+    def calibrate_heston(self, params: Any) -> dict[str, Any]:
+        # Hundreds of Heston prices per iteration at ~2 ms each in pure Python: not a lane
+        # anyone should wait for, and not a silent detour through the engine either.
+        raise NotImplementedError(
+            "calibrate_heston runs in the engine only: pl.use_backend('native') (or 'wasm')"
+        )
+
     def monte_carlo(self, params: Any, threads: Any = None) -> dict[str, Any]:
         return reference_mc.run(_engine.validate("monte_carlo", params))
 

@@ -208,6 +208,18 @@ class WasmBackend:
     def heston_price(self, *args: Any) -> float:
         return float(self._call("heston_price", *map(self._scalar, args)))
 
+    def calibrate_heston(self, params: Any) -> dict[str, Any]:
+        result = self._call("calibrate_heston", self._scalar(params))
+        values = dict(result.to_py()) if hasattr(result, "to_py") else dict(result)
+        prices = values["model_price"]
+        values["model_price"] = (
+            list(prices.tolist()) if hasattr(prices, "tolist") else _column_to_list(prices)
+        )
+        values["iterations"] = int(values["iterations"])
+        for key in ("v0", "kappa", "theta", "xi", "rho", "rmse_vol", "rmse_price"):
+            values[key] = float(values[key])
+        return values
+
     def black_scholes_many(self, *args: Any, threads: Any = None) -> dict[str, Any]:
         return self._batch("black_scholes_many", args, ("price",))
 

@@ -22,14 +22,14 @@ pub enum Column<'a> {
 }
 
 impl Column<'_> {
-    fn get(&self, row: usize) -> f64 {
+    pub(crate) fn get(&self, row: usize) -> f64 {
         match self {
             Column::Scalar(x) => *x,
             Column::Values(v) => v[row],
         }
     }
 
-    fn len(&self) -> Option<usize> {
+    pub(crate) fn len(&self) -> Option<usize> {
         match self {
             Column::Scalar(_) => None,
             Column::Values(v) => Some(v.len()),
@@ -46,7 +46,7 @@ pub enum KindColumn {
 }
 
 impl KindColumn {
-    fn get(&self, row: usize) -> Result<OptionKind, PricingError> {
+    pub(crate) fn get(&self, row: usize) -> Result<OptionKind, PricingError> {
         match self {
             KindColumn::One(k) => Ok(*k),
             KindColumn::PerRow(v) => v[row].clone(),

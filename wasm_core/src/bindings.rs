@@ -14,7 +14,7 @@ use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
-use crate::{black_scholes, heston, implied_vol};
+use crate::{black_scholes, calibration, heston, implied_vol};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -30,6 +30,19 @@ export interface Greeks {
 }
 /** Per-row results of greeks_many: one Float64Array per Greek, plus status (0 = ok). */
 export type GreeksColumns = { [K in keyof Greeks]: Float64Array } & { status: Uint8Array };
+/** Heston's parameters. */
+export interface HestonModel { v0: number; kappa: number; theta: number; xi: number; rho: number; }
+/** What calibrate_heston takes: a market and its quotes (batch columns). */
+export interface HestonCalibrationParams {
+  spot: number; rate: number; dividend: number; kind: OptionKind | OptionKind[];
+  strike: NumberColumn; expiry: NumberColumn; price: NumberColumn; weight?: NumberColumn;
+  initial?: HestonModel;
+}
+/** What calibrate_heston returns. */
+export interface HestonCalibration extends HestonModel {
+  rmse_vol: number; rmse_price: number; iterations: number; converged: boolean; feller: boolean;
+  message: string; model_price: Float64Array;
+}
 "#;
 
 // ---------------------------------------------------------------------------------------------
@@ -316,6 +329,105 @@ pub fn heston_price(
         },
     )
     .map_err(js_error)
+}
+
+/// Fits Heston's parameters to option quotes (Levenberg-Marquardt on vega-scaled price errors).
+///
+/// `params`: `{spot, rate, dividend, kind, strike, expiry, price, weight?, initial?}` with `kind` one
+/// string or an array, `strike`/`expiry`/`price` (and `weight`, default 1) numbers or arrays of one
+/// length, `initial` an optional `{v0, kappa, theta, xi, rho}` start. Returns `{v0, kappa, theta, xi,
+/// rho, rmse_vol, rmse_price, iterations, converged, feller, message, model_price}`.
+#[wasm_bindgen(unchecked_return_type = "HestonCalibration")]
+pub fn calibrate_heston(
+    #[wasm_bindgen(unchecked_param_type = "HestonCalibrationParams")] params: JsValue,
+) -> Result<JsValue, JsValue> {
+    plain_object("params", &params)?;
+    let record = JsRecord(&params);
+    calibration::check_fields(
+        &record.keys(),
+        &calibration::FIELDS,
+        &calibration::REQUIRED,
+        "params",
+    )
+    .map_err(js_error)?;
+    let field =
+        |k: &str| Reflect::get(&params, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let (spot, rate, dividend) = (
+        number("spot", &field("spot"))?,
+        number("rate", &field("rate"))?,
+        number("dividend", &field("dividend"))?,
+    );
+    let kinds = kind_column(&field("kind"))?;
+    let (strike, expiry, price) = (
+        column("strike", &field("strike"))?,
+        column("expiry", &field("expiry"))?,
+        column("price", &field("price"))?,
+    );
+    let weight = field("weight");
+    let weight = if weight.is_undefined() {
+        None
+    } else {
+        Some(column("weight", &weight)?)
+    };
+    let initial = field("initial");
+    let initial = if initial.is_undefined() {
+        None
+    } else {
+        plain_object("initial", &initial)?;
+        let keys = JsRecord(&initial).keys();
+        calibration::check_fields(
+            &keys,
+            &calibration::INITIAL_FIELDS,
+            &calibration::INITIAL_FIELDS,
+            "initial",
+        )
+        .map_err(js_error)?;
+        let get = |k: &'static str| {
+            number(
+                k,
+                &Reflect::get(&initial, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED),
+            )
+        };
+        Some(HestonParams {
+            v0: get("v0")?,
+            kappa: get("kappa")?,
+            theta: get("theta")?,
+            xi: get("xi")?,
+            rho: get("rho")?,
+        })
+    };
+    let quotes = calibration::quotes_from_columns(
+        &kinds,
+        strike.view(),
+        expiry.view(),
+        price.view(),
+        weight.as_ref().map(ColumnBuf::view),
+    )
+    .map_err(js_error)?;
+    let fit = calibration::calibrate(spot, rate, dividend, &quotes, initial).map_err(js_error)?;
+    let obj = Object::new();
+    let m = fit.model;
+    for (k, v) in [
+        ("v0", m.v0),
+        ("kappa", m.kappa),
+        ("theta", m.theta),
+        ("xi", m.xi),
+        ("rho", m.rho),
+        ("rmse_vol", fit.rmse_vol),
+        ("rmse_price", fit.rmse_price),
+        ("iterations", fit.iterations as f64),
+    ] {
+        set(&obj, k, &JsValue::from_f64(v));
+    }
+    set(&obj, "converged", &JsValue::from_bool(fit.converged));
+    set(&obj, "feller", &JsValue::from_bool(fit.feller));
+    set(&obj, "message", &JsValue::from_str(fit.message));
+    set(
+        &obj,
+        "model_price",
+        &Float64Array::from(fit.model_prices.as_slice()).into(),
+    );
+    Ok(obj.into())
 }
 
 // ---------------------------------------------------------------------------------------------

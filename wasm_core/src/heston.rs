@@ -105,32 +105,87 @@ pub fn price(
     dividend: f64,
     model: HestonParams,
 ) -> Result<f64, PricingError> {
-    let mut inputs = Inputs::new(kind, spot, strike, expiry, rate, dividend, 0.0)?;
+    Inputs::new(kind, spot, strike, expiry, rate, dividend, 0.0)?;
     let h = model.validate()?;
+    let mut out = [0.0];
+    prices_at_expiry(
+        spot,
+        rate,
+        dividend,
+        expiry,
+        &h,
+        &[(kind, strike)],
+        &mut out,
+    )?;
+    Ok(out[0])
+}
+
+/// The prices of several options of one expiry under one (validated) model, into `out`: the
+/// characteristic function is evaluated once per quadrature node for all of them, and the
+/// adaptive quadrature refines until every option's integral meets the tolerance. Arguments are
+/// assumed checked ([`check_arguments`]).
+///
+/// # Errors
+/// An integral the quadrature cannot converge.
+pub fn prices_at_expiry(
+    spot: f64,
+    rate: f64,
+    dividend: f64,
+    expiry: f64,
+    h: &HestonParams,
+    options: &[(OptionKind, f64)],
+    out: &mut [f64],
+) -> Result<(), PricingError> {
+    let inputs = |kind, strike, vol| Inputs {
+        kind,
+        spot,
+        strike,
+        expiry,
+        rate,
+        dividend,
+        vol,
+    };
     if expiry == 0.0 {
-        return Ok(black_scholes::price(&inputs));
+        for ((kind, strike), o) in options.iter().zip(out.iter_mut()) {
+            *o = black_scholes::price(&inputs(*kind, *strike, 0.0));
+        }
+        return Ok(());
     }
     let w = expected_total_variance(expiry, h.v0, h.kappa, h.theta);
-    inputs.vol = (w / expiry).sqrt();
-    let control = black_scholes::price(&inputs);
+    let vol = (w / expiry).sqrt();
     if w == 0.0 {
-        return Ok(control); // the discounted intrinsic value of the forward
+        // The variance stays 0: the discounted intrinsic value of the forward.
+        for ((kind, strike), o) in options.iter().zip(out.iter_mut()) {
+            *o = black_scholes::price(&inputs(*kind, *strike, 0.0));
+        }
+        return Ok(());
     }
-    let k = (spot / strike).ln() + (rate - dividend) * expiry;
-    let integrand = |u: f64| {
+    let carry = (rate - dividend) * expiry;
+    let ks: Vec<f64> = options
+        .iter()
+        .map(|(_, strike)| (spot / strike).ln() + carry)
+        .collect();
+    let integrand = |u: f64, values: &mut [f64], sizes: &mut [f64]| {
         let q = u * u + 0.25;
-        let phase = C64::new(0.0, u * k);
-        let bs = (C64::new(-0.5 * w * q, 0.0) + phase).exp();
-        let model = (log_cf(u, expiry, &h) + phase).exp();
-        ((bs - model).re / q, (bs.abs() + model.abs()) / q)
+        let lcf = log_cf(u, expiry, h);
+        let (bs_m, model_m) = ((-0.5 * w * q).exp(), lcf.re.exp());
+        // Re[e^{iuk} (phi_BS - phi)] with |phi_BS| = bs_m, phi = model_m e^{i lcf.im}.
+        for (j, k) in ks.iter().enumerate() {
+            values[j] = (bs_m * (u * k).cos() - model_m * (lcf.im + u * k).cos()) / q;
+            sizes[j] = (bs_m + model_m) / q;
+        }
     };
-    let integral = integrate_0_inf(integrand, 2.0 / w.sqrt())?;
-    let scale = ((-dividend * expiry).exp() * spot * (-rate * expiry).exp() * strike).sqrt();
-    let value = control + scale / std::f64::consts::PI * integral;
-    // Rounding (~1e-16 of the spot) must not take a far out-of-the-money price below the
-    // no-arbitrage lower bound, the discounted intrinsic value of the forward.
-    inputs.vol = 0.0;
-    Ok(value.max(black_scholes::price(&inputs)))
+    let integrals = integrate_0_inf(integrand, options.len(), 2.0 / w.sqrt())?;
+    let discount_product = (-dividend * expiry).exp() * spot * (-rate * expiry).exp();
+    for (j, (kind, strike)) in options.iter().enumerate() {
+        let control = black_scholes::price(&inputs(*kind, *strike, vol));
+        let value =
+            control + (discount_product * strike).sqrt() / std::f64::consts::PI * integrals[j];
+        // Rounding (~1e-16 of the spot) must not take a far out-of-the-money price below the
+        // no-arbitrage lower bound, the discounted intrinsic value of the forward.
+        out[j] = value.max(black_scholes::price(&inputs(*kind, *strike, 0.0)));
+    }
+    Ok(())
 }
 
 /// Checks `price`'s arguments (the same rules, in the same order) without pricing.
@@ -160,7 +215,7 @@ pub fn expected_total_variance(expiry: f64, v0: f64, kappa: f64, theta: f64) -> 
 }
 
 /// `ln phi(u - i/2)`, `phi` the characteristic function of `ln(S_T/F)` (module docs).
-fn log_cf(u: f64, t: f64, h: &HestonParams) -> C64 {
+pub(crate) fn log_cf(u: f64, t: f64, h: &HestonParams) -> C64 {
     let s = u * u + 0.25;
     let (kappa, xi, rho) = (h.kappa, h.xi, h.rho);
     if xi == 0.0 {
@@ -200,51 +255,91 @@ fn log1p_over(w: C64) -> C64 {
     (C64::new(1.0, 0.0) + w).ln() / w
 }
 
-/// One 15-point Kronrod panel over `t` in `[a, b]` of `f(u) du`, `u = c t/(1 - t)`:
-/// `(K15, |K15 - G7|, K15 of |f|-sizes)`.
-fn panel(f: &impl Fn(f64) -> (f64, f64), c: f64, a: f64, b: f64) -> (f64, f64, f64) {
-    let (mid, half) = (0.5 * (a + b), 0.5 * (b - a));
-    let at = |x: f64| {
-        let t = mid + half * x;
-        let one_minus = 1.0 - t;
-        let (v, size) = f(c * t / one_minus);
-        let jac = c / (one_minus * one_minus);
-        (v * jac, size * jac)
-    };
-    let (centre, centre_size) = at(0.0);
-    let (mut kronrod, mut gauss, mut sizes) =
-        (WGK[7] * centre, WG[3] * centre, WGK[7] * centre_size);
-    for j in 0..7 {
-        let (l, ls) = at(-XGK[j]);
-        let (r, rs) = at(XGK[j]);
-        kronrod += WGK[j] * (l + r);
-        sizes += WGK[j] * (ls + rs);
-        if j % 2 == 1 {
-            gauss += WG[j / 2] * (l + r);
-        }
-    }
-    (
-        kronrod * half,
-        ((kronrod - gauss) * half).abs(),
-        sizes * half,
-    )
+/// A panel of the adaptive quadrature: `[a, b]` in `t`, each integral's K15 value and error.
+struct Panel {
+    a: f64,
+    b: f64,
+    value: Vec<f64>,
+    error: Vec<f64>,
 }
 
-/// `Int_0^inf f(u) du` for a smooth `f` decaying at least like `1/u^2`; `f` returns the value
-/// and the size of the terms it was computed from (for the rounding floor).
-fn integrate_0_inf(f: impl Fn(f64) -> (f64, f64), c: f64) -> Result<f64, PricingError> {
-    // (a, b, value, error), refined where the error is largest.
-    let mut panels: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(64);
-    for i in 0..4 {
-        let (a, b) = (i as f64 / 4.0, (i + 1) as f64 / 4.0);
-        let (v, e, s) = panel(&f, c, a, b);
-        panels.push((a, b, v, if e <= ROUNDING_FLOOR * s { 0.0 } else { e }));
+/// One 15-point Kronrod panel over `t` in `[a, b]` of `f(u) du`, `u = c t/(1 - t)`, for all
+/// `m` integrands at once; an error estimate `|K15 - G7|` below the rounding floor counts as 0.
+fn panel(
+    f: &impl Fn(f64, &mut [f64], &mut [f64]),
+    m: usize,
+    c: f64,
+    a: f64,
+    b: f64,
+    scratch: &mut (Vec<f64>, Vec<f64>),
+) -> Panel {
+    let (mid, half) = (0.5 * (a + b), 0.5 * (b - a));
+    #[allow(clippy::needless_range_loop)]
+    let (mut kronrod, mut gauss, mut sizes) = (vec![0.0; m], vec![0.0; m], vec![0.0; m]);
+    // Node x_j (j < 7: both signs) with Kronrod weight WGK[j], Gauss weight for odd j.
+    for j in 0..8 {
+        let signs: &[f64] = if j == 7 { &[0.0] } else { &[-1.0, 1.0] };
+        for &sign in signs {
+            let t = mid + half * sign * XGK[j];
+            let one_minus = 1.0 - t;
+            let jac = c / (one_minus * one_minus);
+            let (values, size) = (&mut scratch.0, &mut scratch.1);
+            f(c * t / one_minus, values, size);
+            for i in 0..m {
+                let v = values[i] * jac;
+                kronrod[i] += WGK[j] * v;
+                sizes[i] += WGK[j] * size[i] * jac;
+                if j % 2 == 1 {
+                    gauss[i] += WG[j / 2] * v;
+                }
+            }
+        }
     }
+    let error = (0..m)
+        .map(|i| {
+            let e = ((kronrod[i] - gauss[i]) * half).abs();
+            if e <= ROUNDING_FLOOR * sizes[i] * half {
+                0.0
+            } else {
+                e
+            }
+        })
+        .collect();
+    Panel {
+        a,
+        b,
+        value: kronrod.iter().map(|k| k * half).collect(),
+        error,
+    }
+}
+
+/// `Int_0^inf f_i(u) du` for `m` smooth integrands decaying at least like `1/u^2`, evaluated
+/// together (`f(u, values, sizes)` fills each integrand's value and the size of the terms it
+/// was computed from, for the rounding floor). The panel refined next is the one whose error
+/// is the largest fraction of some integrand's tolerance.
+#[allow(clippy::needless_range_loop)] // integrand i across panels: an index reads best
+fn integrate_0_inf(
+    f: impl Fn(f64, &mut [f64], &mut [f64]),
+    m: usize,
+    c: f64,
+) -> Result<Vec<f64>, PricingError> {
+    let mut scratch = (vec![0.0; m], vec![0.0; m]);
+    let mut panels: Vec<Panel> = (0..4)
+        .map(|i| panel(&f, m, c, i as f64 / 4.0, (i + 1) as f64 / 4.0, &mut scratch))
+        .collect();
     loop {
-        let total: f64 = panels.iter().map(|p| p.2).sum();
-        let error: f64 = panels.iter().map(|p| p.3).sum();
-        if error <= ABS_TOL.max(REL_TOL * total.abs()) {
-            return Ok(total);
+        let mut tolerance = vec![0.0; m];
+        let mut done = true;
+        for i in 0..m {
+            let total: f64 = panels.iter().map(|p| p.value[i]).sum();
+            let error: f64 = panels.iter().map(|p| p.error[i]).sum();
+            tolerance[i] = ABS_TOL.max(REL_TOL * total.abs());
+            done &= error <= tolerance[i];
+        }
+        if done {
+            return Ok((0..m)
+                .map(|i| panels.iter().map(|p| p.value[i]).sum())
+                .collect());
         }
         if panels.len() >= MAX_PANELS {
             return Err(PricingError::Invalid {
@@ -254,15 +349,18 @@ fn integrate_0_inf(f: impl Fn(f64) -> (f64, f64), c: f64) -> Result<f64, Pricing
                     .into(),
             });
         }
+        let badness = |p: &Panel| {
+            (0..m)
+                .map(|i| p.error[i] / tolerance[i])
+                .fold(0.0, f64::max)
+        };
         let worst = (0..panels.len())
-            .max_by(|&i, &j| panels[i].3.total_cmp(&panels[j].3))
+            .max_by(|&i, &j| badness(&panels[i]).total_cmp(&badness(&panels[j])))
             .unwrap_or(0);
-        let (a, b, _, _) = panels.swap_remove(worst);
-        let m = 0.5 * (a + b);
-        for (lo, hi) in [(a, m), (m, b)] {
-            let (v, e, s) = panel(&f, c, lo, hi);
-            panels.push((lo, hi, v, if e <= ROUNDING_FLOOR * s { 0.0 } else { e }));
-        }
+        let Panel { a, b, .. } = panels.swap_remove(worst);
+        let mid = 0.5 * (a + b);
+        panels.push(panel(&f, m, c, a, mid, &mut scratch));
+        panels.push(panel(&f, m, c, mid, b, &mut scratch));
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod args;
 pub mod batch;
 pub mod black_scholes;
+pub mod calibration;
 pub mod complex;
 pub mod errors;
 pub mod fastmath;

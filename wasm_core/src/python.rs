@@ -24,7 +24,9 @@ use crate::errors::{PricingError, STATUS_MESSAGES};
 use crate::greeks::{self as greeks_math, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
-use crate::{black_scholes as bs_math, heston as heston_math, implied_vol as iv_math, parallel};
+use crate::{
+    black_scholes as bs_math, calibration, heston as heston_math, implied_vol as iv_math, parallel,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Errors: pricinglab's own exception classes (pricinglab/_errors.py), so the native engine and
@@ -436,6 +438,107 @@ fn heston_price(
     };
     py.detach(|| heston_math::price(k, m[0], m[1], m[2], m[3], m[4], model))
         .or_raise(py)
+}
+
+/// Fits Heston's parameters to option quotes (see `pricinglab.calibrate_heston`).
+#[pyfunction]
+fn calibrate_heston<'py>(
+    py: Python<'py>,
+    params: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = params.cast::<PyDict>().map_err(|_| {
+        py_err(
+            py,
+            PricingError::wrong_type("params", args::AN_OBJECT, type_name(params)),
+        )
+    })?;
+    let keys = DictRecord(dict).keys();
+    calibration::check_fields(
+        &keys,
+        &calibration::FIELDS,
+        &calibration::REQUIRED,
+        "params",
+    )
+    .or_raise(py)?;
+    let field = |k: &str| dict.get_item(k).ok().flatten();
+    let required = |k: &str| field(k).ok_or_else(|| invalid(py, k, "is required".into()));
+    let spot = number("spot", &required("spot")?)?;
+    let rate = number("rate", &required("rate")?)?;
+    let dividend = number("dividend", &required("dividend")?)?;
+    let kinds = kind_column(&required("kind")?)?;
+    let (strike_obj, expiry_obj, price_obj) =
+        (required("strike")?, required("expiry")?, required("price")?);
+    let strike = column("strike", &strike_obj)?;
+    let expiry = column("expiry", &expiry_obj)?;
+    let price = column("price", &price_obj)?;
+    let weight_obj = field("weight").filter(|w| !w.is_none());
+    let weight = weight_obj
+        .as_ref()
+        .map(|w| column("weight", w))
+        .transpose()?;
+    let initial = match field("initial").filter(|v| !v.is_none()) {
+        None => None,
+        Some(obj) => {
+            let d = obj.cast::<PyDict>().map_err(|_| {
+                py_err(
+                    py,
+                    PricingError::wrong_type("initial", args::AN_OBJECT, type_name(&obj)),
+                )
+            })?;
+            let keys = DictRecord(d).keys();
+            calibration::check_fields(
+                &keys,
+                &calibration::INITIAL_FIELDS,
+                &calibration::INITIAL_FIELDS,
+                "initial",
+            )
+            .or_raise(py)?;
+            let get = |k: &str| -> PyResult<f64> {
+                number(
+                    k,
+                    &d.get_item(k)?
+                        .ok_or_else(|| invalid(py, k, "is required".into()))?,
+                )
+            };
+            Some(HestonParams {
+                v0: get("v0")?,
+                kappa: get("kappa")?,
+                theta: get("theta")?,
+                xi: get("xi")?,
+                rho: get("rho")?,
+            })
+        }
+    };
+    let quotes = calibration::quotes_from_columns(
+        &kinds,
+        strike.view(),
+        expiry.view(),
+        price.view(),
+        weight.as_ref().map(ColumnBuf::view),
+    )
+    .or_raise(py)?;
+    let fit = py
+        .detach(|| calibration::calibrate(spot, rate, dividend, &quotes, initial))
+        .or_raise(py)?;
+    let out = PyDict::new(py);
+    let m = fit.model;
+    for (k, v) in [
+        ("v0", m.v0),
+        ("kappa", m.kappa),
+        ("theta", m.theta),
+        ("xi", m.xi),
+        ("rho", m.rho),
+    ] {
+        out.set_item(k, v)?;
+    }
+    out.set_item("rmse_vol", fit.rmse_vol)?;
+    out.set_item("rmse_price", fit.rmse_price)?;
+    out.set_item("iterations", fit.iterations)?;
+    out.set_item("converged", fit.converged)?;
+    out.set_item("feller", fit.feller)?;
+    out.set_item("message", fit.message)?;
+    out.set_item("model_price", float_column(py, fit.model_prices)?)?;
+    Ok(out)
 }
 
 fn greeks_dict<'py>(py: Python<'py>, g: &Greeks) -> PyResult<Bound<'py, PyDict>> {
@@ -899,6 +1002,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(greeks, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol, m)?)?;
     m.add_function(wrap_pyfunction!(heston_price, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate_heston, m)?)?;
     m.add_function(wrap_pyfunction!(black_scholes_many, m)?)?;
     m.add_function(wrap_pyfunction!(greeks_many, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol_many, m)?)?;
