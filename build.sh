@@ -245,7 +245,8 @@ case "$cmd" in
         ;;
     bench)
         build_all
-        exec "$PY" benchmarks/run.py "$@"
+        "$PY" benchmarks/run.py "$@"
+        exec "$PY" -m benchmarks.calibration
         ;;
     python) python_env ;;   # just the .venv (handy when working on the Python side)
     wasm) build_wasm ;;

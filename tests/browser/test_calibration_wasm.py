@@ -1,0 +1,47 @@
+"""calibrate_heston and heston_price in the browser's wasm engine, on the QuantLib-priced
+surfaces of tests/test_calibration.py: the same recovery as natively."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+from test_calibration import MODELS, PARAM_REL_TOL, RHO_ABS_TOL, quantlib_surface
+
+import pricinglab as pl
+
+# wasm and native run the same Rust: the fits agree far better than the recovery tolerance.
+NATIVE_AGREEMENT = 1e-8
+
+
+@pytest.mark.parametrize("name", ["equity-skew", "feller-violated"])
+def test_wasm_recovers_quantlib_parameters(lab: Page, name: str) -> None:
+    surface = quantlib_surface(MODELS[name])
+    fit = lab.evaluate(
+        "(p) => { const r = window.pricingLab.calibrate_heston(p);"
+        " return {...r, model_price: Array.from(r.model_price)}; }",
+        surface,
+    )
+    assert fit["converged"], fit["message"]
+    model = MODELS[name]
+    for key, expected in zip(("v0", "kappa", "theta", "xi"), model[:4], strict=True):
+        assert fit[key] == pytest.approx(expected, rel=PARAM_REL_TOL), (key, fit)
+    assert fit["rho"] == pytest.approx(model[4], abs=RHO_ABS_TOL)
+    native = pl.calibrate_heston(surface)
+    for key in ("v0", "kappa", "theta", "xi", "rho"):
+        assert fit[key] == pytest.approx(native[key], rel=NATIVE_AGREEMENT, abs=NATIVE_AGREEMENT)
+
+
+def test_wasm_heston_price_and_errors(lab: Page) -> None:
+    args = ["put", 100, 90, 0.5, 0.03, 0.01, 0.05, 2.0, 0.04, 0.7, -0.6]
+    price = lab.evaluate("(a) => window.pricingLab.heston_price(...a)", args)
+    assert price == pytest.approx(pl.heston_price(*args), rel=1e-13)
+    message = lab.evaluate(
+        "(a) => { try { window.pricingLab.heston_price(...a); } catch (e) { return e.message; } }",
+        [*args[:-1], 1.5],
+    )
+    assert message == "rho must be in [-1, 1] (got 1.5)"
+    message = lab.evaluate(
+        "() => { try { window.pricingLab.calibrate_heston({spot: 100}); }"
+        " catch (e) { return e.message; } }"
+    )
+    assert message.startswith("rate is required")
