@@ -42,6 +42,8 @@ pub const GRADIENT_TOL: f64 = 1e-14;
 const FD_STEP: f64 = 1e-7;
 /// Fewest quotes: five parameters need at least as many equations.
 pub const MIN_QUOTES: usize = 5;
+/// The start grid only ranks candidate starts: its prices need far fewer digits.
+const START_REL_TOL: f64 = 1e-6;
 /// A vega below this fraction of the spot (far from the money, or at expiry) is floored, so no
 /// quote's residual is scaled without bound.
 const MIN_VEGA_REL: f64 = 1e-6;
@@ -92,7 +94,7 @@ struct Surface {
 impl Surface {
     /// Prices every quote under `h`, one expiry at a time, into `out` (NaN where the
     /// quadrature fails: a trial set the fit then rejects).
-    fn prices(&self, h: &HestonParams, out: &mut [f64]) {
+    fn prices(&self, h: &HestonParams, rel_tol: f64, out: &mut [f64]) {
         for (t, idx) in &self.expiries {
             let options: Vec<(OptionKind, f64)> = idx
                 .iter()
@@ -106,6 +108,7 @@ impl Surface {
                 *t,
                 h,
                 &options,
+                rel_tol,
                 &mut prices,
             );
             for (j, &i) in idx.iter().enumerate() {
@@ -115,8 +118,8 @@ impl Surface {
     }
 
     /// The scaled residuals under `h`.
-    fn residuals(&self, h: &HestonParams, prices: &mut [f64], r: &mut [f64]) {
-        self.prices(h, prices);
+    fn residuals(&self, h: &HestonParams, rel_tol: f64, prices: &mut [f64], r: &mut [f64]) {
+        self.prices(h, rel_tol, prices);
         for i in 0..r.len() {
             let q = &self.quotes[i];
             r[i] = q.weight.sqrt() * (prices[i] - q.price) / self.vega[i];
@@ -285,7 +288,7 @@ fn starting_point(s: &Surface) -> HestonParams {
                     xi,
                     rho,
                 };
-                s.residuals(&h, &mut prices, &mut r);
+                s.residuals(&h, START_REL_TOL, &mut prices, &mut r);
                 let cost = norm2(&r);
                 if cost < best_cost {
                     best_cost = cost;
@@ -395,7 +398,7 @@ pub fn calibrate(
     let n = quotes.len();
     let mut x = to_x(&start);
     let (mut prices, mut r, mut r_trial) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-    s.residuals(&from_x(&x), &mut prices, &mut r);
+    s.residuals(&from_x(&x), heston::REL_TOL, &mut prices, &mut r);
     let mut cost = norm2(&r);
     let mut jac = vec![[0.0; 5]; n];
     let (mut mu, mut nu) = (-1.0, 2.0);
@@ -409,7 +412,7 @@ pub fn calibrate(
             let mut xk = x;
             let step = FD_STEP * (1.0 + x[k].abs());
             xk[k] += step;
-            s.residuals(&from_x(&xk), &mut prices, &mut r_trial);
+            s.residuals(&from_x(&xk), heston::REL_TOL, &mut prices, &mut r_trial);
             for i in 0..n {
                 jac[i][k] = (r_trial[i] - r[i]) / step;
             }
@@ -460,7 +463,7 @@ pub fn calibrate(
             for p in 0..5 {
                 trial[p] += step[p];
             }
-            s.residuals(&from_x(&trial), &mut prices, &mut r_trial);
+            s.residuals(&from_x(&trial), heston::REL_TOL, &mut prices, &mut r_trial);
             let trial_cost = norm2(&r_trial);
             let predicted: f64 = (0..5).map(|p| step[p] * (mu * step[p] - g[p])).sum::<f64>();
             let rho_gain = (cost - trial_cost) / predicted.max(1e-300);
@@ -556,7 +559,7 @@ mod tests {
         let quotes = surface_of(h);
         let s = surface(100.0, 0.02, 0.01, &quotes).unwrap();
         let mut prices = vec![0.0; quotes.len()];
-        s.prices(&h, &mut prices);
+        s.prices(&h, heston::REL_TOL, &mut prices);
         for (q, p) in quotes.iter().zip(&prices) {
             // The shared quadrature refines until every strike meets the tolerance: at least
             // as accurate as each alone.

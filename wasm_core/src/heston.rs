@@ -115,6 +115,7 @@ pub fn price(
         expiry,
         &h,
         &[(kind, strike)],
+        REL_TOL,
         &mut out,
     )?;
     Ok(out[0])
@@ -122,11 +123,12 @@ pub fn price(
 
 /// The prices of several options of one expiry under one (validated) model, into `out`: the
 /// characteristic function is evaluated once per quadrature node for all of them, and the
-/// adaptive quadrature refines until every option's integral meets the tolerance. Arguments are
-/// assumed checked ([`check_arguments`]).
+/// adaptive quadrature refines until every option's integral meets `rel_tol` (or [`ABS_TOL`]);
+/// [`REL_TOL`] is the accuracy `price` gives. Arguments are assumed checked ([`check_arguments`]).
 ///
 /// # Errors
 /// An integral the quadrature cannot converge.
+#[allow(clippy::too_many_arguments)]
 pub fn prices_at_expiry(
     spot: f64,
     rate: f64,
@@ -134,6 +136,7 @@ pub fn prices_at_expiry(
     expiry: f64,
     h: &HestonParams,
     options: &[(OptionKind, f64)],
+    rel_tol: f64,
     out: &mut [f64],
 ) -> Result<(), PricingError> {
     let inputs = |kind, strike, vol| Inputs {
@@ -175,7 +178,7 @@ pub fn prices_at_expiry(
             sizes[j] = (bs_m + model_m) / q;
         }
     };
-    let integrals = integrate_0_inf(integrand, options.len(), 2.0 / w.sqrt())?;
+    let integrals = integrate_0_inf(integrand, options.len(), 2.0 / w.sqrt(), rel_tol)?;
     let discount_product = (-dividend * expiry).exp() * spot * (-rate * expiry).exp();
     for (j, (kind, strike)) in options.iter().enumerate() {
         let control = black_scholes::price(&inputs(*kind, *strike, vol));
@@ -322,6 +325,7 @@ fn integrate_0_inf(
     f: impl Fn(f64, &mut [f64], &mut [f64]),
     m: usize,
     c: f64,
+    rel_tol: f64,
 ) -> Result<Vec<f64>, PricingError> {
     let mut scratch = (vec![0.0; m], vec![0.0; m]);
     let mut panels: Vec<Panel> = (0..4)
@@ -333,7 +337,7 @@ fn integrate_0_inf(
         for i in 0..m {
             let total: f64 = panels.iter().map(|p| p.value[i]).sum();
             let error: f64 = panels.iter().map(|p| p.error[i]).sum();
-            tolerance[i] = ABS_TOL.max(REL_TOL * total.abs());
+            tolerance[i] = ABS_TOL.max(rel_tol * total.abs());
             done &= error <= tolerance[i];
         }
         if done {
