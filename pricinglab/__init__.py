@@ -48,6 +48,7 @@ __all__ = [
     "black_scholes",
     "black_scholes_many",
     "calibrate_heston",
+    "fit_svi",
     "greeks",
     "greeks_many",
     "heston_price",
@@ -288,6 +289,37 @@ def calibrate_heston(
         the no-arbitrage bounds, as :func:`implied_vol` requires), at least 5 quotes.
     """
     return _backend.calibrate_heston(merge_params(params, kwargs))
+
+
+def fit_svi(
+    strike: NumberOrSequence,
+    vol: NumberOrSequence,
+    expiry: Number,
+    forward: Number,
+    weight: NumberOrSequence | None = None,
+) -> dict[str, Any]:
+    """A raw SVI smile (Gatheral 2004) fitted to one expiry's implied vols.
+
+    ``w(k) = a + b (rho (k - m) + sqrt((k - m)^2 + sigma^2))`` is the total implied variance
+    ``vol^2 expiry`` at log-moneyness ``k = ln(strike / forward)``. Quasi-explicit fit (the
+    linear part exact on Lee's wing bounds, Nelder-Mead over ``m, sigma``) with a penalty on
+    butterfly arbitrage (Durrleman's ``g`` below 0; Gatheral & Jacquier 2014).
+
+    Parameters
+    ----------
+    strike, vol : sequences of one length (at least 5)
+    expiry, forward : float
+        Years to expiry and the forward, both > 0.
+    weight : sequence, optional
+        Per-quote weights >= 0 (default 1), e.g. vega or 1/spread^2.
+
+    Returns
+    -------
+    dict
+        ``{a, b, rho, m, sigma, rmse_w, rmse_vol, min_g, butterfly_free}``: ``min_g`` is the
+        smallest ``g`` over the quotes' range widened by half its width each side.
+    """
+    return _backend.fit_svi(strike, vol, expiry, forward, weight)
 
 
 def monte_carlo(

@@ -25,6 +25,9 @@ def heston_price(
     rho: Any,
 ) -> float: ...
 def calibrate_heston(params: Any) -> dict[str, Any]: ...
+def fit_svi(
+    strike: Any, vol: Any, expiry: Any, forward: Any, weight: Any = None
+) -> dict[str, Any]: ...
 def black_scholes_many(
     kind: Any,
     spot: Any,

@@ -89,6 +89,13 @@ class ReferenceBackend:
             "calibrate_heston runs in the engine only: pl.use_backend('native') (or 'wasm')"
         )
 
+    def fit_svi(
+        self, strike: Any, vol: Any, expiry: Any, forward: Any, weight: Any = None
+    ) -> dict[str, Any]:
+        raise NotImplementedError(
+            "fit_svi runs in the engine only: pl.use_backend('native') (or 'wasm')"
+        )
+
     def monte_carlo(self, params: Any, threads: Any = None) -> dict[str, Any]:
         return reference_mc.run(_engine.validate("monte_carlo", params))
 

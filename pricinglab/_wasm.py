@@ -220,6 +220,19 @@ class WasmBackend:
             values[key] = float(values[key])
         return values
 
+    def fit_svi(
+        self, strike: Any, vol: Any, expiry: Any, forward: Any, weight: Any = None
+    ) -> dict[str, Any]:
+        weights = None if weight is None else self._column(weight)
+        result = self._call(
+            "fit_svi", self._column(strike), self._column(vol), self._scalar(expiry),
+            self._scalar(forward), weights,
+        )  # fmt: skip
+        values = dict(result.to_py()) if hasattr(result, "to_py") else dict(result)
+        for key in ("a", "b", "rho", "m", "sigma", "rmse_w", "rmse_vol", "min_g"):
+            values[key] = float(values[key])
+        return values
+
     def black_scholes_many(self, *args: Any, threads: Any = None) -> dict[str, Any]:
         return self._batch("black_scholes_many", args, ("price",))
 

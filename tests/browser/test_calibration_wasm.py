@@ -45,3 +45,19 @@ def test_wasm_heston_price_and_errors(lab: Page) -> None:
         " catch (e) { return e.message; } }"
     )
     assert message.startswith("rate is required")
+
+
+def test_wasm_fit_svi_matches_native(lab: Page) -> None:
+    from test_svi import SLICES, STRIKES, vols_of
+
+    vols = vols_of(SLICES["skew"], STRIKES)
+    fit = lab.evaluate("([k, v]) => window.pricingLab.fit_svi(k, v, 1, 100)", [STRIKES, vols])
+    native = pl.fit_svi(STRIKES, vols, 1, 100)
+    for key in ("a", "b", "rho", "m", "sigma"):
+        assert fit[key] == pytest.approx(native[key], abs=NATIVE_AGREEMENT)
+    assert fit["butterfly_free"] is True
+    message = lab.evaluate(
+        "() => { try { window.pricingLab.fit_svi([1, 2], [0.2, 0.2], 1, 100); }"
+        " catch (e) { return e.message; } }"
+    )
+    assert "at least 5 quotes" in message

@@ -14,7 +14,7 @@ use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
-use crate::{black_scholes, calibration, heston, implied_vol};
+use crate::{black_scholes, calibration, heston, implied_vol, svi};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -37,6 +37,11 @@ export interface HestonCalibrationParams {
   spot: number; rate: number; dividend: number; kind: OptionKind | OptionKind[];
   strike: NumberColumn; expiry: NumberColumn; price: NumberColumn; weight?: NumberColumn;
   initial?: HestonModel;
+}
+/** What fit_svi returns: raw SVI parameters and the fit's diagnostics. */
+export interface SviFit {
+  a: number; b: number; rho: number; m: number; sigma: number; rmse_w: number; rmse_vol: number;
+  min_g: number; butterfly_free: boolean;
 }
 /** What calibrate_heston returns. */
 export interface HestonCalibration extends HestonModel {
@@ -426,6 +431,60 @@ pub fn calibrate_heston(
         &obj,
         "model_price",
         &Float64Array::from(fit.model_prices.as_slice()).into(),
+    );
+    Ok(obj.into())
+}
+
+/// Fits a raw SVI smile (Gatheral 2004) to one expiry's implied vols, free of butterfly
+/// arbitrage where it can be (Gatheral & Jacquier 2014). `strike`, `vol` arrays of one length
+/// (at least 5), `expiry` and `forward` > 0, `weight` optional (default 1 per quote). Returns
+/// `{a, b, rho, m, sigma, rmse_w, rmse_vol, min_g, butterfly_free}`: `w(k) = a + b (rho (k - m)
+/// + sqrt((k - m)^2 + sigma^2))` is the total variance at `k = ln(strike/forward)`.
+#[wasm_bindgen(unchecked_return_type = "SviFit")]
+pub fn fit_svi(
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] vol: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] forward: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[] | undefined")] weight: JsValue,
+) -> Result<JsValue, JsValue> {
+    let values = |name: &'static str, v: &JsValue| -> Result<Vec<f64>, JsValue> {
+        match column(name, v)? {
+            ColumnBuf::Values(x) => Ok(x),
+            ColumnBuf::Scalar(_) => Err(js_error(PricingError::wrong_type(
+                name,
+                "a Float64Array or an array of numbers",
+                type_name(v),
+            ))),
+        }
+    };
+    let strike = values("strike", &strike)?;
+    let vol = values("vol", &vol)?;
+    let (expiry, forward) = (number("expiry", &expiry)?, number("forward", &forward)?);
+    let weight = if weight.is_undefined() || weight.is_null() {
+        vec![1.0; strike.len()]
+    } else {
+        values("weight", &weight)?
+    };
+    let fit = svi::fit(&strike, &vol, &weight, expiry, forward).map_err(js_error)?;
+    let obj = Object::new();
+    let p = fit.params;
+    for (k, v) in [
+        ("a", p.a),
+        ("b", p.b),
+        ("rho", p.rho),
+        ("m", p.m),
+        ("sigma", p.sigma),
+        ("rmse_w", fit.rmse_w),
+        ("rmse_vol", fit.rmse_vol),
+        ("min_g", fit.min_g),
+    ] {
+        set(&obj, k, &JsValue::from_f64(v));
+    }
+    set(
+        &obj,
+        "butterfly_free",
+        &JsValue::from_bool(fit.min_g >= 0.0),
     );
     Ok(obj.into())
 }

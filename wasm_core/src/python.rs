@@ -26,6 +26,7 @@ use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
 use crate::{
     black_scholes as bs_math, calibration, heston as heston_math, implied_vol as iv_math, parallel,
+    svi,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -541,6 +542,52 @@ fn calibrate_heston<'py>(
     Ok(out)
 }
 
+/// Fits a raw SVI smile to one expiry's implied vols (see `pricinglab.fit_svi`).
+#[pyfunction]
+#[pyo3(signature = (strike, vol, expiry, forward, weight=None))]
+fn fit_svi<'py>(
+    py: Python<'py>,
+    strike: &Bound<'py, PyAny>,
+    vol: &Bound<'py, PyAny>,
+    expiry: &Bound<'py, PyAny>,
+    forward: &Bound<'py, PyAny>,
+    weight: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let values = |name: &str, obj: &Bound<'py, PyAny>| -> PyResult<Vec<f64>> {
+        let buf = column(name, obj)?;
+        match buf.view() {
+            Column::Values(v) => Ok(v.to_vec()),
+            Column::Scalar(_) => Err(wrong_column(name, obj)),
+        }
+    };
+    let strike = values("strike", strike)?;
+    let vol = values("vol", vol)?;
+    let (expiry, forward) = (number("expiry", expiry)?, number("forward", forward)?);
+    let weight = match weight.filter(|w| !w.is_none()) {
+        Some(w) => values("weight", w)?,
+        None => vec![1.0; strike.len()],
+    };
+    let fit = py
+        .detach(|| svi::fit(&strike, &vol, &weight, expiry, forward))
+        .or_raise(py)?;
+    let out = PyDict::new(py);
+    let p = fit.params;
+    for (k, v) in [
+        ("a", p.a),
+        ("b", p.b),
+        ("rho", p.rho),
+        ("m", p.m),
+        ("sigma", p.sigma),
+    ] {
+        out.set_item(k, v)?;
+    }
+    out.set_item("rmse_w", fit.rmse_w)?;
+    out.set_item("rmse_vol", fit.rmse_vol)?;
+    out.set_item("min_g", fit.min_g)?;
+    out.set_item("butterfly_free", fit.min_g >= 0.0)?;
+    Ok(out)
+}
+
 fn greeks_dict<'py>(py: Python<'py>, g: &Greeks) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     for (name, value) in Greeks::NAMES.iter().zip(g.to_array()) {
@@ -1003,6 +1050,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(implied_vol, m)?)?;
     m.add_function(wrap_pyfunction!(heston_price, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate_heston, m)?)?;
+    m.add_function(wrap_pyfunction!(fit_svi, m)?)?;
     m.add_function(wrap_pyfunction!(black_scholes_many, m)?)?;
     m.add_function(wrap_pyfunction!(greeks_many, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol_many, m)?)?;
