@@ -37,6 +37,7 @@ from . import _engine
 from ._args import NO_PARAMS, NoParams, merge_params
 from ._errors import PricingError, PricingTypeError
 from ._reference_backend import ReferenceBackend
+from .chain import Chain, read_chain
 
 __all__ = [
     "GREEK_NAMES",
@@ -47,6 +48,7 @@ __all__ = [
     "backend",
     "black_scholes",
     "black_scholes_many",
+    "Chain",
     "calibrate_heston",
     "fit_svi",
     "greeks",
@@ -55,6 +57,7 @@ __all__ = [
     "implied_vol",
     "implied_vol_many",
     "monte_carlo",
+    "read_chain",
     "status_message",
     "use_backend",
 ]
