@@ -142,10 +142,36 @@ def _status_cases() -> list[tuple[str, str, list[Any], str]]:
     ]  # fmt: skip
 
 
+HESTON: Final = ("put", 100.0, 95.0, 0.5, 0.03, 0.01, 0.04, 1.5, 0.04, 0.3, -0.7)
+HESTON_NAMES: Final = (
+    "kind", "spot", "strike", "expiry", "rate", "dividend", "v0", "kappa", "theta", "xi", "rho",
+)  # fmt: skip
+HESTON_RULES: Final[list[tuple[str, Any, str]]] = [
+    ("v0", -0.01, "v0 must be >= 0 (got -0.01)"),
+    ("kappa", math.nan, "kappa must be a finite number"),
+    ("theta", -1.0, "theta must be >= 0 (got -1)"),
+    ("xi", math.inf, "xi must be a finite number"),
+    ("rho", 1.5, "rho must be in [-1, 1] (got 1.5)"),
+    ("rho", -1.0000001, "rho must be in [-1, 1] (got -1.0000001)"),
+]
+
+
+def _heston_cases() -> list[tuple[str, str, list[Any], str]]:
+    cases = [(f"heston_price-{param}-{value}", "heston_price",
+              _with(HESTON, HESTON_NAMES, **{param: value}), message)
+             for param, value, message in VALUE_RULES + HESTON_RULES]  # fmt: skip
+    cases += [(f"heston_price-{param}-str", "heston_price",
+               _with(HESTON, HESTON_NAMES, **{param: "1"}), f"{param} must be a number (got str)")
+              for param in HESTON_NAMES[1:]]  # fmt: skip
+    cases.append(("heston_price-kind", "heston_price", _with(HESTON, HESTON_NAMES, kind="P"),
+                  KIND_RULE))  # fmt: skip
+    return cases
+
+
 def _mc_cases() -> list[tuple[str, str, list[Any], str]]:
     return [(f"monte_carlo-{i}", "monte_carlo", [p], m) for i, p, m in mc_cases.INVALID]
 
 
 CORPUS: Final[list[tuple[str, str, list[Any], str]]] = (
-    _scalar_cases() + _batch_cases() + _status_cases() + _mc_cases()
+    _scalar_cases() + _heston_cases() + _batch_cases() + _status_cases() + _mc_cases()
 )
