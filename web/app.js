@@ -9,6 +9,7 @@ import { FIELDS, MODELS, renderFields, linkSliders, syncSlider } from "./lab/fie
 import { buildGreeksTable, readInputs, updateAnalytic, updateModelPrice } from "./lab/analytic.js";
 import { initCurves, updateCurves } from "./lab/curves.js";
 import { initSmile, updateSmile } from "./lab/smile.js";
+import { initMarket } from "./lab/market.js";
 import { initMonteCarlo, onInputs as mcOnInputs, redrawPaths } from "./lab/montecarlo.js";
 import { initRace } from "./lab/race.js";
 import { initTheme } from "./lab/theme.js";
@@ -73,6 +74,10 @@ async function main() {
   initCurves();
   initSmile(() => {
     for (const f of FIELDS) syncSlider(f.id); // the example sets market and Heston inputs
+    onInput(null);
+  });
+  initMarket(wasm, () => {
+    for (const f of FIELDS) syncSlider(f.id); // the example sets the market inputs
     onInput(null);
   });
   initMonteCarlo(wasm, pool);

@@ -1,0 +1,80 @@
+"""The Market card end to end: the example chain in, a smile per expiry (free of butterfly
+arbitrage by its diagnostics), Heston calibrated near the parameters the chain was generated
+from, and the fitted parameters loaded into the lab."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+import pricinglab as pl
+
+CHAIN = Path(__file__).resolve().parents[2] / "web" / "examples" / "chain_heston.csv"
+SPOT, RATE, DIVIDEND = 100.0, 0.03, 0.01
+# scripts/sample_chain.py's model; the quotes carry spreads and cent rounding, so the fit is
+# close, not exact.
+TRUE = {"v0": 0.04, "kappa": 2.0, "theta": 0.05, "xi": 0.6, "rho": -0.7}
+FIT_TIMEOUT_MS = 30_000
+
+
+def fit_example(lab: Page) -> None:
+    lab.get_by_role("button", name="Example chain").click()
+    expect(lab.locator("#market-csv")).not_to_have_value("")
+    lab.get_by_role("button", name="Fit smiles and Heston").click()
+    expect(lab.get_by_test_id("market-status")).to_contain_text("fitted", timeout=FIT_TIMEOUT_MS)
+
+
+def test_example_chain_is_fitted(lab: Page) -> None:
+    fit_example(lab)
+    rows = lab.get_by_test_id("market-body").locator("tr")
+    expect(rows).to_have_count(6)
+    data = rows.evaluate_all("(trs) => trs.map((tr) => ({...tr.dataset}))")
+    assert all(d["butterflyFree"] == "true" for d in data), data
+    assert all(float(d["rmseVol"]) < 0.01 for d in data), data
+    expect(lab.get_by_test_id("market-errors")).to_have_text("")
+    heston = lab.get_by_test_id("market-heston")
+    assert float(heston.get_attribute("data-v0") or "nan") == pytest.approx(TRUE["v0"], abs=0.005)
+    assert float(heston.get_attribute("data-rmse-vol") or "nan") < 0.01
+    assert lab.get_by_test_id("chart-market").get_attribute("data-series") == "12"
+
+
+def test_page_smile_matches_native_python(lab: Page) -> None:
+    """The 30-day SVI fit of the page against pl.fit_svi on the same mids, read here with csv."""
+    fit_example(lab)
+    quotes = [r for r in csv.DictReader(io.StringIO(CHAIN.read_text())) if r["days"] == "30"]
+    t = 30 / 365
+    strikes = [float(r["strike"]) for r in quotes]
+    mids = [(float(r["bid"]) + float(r["ask"])) / 2 for r in quotes]
+    kinds = ["call" if r["type"] == "C" else "put" for r in quotes]
+    vols = [
+        pl.implied_vol(k, m, SPOT, s, t, RATE, DIVIDEND)
+        for k, m, s in zip(kinds, mids, strikes, strict=True)
+    ]
+    native = pl.fit_svi(strikes, vols, t, SPOT * math.exp((RATE - DIVIDEND) * t))
+    cells = lab.get_by_test_id("market-body").locator("tr").first.locator("td")
+    shown = [float(x) for x in cells.nth(3).inner_text().split(",")]
+    expected = [native[k] for k in ("a", "b", "rho", "m", "sigma")]
+    assert shown == pytest.approx(expected, rel=1e-3, abs=1e-4)  # shown to 4 digits
+
+
+def test_fitted_parameters_load_into_the_lab(lab: Page) -> None:
+    fit_example(lab)
+    v0 = float(lab.get_by_test_id("market-heston").get_attribute("data-v0") or "nan")
+    lab.get_by_role("button", name="Use these Heston parameters").click()
+    expect(lab.locator('input[name="model"][value="heston"]')).to_be_checked()
+    assert float(lab.locator("#v0").input_value()) == pytest.approx(v0, rel=1e-5)
+    lab.wait_for_function("() => document.getElementById('model-price').value !== '\\u2013'")
+
+
+def test_a_bad_chain_says_why(lab: Page) -> None:
+    lab.locator("#market-csv").fill("days,strike,type,bid,ask\n30,100,C,5,4\n30,abc,P,1,2")
+    lab.get_by_role("button", name="Fit smiles and Heston").click()
+    expect(lab.get_by_test_id("market-status")).to_have_text("no usable quotes")
+    errors = lab.get_by_test_id("market-errors")
+    expect(errors).to_contain_text("line 2: bid 5 is above ask 4 (a crossed quote)")
+    expect(errors).to_contain_text('line 3: strike "abc" is not a number')

@@ -1,0 +1,172 @@
+// The Market card: an option chain in (bid/ask or mid quotes, several expiries), its implied-vol
+// surface out, a raw SVI smile fitted to each expiry (`fit_svi`), Heston calibrated to the whole
+// chain (`calibrate_heston`), and one click to load the fitted parameters into the lab's Heston
+// inputs. Quotes are read by quotes.js (the smile card's reader); forwards come from the lab's
+// spot, rate and dividend. The fit runs on the page's engine, after the "fitting" status is drawn.
+import { $, h, fmt } from "./dom.js";
+import { Chart } from "./charts.js";
+import { HESTON } from "./fields.js";
+import { parseQuotes } from "./quotes.js";
+
+const COLOURS = ["--c1", "--c2", "--c3", "--c4", "--c5"];
+/** Points per fitted SVI curve on the chart. */
+const CURVE_POINTS = 61;
+const EXAMPLE = "examples/chain_heston.csv";
+/** The market the example chain was generated on (scripts/sample_chain.py). */
+const EXAMPLE_MARKET = { spot: "100", rate: "0.03", dividend: "0.01" };
+
+let chart = null;
+let engine = null;
+let fitted = null; // the last Heston fit, for "use these parameters"
+
+export function initMarket(wasm, onChange) {
+  engine = wasm;
+  chart = new Chart($("chart-market"), { x: "strike", y: "implied vol", legend: true, series: [] });
+  $("market-example").addEventListener("click", async () => {
+    const response = await fetch(EXAMPLE);
+    $("market-csv").value = await response.text();
+    for (const [id, value] of Object.entries(EXAMPLE_MARKET)) $(id).value = value;
+    $("market-source").textContent =
+      "A chain generated from Heston's model (v0 0.04, kappa 2, theta 0.05, xi 0.6, rho -0.7; " +
+      "S 100, r 0.03, q 0.01) with bid/ask spreads and rounding to cents (scripts/sample_chain.py). " +
+      "The lab's spot, rate and dividend were set to match.";
+    onChange();
+  });
+  $("market-fit").addEventListener("click", () => {
+    $("market-status").textContent = "fitting…";
+    // Let the status paint before the engine works (a fit takes a fraction of a second).
+    requestAnimationFrame(() => setTimeout(() => fitChain(), 0));
+  });
+  $("market-use").addEventListener("click", () => {
+    if (!fitted) return;
+    for (const id of HESTON) $(id).value = String(Number(fitted[id].toPrecision(6)));
+    document.querySelector('input[name="model"][value="heston"]').click();
+    onChange();
+  });
+}
+
+/** Reads the chain with the lab's market `p` (spot, rate, dividend, kind, expiry defaults). */
+function readChain(p) {
+  const { rows, errors } = parseQuotes($("market-csv").value, p);
+  const notes = [...errors];
+  const usable = [];
+  if (rows.length) {
+    const vol = (prices) => engine.implied_vol_many(rows.map((q) => q.kind), Float64Array.from(prices),
+      p.spot, Float64Array.from(rows, (q) => q.strike), Float64Array.from(rows, (q) => q.expiry), p.rate, p.dividend);
+    const mid = vol(rows.map((q) => q.price));
+    const bid = vol(rows.map((q) => q.bid ?? NaN));
+    const ask = vol(rows.map((q) => q.ask ?? NaN));
+    rows.forEach((q, i) => {
+      if (mid.status[i] !== 0) {
+        notes.push(`line ${q.line} (strike ${fmt(q.strike)}): ${engine.status_message(mid.status[i])}`);
+        return;
+      }
+      usable.push({ ...q, vol: mid.vol[i], bidVol: bid.vol[i], askVol: ask.vol[i] });
+    });
+  }
+  return { quotes: usable, notes };
+}
+
+function fitChain() {
+  const p = {
+    kind: $("kind").value, expiry: Number($("expiry").value),
+    spot: Number($("spot").value), rate: Number($("rate").value), dividend: Number($("dividend").value),
+  };
+  const list = $("market-errors");
+  list.replaceChildren();
+  const { quotes, notes } = readChain(p);
+  const expiries = [...new Set(quotes.map((q) => q.expiry))].sort((a, b) => a - b);
+  const smiles = [];
+  for (const t of expiries) {
+    const slice = quotes.filter((q) => q.expiry === t);
+    const forward = p.spot * Math.exp((p.rate - p.dividend) * t);
+    try {
+      const fit = engine.fit_svi(Float64Array.from(slice, (q) => q.strike), Float64Array.from(slice, (q) => q.vol), t, forward);
+      smiles.push({ t, forward, slice, fit });
+    } catch (err) {
+      notes.push(`expiry ${fmt(t, 4)}: ${err.message}`);
+      smiles.push({ t, forward, slice, fit: null });
+    }
+  }
+  let heston = null;
+  if (quotes.length) {
+    try {
+      heston = engine.calibrate_heston({
+        spot: p.spot, rate: p.rate, dividend: p.dividend, kind: quotes.map((q) => q.kind),
+        strike: Float64Array.from(quotes, (q) => q.strike), expiry: Float64Array.from(quotes, (q) => q.expiry),
+        price: Float64Array.from(quotes, (q) => q.price),
+      });
+    } catch (err) {
+      notes.push(`Heston: ${err.message}`);
+    }
+  }
+  for (const n of notes) list.append(h("li", { text: n }));
+  showSmiles(smiles);
+  showHeston(heston, quotes);
+  drawMarket(smiles, quotes);
+  $("market-status").textContent = quotes.length
+    ? `${quotes.length} quotes over ${expiries.length} expir${expiries.length === 1 ? "y" : "ies"} fitted`
+    : "no usable quotes";
+}
+
+function showSmiles(smiles) {
+  $("market-body").replaceChildren(...smiles.map(({ t, forward, slice, fit }) => h("tr",
+    { dataset: { expiry: t, butterflyFree: fit ? fit.butterfly_free : "", rmseVol: fit ? fit.rmse_vol : "" } },
+    h("td", { text: fmt(t, 4) }), h("td", { text: fmt(forward, 6) }), h("td", { text: slice.length }),
+    h("td", { text: fit ? ["a", "b", "rho", "m", "sigma"].map((k) => fmt(fit[k], 4)).join(", ") : "–" }),
+    h("td", { text: fit ? fmt(fit.rmse_vol, 3) : "–" }),
+    h("td", { text: fit ? (fit.butterfly_free ? "yes" : `no (min g ${fmt(fit.min_g, 3)})`) : "–" }))));
+}
+
+function showHeston(fit, quotes) {
+  fitted = fit;
+  $("market-use").disabled = !fit;
+  const out = $("market-heston");
+  if (!fit) {
+    out.textContent = "–";
+    $("market-residuals").textContent = "";
+    return;
+  }
+  const params = HESTON.map((k) => `${k} ${fmt(fit[k], 5)}`).join(", ");
+  out.textContent = `${params}; implied-vol rmse ${fmt(fit.rmse_vol, 3)}; ` +
+    `${fit.converged ? "converged" : "not converged"} after ${fit.iterations} iterations (${fit.message}); ` +
+    `Feller's condition ${fit.feller ? "holds" : "fails (2 kappa theta < xi^2)"}`;
+  out.dataset.v0 = fit.v0;
+  out.dataset.rmseVol = fit.rmse_vol;
+  out.dataset.converged = fit.converged;
+  const worst = quotes.map((q, i) => ({ q, e: fit.model_price[i] - q.price }))
+    .sort((a, b) => Math.abs(b.e) - Math.abs(a.e)).slice(0, 3)
+    .map(({ q, e }) => `${q.kind} ${fmt(q.strike)} at ${fmt(q.expiry, 3)}: ${e >= 0 ? "+" : ""}${fmt(e, 3)}`);
+  $("market-residuals").textContent = `largest price residuals (model − quote): ${worst.join("; ")}`;
+}
+
+/** Quotes (mid vols) and each expiry's SVI smile over the union of strikes. */
+function drawMarket(smiles, quotes) {
+  const strikes = [...new Set(quotes.map((q) => q.strike))].sort((a, b) => a - b);
+  if (!strikes.length) {
+    chart.setData([[]], { ...chart.spec, series: [] });
+    return;
+  }
+  const lo = strikes[0], hi = strikes[strikes.length - 1];
+  const grid = [...new Set([...strikes, ...Array.from({ length: CURVE_POINTS }, (_, i) => lo + (hi - lo) * i / (CURVE_POINTS - 1))])]
+    .sort((a, b) => a - b);
+  const series = [];
+  const data = [grid];
+  smiles.forEach(({ t, forward, slice, fit }, e) => {
+    const colour = COLOURS[e % COLOURS.length];
+    const points = grid.map((k) => slice.find((q) => q.strike === k)?.vol ?? null);
+    series.push({ label: `T=${fmt(t, 3)} quotes`, colour, points: true, line: false });
+    data.push(points);
+    if (fit) {
+      const curve = grid.map((k) => {
+        const x = Math.log(k / forward) - fit.m;
+        const w = fit.a + fit.b * (fit.rho * x + Math.sqrt(x * x + fit.sigma * fit.sigma));
+        return w > 0 ? Math.sqrt(w / t) : null;
+      });
+      series.push({ label: `T=${fmt(t, 3)} SVI`, colour, width: 1.5 });
+      data.push(curve);
+    }
+  });
+  chart.setData(data, { ...chart.spec, series });
+  $("chart-market").dataset.series = String(series.length);
+}
