@@ -8,7 +8,7 @@ on every run:
 
 Market: spot 100, rate 3 %, dividend yield 1 %. Model: v0 = 0.04, kappa = 2, theta = 0.05,
 xi = 0.6, rho = -0.7. Expiries 30 days to 2 years, strikes 70-140 by 5, out-of-the-money puts and
-calls (and both at 100). Half-spread: 0.02 + 3 % of the mid, the mid itself moved by up to a
+calls, and both sides for the strikes 90-110 (where put-call parity gives the forward). Half-spread: 0.02 + 3 % of the mid, the mid itself moved by up to a
 quarter of it (quotes are not perfectly centred), and prices rounded to cents.
 """
 
@@ -31,7 +31,8 @@ def main() -> None:
     lines = ["days,strike,type,bid,ask"]
     for days in DAYS:
         for strike in STRIKES:
-            kinds = ["put", "call"] if strike == SPOT else ["put" if strike < SPOT else "call"]
+            near = abs(strike - SPOT) <= 10.0  # both sides near the money, as listed chains have
+            kinds = ["put", "call"] if near else ["put" if strike < SPOT else "call"]
             for kind in kinds:
                 mid = pl.heston_price(kind, SPOT, strike, days / 365, RATE, DIVIDEND, *MODEL)
                 half = 0.02 + 0.03 * mid

@@ -250,3 +250,36 @@ def test_greeks_and_payoffs(example) -> None:  # type: ignore[no-untyped-def]
         analytic, fd = float(row["analytic"]), float(row["finite_difference"])
         assert close(analytic, oracle[row["greek"]], REL_TOL, GREEK_ABS_TOLERANCE)
         assert close(fd, analytic, FINITE_DIFFERENCE_TOLERANCE), row
+
+
+# ------------------------------------------------------------------- the market calibration
+
+# scripts/sample_chain.py's market and model: the chain's quotes carry spreads and cent rounding,
+# so the fits land near these, not on them.
+CHAIN_TRUTH = {"v0": 0.04, "kappa": 2.0, "theta": 0.05, "xi": 0.6, "rho": -0.7}
+CHAIN_FIT_TOL = {"v0": 0.003, "kappa": 0.3, "theta": 0.005, "xi": 0.06, "rho": 0.05}
+
+
+def test_market_calibration(example) -> None:  # type: ignore[no-untyped-def]
+    nb = example("market_calibration.ipynb")
+    assert stream_text(cell_by_tag(nb, "read")) == "99 quotes, 99 usable\n"
+    forwards = parse_table(
+        result_text(cell_by_tag(nb, "forwards")), ["expiry", "forward", "dividend"]
+    )
+    assert len(forwards) == 6
+    for row in forwards:
+        assert abs(float(row["dividend"]) - 0.01) < 0.002, row
+    svi = parse_table(
+        result_text(cell_by_tag(nb, "svi")), ["expiry", "quotes", "rmse_vol", "butterfly_free"]
+    )
+    assert [row["butterfly_free"] for row in svi] == ["True"] * 6
+    assert all(float(row["rmse_vol"]) < 0.01 for row in svi)
+    assert "<svg" in "".join(cell_by_tag(nb, "smile-chart")["outputs"][0]["data"]["image/svg+xml"])
+    fitted = parse_table(
+        result_text(cell_by_tag(nb, "heston-fit")), ["parameter", "fitted", "true"]
+    )
+    for row in fitted:
+        name = row["parameter"]
+        assert float(row["true"]) == CHAIN_TRUTH[name]
+        assert abs(float(row["fitted"]) - CHAIN_TRUTH[name]) < CHAIN_FIT_TOL[name], row
+    assert float(result_text(cell_by_tag(nb, "heston-quality"))) < 0.01
