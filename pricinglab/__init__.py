@@ -50,6 +50,7 @@ __all__ = [
     "black_scholes",
     "black_scholes_many",
     "calibrate_heston",
+    "fit_ssvi",
     "fit_svi",
     "greeks",
     "greeks_many",
@@ -292,6 +293,27 @@ def calibrate_heston(
         the no-arbitrage bounds, as :func:`implied_vol` requires), at least 5 quotes.
     """
     return _backend.calibrate_heston(merge_params(params, kwargs))
+
+
+def fit_ssvi(
+    strike: NumberOrSequence,
+    vol: NumberOrSequence,
+    expiry: NumberOrSequence,
+    forward: NumberOrSequence,
+) -> dict[str, Any]:
+    """An SSVI surface (Gatheral & Jacquier 2014, power-law ``phi``) over several expiries.
+
+    ``w(k, t) = theta_t / 2 (1 + rho phi k + sqrt((phi k + rho)^2 + 1 - rho^2))`` with
+    ``phi(theta) = eta / (theta^gamma (1 + theta)^(1 - gamma))``: ``theta_t`` (each expiry's
+    at-the-money total variance) from the quotes nearest the money, made non-decreasing, then
+    ``rho, eta, gamma`` fitted with ``gamma <= 1/2`` and ``eta (1 + |rho|) <= 2``, which rule
+    out calendar and butterfly arbitrage (their Theorems 4.1 and 4.2).
+
+    ``strike, vol, expiry, forward``: numbers or sequences of one length (each quote's expiry
+    and that expiry's forward). Returns ``{rho, eta, gamma, expiry, theta, rmse_vol,
+    calendar_free, butterfly_free}``.
+    """
+    return _backend.fit_ssvi(strike, vol, expiry, forward)
 
 
 def fit_svi(

@@ -96,6 +96,11 @@ class ReferenceBackend:
             "fit_svi runs in the engine only: pl.use_backend('native') (or 'wasm')"
         )
 
+    def fit_ssvi(self, strike: Any, vol: Any, expiry: Any, forward: Any) -> dict[str, Any]:
+        raise NotImplementedError(
+            "fit_ssvi runs in the engine only: pl.use_backend('native') (or 'wasm')"
+        )
+
     def monte_carlo(self, params: Any, threads: Any = None) -> dict[str, Any]:
         return reference_mc.run(_engine.validate("monte_carlo", params))
 

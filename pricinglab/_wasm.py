@@ -233,6 +233,21 @@ class WasmBackend:
             values[key] = float(values[key])
         return values
 
+    def fit_ssvi(self, strike: Any, vol: Any, expiry: Any, forward: Any) -> dict[str, Any]:
+        result = self._call(
+            "fit_ssvi", self._column(strike), self._column(vol), self._column(expiry),
+            self._column(forward),
+        )  # fmt: skip
+        values = dict(result.to_py()) if hasattr(result, "to_py") else dict(result)
+        for key in ("expiry", "theta"):
+            column = values[key]
+            values[key] = (
+                list(column.tolist()) if hasattr(column, "tolist") else _column_to_list(column)
+            )
+        for key in ("rho", "eta", "gamma", "rmse_vol"):
+            values[key] = float(values[key])
+        return values
+
     def black_scholes_many(self, *args: Any, threads: Any = None) -> dict[str, Any]:
         return self._batch("black_scholes_many", args, ("price",))
 

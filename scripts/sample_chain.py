@@ -8,8 +8,9 @@ on every run:
 
 Market: spot 100, rate 3 %, dividend yield 1 %. Model: v0 = 0.04, kappa = 2, theta = 0.05,
 xi = 0.6, rho = -0.7. Expiries 30 days to 2 years, strikes 70-140 by 5, out-of-the-money puts and
-calls, and both sides for the strikes 90-110 (where put-call parity gives the forward). Half-spread: 0.02 + 3 % of the mid, the mid itself moved by up to a
-quarter of it (quotes are not perfectly centred), and prices rounded to cents.
+calls, and both sides for the strikes 90-110 (where put-call parity gives the forward).
+Half-spread: 0.02 + 3 % of the mid, the mid itself moved by up to a quarter of it (quotes are
+not perfectly centred), and prices rounded to cents.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
-use crate::{black_scholes, calibration, heston, implied_vol, svi};
+use crate::{black_scholes, calibration, heston, implied_vol, ssvi, svi};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -42,6 +42,11 @@ export interface HestonCalibrationParams {
 export interface SviFit {
   a: number; b: number; rho: number; m: number; sigma: number; rmse_w: number; rmse_vol: number;
   min_g: number; butterfly_free: boolean;
+}
+/** What fit_ssvi returns: the surface's parameters, each expiry's ATM total variance, checks. */
+export interface SsviFit {
+  rho: number; eta: number; gamma: number; expiry: Float64Array; theta: Float64Array;
+  rmse_vol: number; calendar_free: boolean; butterfly_free: boolean;
 }
 /** What calibrate_heston returns. */
 export interface HestonCalibration extends HestonModel {
@@ -485,6 +490,61 @@ pub fn fit_svi(
         &obj,
         "butterfly_free",
         &JsValue::from_bool(fit.min_g >= 0.0),
+    );
+    Ok(obj.into())
+}
+
+/// Fits an SSVI surface (Gatheral & Jacquier 2014, power-law phi) to quotes over several
+/// expiries: `strike`, `vol`, `expiry`, `forward` numbers or arrays of one length (each quote's
+/// expiry and that expiry's forward). Returns `{rho, eta, gamma, expiry, theta, rmse_vol,
+/// calendar_free, butterfly_free}` with `theta` the ATM total variance of each `expiry`.
+#[wasm_bindgen(unchecked_return_type = "SsviFit")]
+pub fn fit_ssvi(
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] vol: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] forward: JsValue,
+) -> Result<JsValue, JsValue> {
+    let cols = [
+        column("strike", &strike)?,
+        column("vol", &vol)?,
+        column("expiry", &expiry)?,
+        column("forward", &forward)?,
+    ];
+    let [k, v, t, f] = &cols.each_ref().map(ColumnBuf::view);
+    let n = batch::batch_len(
+        &KindColumn::One(OptionKind::Call),
+        &[("strike", *k), ("vol", *v), ("expiry", *t), ("forward", *f)],
+    )
+    .map_err(js_error)?;
+    let expand = |c: &Column<'_>| (0..n).map(|i| c.get(i)).collect::<Vec<f64>>();
+    let fit = ssvi::fit(&expand(k), &expand(v), &expand(t), &expand(f)).map_err(js_error)?;
+    let obj = Object::new();
+    for (key, value) in [
+        ("rho", fit.rho),
+        ("eta", fit.eta),
+        ("gamma", fit.gamma),
+        ("rmse_vol", fit.rmse_vol),
+    ] {
+        set(&obj, key, &JsValue::from_f64(value));
+    }
+    let expiries: Vec<f64> = fit.theta.iter().map(|p| p.0).collect();
+    let thetas: Vec<f64> = fit.theta.iter().map(|p| p.1).collect();
+    set(
+        &obj,
+        "expiry",
+        &Float64Array::from(expiries.as_slice()).into(),
+    );
+    set(&obj, "theta", &Float64Array::from(thetas.as_slice()).into());
+    set(
+        &obj,
+        "calendar_free",
+        &JsValue::from_bool(fit.calendar_free),
+    );
+    set(
+        &obj,
+        "butterfly_free",
+        &JsValue::from_bool(fit.butterfly_free),
     );
     Ok(obj.into())
 }

@@ -21,6 +21,7 @@ pub mod monte_carlo;
 pub mod normal;
 pub mod normalised_black;
 pub mod parallel;
+pub mod ssvi;
 pub mod svi;
 
 #[cfg(target_arch = "wasm32")]

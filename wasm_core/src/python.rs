@@ -26,7 +26,7 @@ use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
 use crate::{
     black_scholes as bs_math, calibration, heston as heston_math, implied_vol as iv_math, parallel,
-    svi,
+    ssvi, svi,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -588,6 +588,55 @@ fn fit_svi<'py>(
     Ok(out)
 }
 
+/// Fits an SSVI surface over several expiries (see `pricinglab.fit_ssvi`).
+#[pyfunction]
+fn fit_ssvi<'py>(
+    py: Python<'py>,
+    strike: &Bound<'py, PyAny>,
+    vol: &Bound<'py, PyAny>,
+    expiry: &Bound<'py, PyAny>,
+    forward: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cols = [
+        column("strike", strike)?,
+        column("vol", vol)?,
+        column("expiry", expiry)?,
+        column("forward", forward)?,
+    ];
+    let views: Vec<Column<'_>> = cols.iter().map(ColumnBuf::view).collect();
+    let n = batch::batch_len(
+        &KindColumn::One(OptionKind::Call),
+        &[
+            ("strike", views[0]),
+            ("vol", views[1]),
+            ("expiry", views[2]),
+            ("forward", views[3]),
+        ],
+    )
+    .or_raise(py)?;
+    let expand = |c: &Column<'_>| (0..n).map(|i| c.get(i)).collect::<Vec<f64>>();
+    let (k, v, t, f) = (
+        expand(&views[0]),
+        expand(&views[1]),
+        expand(&views[2]),
+        expand(&views[3]),
+    );
+    let fit = py.detach(|| ssvi::fit(&k, &v, &t, &f)).or_raise(py)?;
+    let out = PyDict::new(py);
+    out.set_item("rho", fit.rho)?;
+    out.set_item("eta", fit.eta)?;
+    out.set_item("gamma", fit.gamma)?;
+    out.set_item(
+        "expiry",
+        fit.theta.iter().map(|p| p.0).collect::<Vec<f64>>(),
+    )?;
+    out.set_item("theta", fit.theta.iter().map(|p| p.1).collect::<Vec<f64>>())?;
+    out.set_item("rmse_vol", fit.rmse_vol)?;
+    out.set_item("calendar_free", fit.calendar_free)?;
+    out.set_item("butterfly_free", fit.butterfly_free)?;
+    Ok(out)
+}
+
 fn greeks_dict<'py>(py: Python<'py>, g: &Greeks) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     for (name, value) in Greeks::NAMES.iter().zip(g.to_array()) {
@@ -1051,6 +1100,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(heston_price, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate_heston, m)?)?;
     m.add_function(wrap_pyfunction!(fit_svi, m)?)?;
+    m.add_function(wrap_pyfunction!(fit_ssvi, m)?)?;
     m.add_function(wrap_pyfunction!(black_scholes_many, m)?)?;
     m.add_function(wrap_pyfunction!(greeks_many, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol_many, m)?)?;

@@ -296,25 +296,50 @@ fn g_grid(k: &[f64]) -> Vec<f64> {
 }
 
 /// Nelder-Mead on `f` from `x0` with initial steps `step` (J. A. Nelder and R. Mead, "A simplex
-/// method for function minimization", Computer Journal 7 (1965), standard coefficients).
-fn nelder_mead(f: &impl Fn([f64; 2]) -> f64, x0: [f64; 2], step: [f64; 2]) -> ([f64; 2], f64) {
-    let mut s = [x0, [x0[0] + step[0], x0[1]], [x0[0], x0[1] + step[1]]];
-    let mut v = s.map(f);
-    let mut evals = 3;
+/// method for function minimization", Computer Journal 7 (1965), standard coefficients), in
+/// `N` dimensions; stops when the simplex is smaller than [`NM_TOL`] or after [`NM_MAX_EVALS`].
+pub(crate) fn nelder_mead<const N: usize>(
+    f: &impl Fn([f64; N]) -> f64,
+    x0: [f64; N],
+    step: [f64; N],
+) -> ([f64; N], f64) {
+    let mut s: Vec<[f64; N]> = (0..=N)
+        .map(|i| {
+            let mut x = x0;
+            if i > 0 {
+                x[i - 1] += step[i - 1];
+            }
+            x
+        })
+        .collect();
+    let mut v: Vec<f64> = s.iter().map(|x| f(*x)).collect();
+    let mut evals = N + 1;
     while evals < NM_MAX_EVALS {
-        let mut idx = [0, 1, 2];
+        let mut idx: Vec<usize> = (0..=N).collect();
         idx.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
-        s = idx.map(|i| s[i]);
-        v = idx.map(|i| v[i]);
-        let size = (s[1][0] - s[0][0])
-            .abs()
-            .max((s[1][1] - s[0][1]).abs())
-            .max((s[2][0] - s[0][0]).abs().max((s[2][1] - s[0][1]).abs()));
-        if size < NM_TOL || (v[2] - v[0]).abs() <= 1e-15 * v[0].abs().max(1e-300) && size < 1e-6 {
+        s = idx.iter().map(|&i| s[i]).collect();
+        v = idx.iter().map(|&i| v[i]).collect();
+        let size = s[1..]
+            .iter()
+            .flat_map(|x| x.iter().zip(&s[0]).map(|(a, b)| (a - b).abs()))
+            .fold(0.0, f64::max);
+        if size < NM_TOL {
             break;
         }
-        let c = [(s[0][0] + s[1][0]) / 2.0, (s[0][1] + s[1][1]) / 2.0];
-        let at = |t: f64| [c[0] + t * (s[2][0] - c[0]), c[1] + t * (s[2][1] - c[1])];
+        let mut c = [0.0; N];
+        for x in &s[..N] {
+            for d in 0..N {
+                c[d] += x[d] / N as f64;
+            }
+        }
+        let worst = s[N];
+        let at = |t: f64| {
+            let mut x = c;
+            for d in 0..N {
+                x[d] += t * (worst[d] - c[d]);
+            }
+            x
+        };
         let xr = at(-1.0);
         let fr = f(xr);
         evals += 1;
@@ -322,29 +347,28 @@ fn nelder_mead(f: &impl Fn([f64; 2]) -> f64, x0: [f64; 2], step: [f64; 2]) -> ([
             let xe = at(-2.0);
             let fe = f(xe);
             evals += 1;
-            if fe < fr {
-                (s[2], v[2]) = (xe, fe);
-            } else {
-                (s[2], v[2]) = (xr, fr);
-            }
-        } else if fr < v[1] {
-            (s[2], v[2]) = (xr, fr);
+            (s[N], v[N]) = if fe < fr { (xe, fe) } else { (xr, fr) };
+        } else if fr < v[N - 1] {
+            (s[N], v[N]) = (xr, fr);
         } else {
-            let xc = if fr < v[2] { at(-0.5) } else { at(0.5) };
+            let xc = if fr < v[N] { at(-0.5) } else { at(0.5) };
             let fc = f(xc);
             evals += 1;
-            if fc < v[2].min(fr) {
-                (s[2], v[2]) = (xc, fc);
+            if fc < v[N].min(fr) {
+                (s[N], v[N]) = (xc, fc);
             } else {
-                for i in 1..3 {
-                    s[i] = [(s[0][0] + s[i][0]) / 2.0, (s[0][1] + s[i][1]) / 2.0];
+                let best = s[0];
+                for i in 1..=N {
+                    for d in 0..N {
+                        s[i][d] = 0.5 * (best[d] + s[i][d]);
+                    }
                     v[i] = f(s[i]);
                 }
-                evals += 2;
+                evals += N;
             }
         }
     }
-    let best = (0..3).min_by(|&i, &j| v[i].total_cmp(&v[j])).unwrap_or(0);
+    let best = (0..=N).min_by(|&i, &j| v[i].total_cmp(&v[j])).unwrap_or(0);
     (s[best], v[best])
 }
 
