@@ -61,3 +61,19 @@ def test_wasm_fit_svi_matches_native(lab: Page) -> None:
         " catch (e) { return e.message; } }"
     )
     assert "at least 5 quotes" in message
+
+
+def test_wasm_fit_ssvi_matches_native(lab: Page) -> None:
+    from test_ssvi import THETAS, TRUTH, quotes
+
+    strike, vol, expiry = quotes(THETAS, TRUTH)
+    fit = lab.evaluate(
+        "([k, v, t]) => { const r = window.pricingLab.fit_ssvi(k, v, t, 100);"
+        " return {...r, expiry: Array.from(r.expiry), theta: Array.from(r.theta)}; }",
+        [strike, vol, expiry],
+    )
+    native = pl.fit_ssvi(strike, vol, expiry, 100)
+    for key in ("rho", "eta", "gamma"):
+        assert fit[key] == pytest.approx(native[key], abs=NATIVE_AGREEMENT)
+    assert fit["theta"] == pytest.approx(native["theta"], rel=1e-15)
+    assert fit["calendar_free"] is True and fit["butterfly_free"] is True
