@@ -2,11 +2,13 @@
 // surface out, a raw SVI smile fitted to each expiry (`fit_svi`), Heston calibrated to the whole
 // chain (`calibrate_heston`), and one click to load the fitted parameters into the lab's Heston
 // inputs. Quotes are read by quotes.js (the smile card's reader); forwards come from the lab's
-// spot, rate and dividend. The fit runs on the page's engine, after the "fitting" status is drawn.
+// spot, rate and dividend. The fits run in a worker of their own (web/workers/fit.worker.js), which
+// reports each stage; a new Fit while one runs replaces it.
 import { $, h, fmt } from "./dom.js";
 import { Chart } from "./charts.js";
 import { HESTON } from "./fields.js";
 import { parseQuotes } from "./quotes.js";
+import { engineModule } from "../workers/pool.js";
 
 const COLOURS = ["--c1", "--c2", "--c3", "--c4", "--c5"];
 /** Points per fitted SVI curve on the chart. */
@@ -18,6 +20,8 @@ const EXAMPLE_MARKET = { spot: "100", rate: "0.03", dividend: "0.01" };
 let chart = null;
 let engine = null;
 let fitted = null; // the last Heston fit, for "use these parameters"
+let worker = null; // started on the first Fit
+let runId = 0; // the fit whose replies count
 
 export function initMarket(wasm, onChange) {
   engine = wasm;
@@ -32,11 +36,7 @@ export function initMarket(wasm, onChange) {
       "The lab's spot, rate and dividend were set to match.";
     onChange();
   });
-  $("market-fit").addEventListener("click", () => {
-    $("market-status").textContent = "fitting…";
-    // Let the status paint before the engine works (a fit takes a fraction of a second).
-    requestAnimationFrame(() => setTimeout(() => fitChain(), 0));
-  });
+  $("market-fit").addEventListener("click", () => fitChain());
   $("market-use").addEventListener("click", () => {
     if (!fitted) return;
     for (const id of HESTON) $(id).value = String(Number(fitted[id].toPrecision(6)));
@@ -67,42 +67,68 @@ function readChain(p) {
   return { quotes: usable, notes };
 }
 
-function fitChain() {
+/** The worker, started once: its own engine instance, from the page's compiled module. */
+async function fitWorker() {
+  if (!worker) {
+    worker = new Worker(new URL("../workers/fit.worker.js", import.meta.url), { type: "module", name: "fit" });
+    const ready = new Promise((resolve, reject) => {
+      worker.addEventListener("message", () => resolve(), { once: true }); // the first reply is "ready"
+      worker.addEventListener("error", (e) => reject(new Error(e.message)), { once: true });
+    });
+    worker.postMessage({ type: "init", module: await engineModule() });
+    await ready;
+  }
+  return worker;
+}
+
+async function fitChain() {
+  const id = ++runId;
   const p = {
     kind: $("kind").value, expiry: Number($("expiry").value),
     spot: Number($("spot").value), rate: Number($("rate").value), dividend: Number($("dividend").value),
   };
   const list = $("market-errors");
   list.replaceChildren();
+  $("market-status").textContent = "fitting…";
   const { quotes, notes } = readChain(p);
   const expiries = [...new Set(quotes.map((q) => q.expiry))].sort((a, b) => a - b);
-  const smiles = [];
-  for (const t of expiries) {
+  const slices = expiries.map((t) => {
     const slice = quotes.filter((q) => q.expiry === t);
-    const forward = p.spot * Math.exp((p.rate - p.dividend) * t);
-    try {
-      const fit = engine.fit_svi(Float64Array.from(slice, (q) => q.strike), Float64Array.from(slice, (q) => q.vol), t, forward);
-      smiles.push({ t, forward, slice, fit });
-    } catch (err) {
-      notes.push(`expiry ${fmt(t, 4)}: ${err.message}`);
-      smiles.push({ t, forward, slice, fit: null });
-    }
-  }
-  let heston = null;
-  if (quotes.length) {
-    try {
-      heston = engine.calibrate_heston({
-        spot: p.spot, rate: p.rate, dividend: p.dividend, kind: quotes.map((q) => q.kind),
-        strike: Float64Array.from(quotes, (q) => q.strike), expiry: Float64Array.from(quotes, (q) => q.expiry),
-        price: Float64Array.from(quotes, (q) => q.price),
-      });
-    } catch (err) {
-      notes.push(`Heston: ${err.message}`);
-    }
-  }
+    return { t, forward: p.spot * Math.exp((p.rate - p.dividend) * t), slice,
+      strike: Float64Array.from(slice, (q) => q.strike), vol: Float64Array.from(slice, (q) => q.vol) };
+  });
+  const w = await fitWorker();
+  const reply = await new Promise((resolve) => {
+    const onMessage = (e) => {
+      if (e.data.id !== id) return;
+      if (e.data.type === "progress") {
+        if (id === runId) $("market-status").textContent = `fitting: ${e.data.stage}…`;
+        return;
+      }
+      w.removeEventListener("message", onMessage);
+      resolve(e.data);
+    };
+    w.addEventListener("message", onMessage);
+    w.postMessage({
+      type: "fit", id, market: { spot: p.spot, rate: p.rate, dividend: p.dividend },
+      slices: slices.map(({ t, forward, strike, vol }) => ({ t, forward, strike, vol })),
+      quotes: {
+        kind: quotes.map((q) => q.kind), strike: Float64Array.from(quotes, (q) => q.strike),
+        expiry: Float64Array.from(quotes, (q) => q.expiry), price: Float64Array.from(quotes, (q) => q.price),
+      },
+    });
+  });
+  if (id !== runId) return; // a newer Fit replaced this one
+  if (reply.type === "error") notes.push(reply.message);
+  const smiles = slices.map((s, i) => {
+    const r = reply.smiles?.[i];
+    if (r?.error) notes.push(`expiry ${fmt(s.t, 4)}: ${r.error}`);
+    return { ...s, fit: r?.fit ?? null };
+  });
+  if (reply.heston?.error) notes.push(`Heston: ${reply.heston.error}`);
   for (const n of notes) list.append(h("li", { text: n }));
   showSmiles(smiles);
-  showHeston(heston, quotes);
+  showHeston(reply.heston?.fit ?? null, quotes);
   drawMarket(smiles, quotes);
   $("market-status").textContent = quotes.length
     ? `${quotes.length} quotes over ${expiries.length} expir${expiries.length === 1 ? "y" : "ies"} fitted`
