@@ -307,7 +307,7 @@ def fit_ssvi(
     ``phi(theta) = eta / (theta^gamma (1 + theta)^(1 - gamma))``: ``theta_t`` (each expiry's
     at-the-money total variance) from the quotes nearest the money, made non-decreasing, then
     ``rho, eta, gamma`` fitted with ``gamma <= 1/2`` and ``eta (1 + |rho|) <= 2``, which rule
-    out calendar and butterfly arbitrage (their Theorems 4.1 and 4.2).
+    out calendar and butterfly arbitrage (the conditions of their Theorems 4.1 and 4.2 hold).
 
     ``strike, vol, expiry, forward``: numbers or sequences of one length (each quote's expiry
     and that expiry's forward). Returns ``{rho, eta, gamma, expiry, theta, rmse_vol,

@@ -3,10 +3,10 @@
 //! # Objective
 //! Weighted least squares on vega-scaled price residuals, `r_i = sqrt(w_i) (V_i - P_i) / vega_i`
 //! (`vega_i` the Black-Scholes vega at the quote's own implied vol), which to first order are
-//! implied-vol residuals: the usual choice (e.g. Y. Cui, S. del Baño Rollin, G. Germano, "Full
-//! and fast calibration of the Heston stochastic volatility model", European Journal of
-//! Operational Research 263 (2017), pp. 625-638, section 4) and the one that weighs a cheap
-//! out-of-the-money quote like an expensive in-the-money one.
+//! implied-vol residuals: a common choice, and one that weighs a cheap out-of-the-money quote
+//! like an expensive in-the-money one. (Y. Cui, S. del Baño Rollin and G. Germano, "Full and
+//! fast calibration of the Heston stochastic volatility model", European Journal of Operational
+//! Research 263 (2017), give the analytic gradient this module does not use yet.)
 //!
 //! # Method
 //! Levenberg-Marquardt (K. Madsen, H. B. Nielsen, O. Tingleff, "Methods for Non-Linear Least

@@ -10,8 +10,9 @@
 //! spread arbitrage when `theta_t` is non-decreasing and `0 <= d(theta phi)/d theta <= (1 +
 //! sqrt(1 - rho^2)) phi / rho^2` (Theorem 4.1), which the power law meets for `gamma` in
 //! `(0, 1)`; of butterfly arbitrage when `theta phi (1 + |rho|) < 4` and `theta phi^2 (1 + |rho|)
-//! <= 4` (Theorem 4.2), which `eta (1 + |rho|) <= 2` guarantees for `gamma <= 1/2` (their
-//! Remark 4.4; the fit keeps both).
+//! <= 4` (Theorem 4.2). The fit keeps `eta (1 + |rho|) <= 2` and `gamma <= 1/2` (the power-law
+//! case of their section 4) and checks Theorem 4.2's conditions at every fitted `theta`
+//! (`butterfly_free`).
 //!
 //! # Fit
 //! `theta_t` per expiry from the quotes nearest the money (linear in `k` through `k = 0`),
