@@ -341,7 +341,9 @@ fn integrate_0_inf(
         for i in 0..m {
             let total: f64 = panels.iter().map(|p| p.value[i]).sum();
             let error: f64 = panels.iter().map(|p| p.error[i]).sum();
-            let noise: f64 = panels.iter().map(|p| p.size[i]).sum::<f64>() * ROUNDING_FLOOR;
+            // (The per-panel floor is generous, 50 eps; for the total, a few eps of the terms'
+            // sizes is what rounding leaves.)
+            let noise: f64 = panels.iter().map(|p| p.size[i]).sum::<f64>() * 2.0 * f64::EPSILON;
             // Nothing is gained below the rounding noise of the whole integral: where the
             // model's and the control's terms nearly cancel (a tiny variance with a large vol
             // of variance) that noise is the accuracy the double can give.
