@@ -41,13 +41,22 @@ def test_example_chain_is_fitted(lab: Page) -> None:
     assert float(heston.get_attribute("data-v0") or "nan") == pytest.approx(TRUE["v0"], abs=0.005)
     assert float(heston.get_attribute("data-rmse-vol") or "nan") < 0.01
     assert lab.get_by_test_id("chart-market").get_attribute("data-series") == "12"
+    surface = lab.get_by_test_id("market-surface")
+    assert surface.get_attribute("data-calendar-free") == "true"
+    assert surface.get_attribute("data-butterfly-free") == "true"
+    assert lab.get_by_test_id("chart-surface").get_attribute("data-series") == "6"
 
 
 def test_page_smile_matches_native_python(lab: Page) -> None:
-    """The 30-day SVI fit of the page against pl.fit_svi on the same mids, read here with csv."""
+    """The 30-day SVI fit of the page against pl.fit_svi on the same out-of-the-money mids,
+    read here with csv."""
     fit_example(lab)
-    quotes = [r for r in csv.DictReader(io.StringIO(CHAIN.read_text())) if r["days"] == "30"]
     t = 30 / 365
+    forward = SPOT * math.exp((RATE - DIVIDEND) * t)
+    quotes = [
+        r for r in csv.DictReader(io.StringIO(CHAIN.read_text()))
+        if r["days"] == "30" and (r["type"] == "P") == (float(r["strike"]) < forward)
+    ]  # fmt: skip
     strikes = [float(r["strike"]) for r in quotes]
     mids = [(float(r["bid"]) + float(r["ask"])) / 2 for r in quotes]
     kinds = ["call" if r["type"] == "C" else "put" for r in quotes]
@@ -55,7 +64,7 @@ def test_page_smile_matches_native_python(lab: Page) -> None:
         pl.implied_vol(k, m, SPOT, s, t, RATE, DIVIDEND)
         for k, m, s in zip(kinds, mids, strikes, strict=True)
     ]
-    native = pl.fit_svi(strikes, vols, t, SPOT * math.exp((RATE - DIVIDEND) * t))
+    native = pl.fit_svi(strikes, vols, t, forward)
     cells = lab.get_by_test_id("market-body").locator("tr").first.locator("td")
     shown = [float(x) for x in cells.nth(3).inner_text().split(",")]
     expected = [native[k] for k in ("a", "b", "rho", "m", "sigma")]

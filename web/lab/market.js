@@ -18,6 +18,7 @@ const EXAMPLE = "examples/chain_heston.csv";
 const EXAMPLE_MARKET = { spot: "100", rate: "0.03", dividend: "0.01" };
 
 let chart = null;
+let surfaceChart = null;
 let engine = null;
 let fitted = null; // the last Heston fit, for "use these parameters"
 let worker = null; // started on the first Fit
@@ -26,6 +27,7 @@ let runId = 0; // the fit whose replies count
 export function initMarket(wasm, onChange) {
   engine = wasm;
   chart = new Chart($("chart-market"), { x: "strike", y: "implied vol", legend: true, series: [] });
+  surfaceChart = new Chart($("chart-surface"), { x: "log-moneyness ln(K/F)", y: "total variance", legend: true, series: [] });
   $("market-example").addEventListener("click", async () => {
     const response = await fetch(EXAMPLE);
     $("market-csv").value = await response.text();
@@ -61,6 +63,10 @@ function readChain(p) {
         notes.push(`line ${q.line} (strike ${fmt(q.strike)}): ${engine.status_message(mid.status[i])}`);
         return;
       }
+      // Out-of-the-money quotes only (puts below the forward, calls at or above it): an
+      // in-the-money quote's vol is its spread divided by a tiny vega, noise to a smile fit.
+      const forward = p.spot * Math.exp((p.rate - p.dividend) * q.expiry);
+      if ((q.kind === "put") !== (q.strike < forward)) return;
       usable.push({ ...q, vol: mid.vol[i], bidVol: bid.vol[i], askVol: ask.vol[i] });
     });
   }
@@ -126,6 +132,8 @@ async function fitChain() {
     return { ...s, fit: r?.fit ?? null };
   });
   if (reply.heston?.error) notes.push(`Heston: ${reply.heston.error}`);
+  if (reply.surface?.error) notes.push(`SSVI: ${reply.surface.error}`);
+  showSurface(reply.surface?.fit ?? null);
   for (const n of notes) list.append(h("li", { text: n }));
   showSmiles(smiles);
   showHeston(reply.heston?.fit ?? null, quotes);
@@ -133,6 +141,34 @@ async function fitChain() {
   $("market-status").textContent = quotes.length
     ? `${quotes.length} quotes over ${expiries.length} expir${expiries.length === 1 ? "y" : "ies"} fitted`
     : "no usable quotes";
+}
+
+/** The SSVI surface: its parameters and checks, and its total variance per expiry against
+ * log-moneyness (lines that never cross: no calendar arbitrage). */
+function showSurface(fit) {
+  const out = $("market-surface");
+  if (!fit) {
+    out.textContent = "–";
+    surfaceChart.setData([[]], { ...surfaceChart.spec, series: [] });
+    return;
+  }
+  out.textContent = `rho ${fmt(fit.rho, 4)}, eta ${fmt(fit.eta, 4)}, gamma ${fmt(fit.gamma, 4)}; ` +
+    `implied-vol rmse ${fmt(fit.rmse_vol, 3)}; calendar arbitrage ${fit.calendar_free ? "none" : "present"}, ` +
+    `butterfly arbitrage ${fit.butterfly_free ? "none" : "present"}`;
+  out.dataset.calendarFree = fit.calendar_free;
+  out.dataset.butterflyFree = fit.butterfly_free;
+  const ks = Array.from({ length: CURVE_POINTS }, (_, i) => -0.5 + i / (CURVE_POINTS - 1));
+  const series = [];
+  const data = [ks];
+  fit.expiry.forEach((t, e) => {
+    const theta = fit.theta[e];
+    const phi = fit.eta / (theta ** fit.gamma * (1 + theta) ** (1 - fit.gamma));
+    // Gatheral & Jacquier (2014), eq. (4.1).
+    data.push(ks.map((k) => theta / 2 * (1 + fit.rho * phi * k + Math.sqrt((phi * k + fit.rho) ** 2 + 1 - fit.rho ** 2))));
+    series.push({ label: `T=${fmt(t, 3)}`, colour: COLOURS[e % COLOURS.length], width: 1.5 });
+  });
+  surfaceChart.setData(data, { ...surfaceChart.spec, series });
+  $("chart-surface").dataset.series = String(series.length);
 }
 
 function showSmiles(smiles) {
@@ -184,7 +220,11 @@ function drawMarket(smiles, quotes) {
     series.push({ label: `T=${fmt(t, 3)} quotes`, colour, points: true, line: false });
     data.push(points);
     if (fit) {
+      // Over the slice's own quotes only: beyond them a smile is extrapolation, not a fit.
+      const from = Math.min(...slice.map((q) => q.strike));
+      const to = Math.max(...slice.map((q) => q.strike));
       const curve = grid.map((k) => {
+        if (k < from || k > to) return null;
         const x = Math.log(k / forward) - fit.m;
         const w = fit.a + fit.b * (fit.rho * x + Math.sqrt(x * x + fit.sigma * fit.sigma));
         return w > 0 ? Math.sqrt(w / t) : null;
