@@ -505,20 +505,13 @@ pub fn fit_ssvi(
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] expiry: JsValue,
     #[wasm_bindgen(unchecked_param_type = "NumberColumn")] forward: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let cols = [
-        column("strike", &strike)?,
-        column("vol", &vol)?,
-        column("expiry", &expiry)?,
-        column("forward", &forward)?,
-    ];
-    let [k, v, t, f] = &cols.each_ref().map(ColumnBuf::view);
-    let n = batch::batch_len(
-        &KindColumn::One(OptionKind::Call),
-        &[("strike", *k), ("vol", *v), ("expiry", *t), ("forward", *f)],
+    let fit = ssvi::fit_columns(
+        column("strike", &strike)?.view(),
+        column("vol", &vol)?.view(),
+        column("expiry", &expiry)?.view(),
+        column("forward", &forward)?.view(),
     )
     .map_err(js_error)?;
-    let expand = |c: &Column<'_>| (0..n).map(|i| c.get(i)).collect::<Vec<f64>>();
-    let fit = ssvi::fit(&expand(k), &expand(v), &expand(t), &expand(f)).map_err(js_error)?;
     let obj = Object::new();
     for (key, value) in [
         ("rho", fit.rho),

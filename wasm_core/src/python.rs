@@ -603,25 +603,8 @@ fn fit_ssvi<'py>(
         column("expiry", expiry)?,
         column("forward", forward)?,
     ];
-    let views: Vec<Column<'_>> = cols.iter().map(ColumnBuf::view).collect();
-    let n = batch::batch_len(
-        &KindColumn::One(OptionKind::Call),
-        &[
-            ("strike", views[0]),
-            ("vol", views[1]),
-            ("expiry", views[2]),
-            ("forward", views[3]),
-        ],
-    )
-    .or_raise(py)?;
-    let expand = |c: &Column<'_>| (0..n).map(|i| c.get(i)).collect::<Vec<f64>>();
-    let (k, v, t, f) = (
-        expand(&views[0]),
-        expand(&views[1]),
-        expand(&views[2]),
-        expand(&views[3]),
-    );
-    let fit = py.detach(|| ssvi::fit(&k, &v, &t, &f)).or_raise(py)?;
+    let [k, v, t, f] = cols.each_ref().map(ColumnBuf::view);
+    let fit = py.detach(|| ssvi::fit_columns(k, v, t, f)).or_raise(py)?;
     let out = PyDict::new(py);
     out.set_item("rho", fit.rho)?;
     out.set_item("eta", fit.eta)?;

@@ -20,7 +20,9 @@
 //! least squares, in coordinates that keep `|rho| < 1`, `gamma` in `(0, 1/2]` and
 //! `eta (1 + |rho|) <= 2`.
 
+use crate::batch::{batch_len, Column, KindColumn};
 use crate::errors::PricingError;
+use crate::inputs::OptionKind;
 use crate::svi::nelder_mead;
 
 /// What [`fit`] returns.
@@ -190,6 +192,29 @@ pub fn fit(
         calendar_free,
         butterfly_free,
     })
+}
+
+/// [`fit`] on batch columns: each of `strike`, `vol`, `expiry`, `forward` a scalar (one value
+/// for every quote) or one value per quote, the arrays of one length.
+///
+/// # Errors
+/// Arrays of different lengths, then as [`fit`].
+pub fn fit_columns(
+    strike: Column<'_>,
+    vol: Column<'_>,
+    expiry: Column<'_>,
+    forward: Column<'_>,
+) -> Result<SsviFit, PricingError> {
+    let named = [
+        ("strike", strike),
+        ("vol", vol),
+        ("expiry", expiry),
+        ("forward", forward),
+    ];
+    // No kind column here: a single kind adds no length of its own.
+    let n = batch_len(&KindColumn::One(OptionKind::Call), &named)?;
+    let [k, v, t, f] = named.map(|(_, c)| (0..n).map(|i| c.get(i)).collect::<Vec<f64>>());
+    fit(&k, &v, &t, &f)
 }
 
 #[cfg(test)]
