@@ -49,6 +49,15 @@ pub enum PricingError {
     OutOfDoubleRange,
     /// A Monte Carlo simulation whose sums left the double range (valid but absurd inputs).
     SimulationOverflow,
+    /// An American option price below its value at `vol = 0` (which is at least the intrinsic
+    /// value): no volatility reproduces it.
+    AmericanPriceBelowLowerBound { price: f64, bound: f64 },
+    /// An American option price at or above its upper bound (the spot for a call, the strike for
+    /// a put: the limit as vol grows).
+    AmericanPriceAtOrAboveUpperBound { price: f64, bound: f64 },
+    /// An American put with `dividend < rate < 0` (a call with `rate < dividend < 0`): two
+    /// exercise boundaries, outside the method's reach.
+    DoubleExerciseBoundary,
 }
 
 // The texts of the errors that the pure-Python reference can also reach by its own
@@ -63,11 +72,18 @@ pub const PRICE_NOT_INTRINSIC_AT_EXPIRY: &str = "price must equal the intrinsic 
      when expiry = 0 (no volatility adds time value to an expired option); got {price}";
 pub const OUT_OF_DOUBLE_RANGE: &str = "inputs out of range: rate, dividend and expiry put \
      spot*e^(-dividend*expiry), strike*e^(-rate*expiry) or the result beyond the double-precision range";
+pub const AMERICAN_PRICE_BELOW_LOWER_BOUND: &str = "price must be >= {bound}, the American \
+     option's value at vol = 0 (at least its intrinsic value); got {price}";
+pub const AMERICAN_PRICE_AT_OR_ABOVE_UPPER_BOUND: &str = "price must be < {bound}, the upper \
+     bound of an American option's price (the spot for a call, the strike for a put); got {price}";
+pub const DOUBLE_EXERCISE_BOUNDARY: &str = "rate, dividend: an American put with dividend < rate \
+     < 0 (a call with rate < dividend < 0) has two exercise boundaries (Andersen & Lake 2021), \
+     which this engine does not price";
 pub const SIMULATION_OVERFLOW: &str = "inputs overflow double precision in the simulation \
      (check rate, dividend, expiry and the volatility parameters)";
 
 /// The templates above by name, with the status code of their error.
-pub const MESSAGES: [(&str, &str, u8); 5] = [
+pub const MESSAGES: [(&str, &str, u8); 8] = [
     ("price_below_lower_bound", PRICE_BELOW_LOWER_BOUND, 9),
     (
         "price_at_or_above_upper_bound",
@@ -81,6 +97,17 @@ pub const MESSAGES: [(&str, &str, u8); 5] = [
     ),
     ("out_of_double_range", OUT_OF_DOUBLE_RANGE, 13),
     ("simulation_overflow", SIMULATION_OVERFLOW, 11),
+    (
+        "american_price_below_lower_bound",
+        AMERICAN_PRICE_BELOW_LOWER_BOUND,
+        14,
+    ),
+    (
+        "american_price_at_or_above_upper_bound",
+        AMERICAN_PRICE_AT_OR_ABOVE_UPPER_BOUND,
+        15,
+    ),
+    ("double_exercise_boundary", DOUBLE_EXERCISE_BOUNDARY, 16),
 ];
 
 /// `template` with each `{name}` replaced by its number.
@@ -126,6 +153,15 @@ impl fmt::Display for PricingError {
             )),
             PricingError::OutOfDoubleRange => f.write_str(OUT_OF_DOUBLE_RANGE),
             PricingError::SimulationOverflow => f.write_str(SIMULATION_OVERFLOW),
+            PricingError::AmericanPriceBelowLowerBound { price, bound } => f.write_str(&fill(
+                AMERICAN_PRICE_BELOW_LOWER_BOUND,
+                &[("bound", *bound), ("price", *price)],
+            )),
+            PricingError::AmericanPriceAtOrAboveUpperBound { price, bound } => f.write_str(&fill(
+                AMERICAN_PRICE_AT_OR_ABOVE_UPPER_BOUND,
+                &[("bound", *bound), ("price", *price)],
+            )),
+            PricingError::DoubleExerciseBoundary => f.write_str(DOUBLE_EXERCISE_BOUNDARY),
         }
     }
 }
@@ -170,6 +206,9 @@ pub const STATUS_MESSAGES: &[&str] = &[
     "invalid input",
     "price must equal the intrinsic value when expiry = 0",
     "inputs out of range: the discounted spot, discounted strike or result is beyond the double range",
+    "price is below the American option's value at vol = 0 (at least its intrinsic value)",
+    "price is at or above the American upper bound (the spot for a call, the strike for a put)",
+    "two exercise boundaries (American put with dividend < rate < 0, call with rate < dividend < 0): not priced",
 ];
 
 impl PricingError {
@@ -200,6 +239,9 @@ impl PricingError {
             PricingError::PriceNotIntrinsicAtExpiry { .. } => 12,
             PricingError::OutOfDoubleRange => 13,
             PricingError::SimulationOverflow => 11,
+            PricingError::AmericanPriceBelowLowerBound { .. } => 14,
+            PricingError::AmericanPriceAtOrAboveUpperBound { .. } => 15,
+            PricingError::DoubleExerciseBoundary => 16,
         }
     }
 }

@@ -45,6 +45,7 @@ use crate::complex::C64;
 use crate::errors::PricingError;
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::HestonParams;
+use crate::quadrature::{WG, WGK, XGK};
 
 /// Target absolute error of the dimensionless Lewis integral: the price's error is about
 /// `D sqrt(FK)/pi` times it (3e-14 at S = K = 100).
@@ -56,35 +57,6 @@ pub const REL_TOL: f64 = 1e-13;
 const ROUNDING_FLOOR: f64 = 50.0 * f64::EPSILON;
 /// Most panels before the quadrature gives up (an error, never a silently poor price).
 const MAX_PANELS: usize = 2000;
-
-/// Kronrod nodes (the odd ones are the 7-point Gauss nodes) and weights on [-1, 1], from
-/// QUADPACK's `qk15`.
-const XGK: [f64; 8] = [
-    0.991_455_371_120_812_6,
-    0.949_107_912_342_758_5,
-    0.864_864_423_359_769_1,
-    0.741_531_185_599_394_4,
-    0.586_087_235_467_691_1,
-    0.405_845_151_377_397_2,
-    0.207_784_955_007_898_5,
-    0.0,
-];
-const WGK: [f64; 8] = [
-    0.022_935_322_010_529_22,
-    0.063_092_092_629_978_55,
-    0.104_790_010_322_250_2,
-    0.140_653_259_715_525_9,
-    0.169_004_726_639_267_9,
-    0.190_350_578_064_785_4,
-    0.204_432_940_075_298_9,
-    0.209_482_141_084_727_8,
-];
-const WG: [f64; 4] = [
-    0.129_484_966_168_869_7,
-    0.279_705_391_489_276_7,
-    0.381_830_050_505_118_9,
-    0.417_959_183_673_469_4,
-];
 
 /// The Heston price of a European option.
 ///

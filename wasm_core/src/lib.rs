@@ -6,6 +6,7 @@
 //! `kind, spot, strike, expiry, rate, dividend, vol` (+ `v0, kappa, theta, xi, rho, hurst`,
 //! `paths, steps, seed`).
 
+pub mod american;
 pub mod args;
 pub mod batch;
 pub mod black_scholes;
@@ -21,6 +22,7 @@ pub mod monte_carlo;
 pub mod normal;
 pub mod normalised_black;
 pub mod parallel;
+mod quadrature;
 pub mod ssvi;
 pub mod svi;
 

@@ -1,0 +1,256 @@
+//! The early-exercise boundary of an American put under Black-Scholes-Merton, and the price
+//! it implies, by Andersen, Lake & Offengenden, "High-performance American option pricing",
+//! Journal of Computational Finance 20(1), 2016 (ALO below).
+//!
+//! With `tau` the time to expiry, `B(tau)` the boundary, `X = B(0+)` and
+//! `d±(t, z) = (ln z + (r - q) t)/(sigma sqrt t) ± sigma sqrt(t)/2`:
+//! - the price is the European price plus the early-exercise premium (ALO eq. 2, Kim 1990):
+//!   `V(S) = v(S) + Int_0^T [r K e^{-r t} N(-d-(t, S/B(T-t))) - q S e^{-q t} N(-d+(t, S/B(T-t)))] dt`;
+//! - the boundary is the fixed point `B(tau) = K e^{-(r-q) tau} N(tau, B)/D(tau, B)` of ALO's
+//!   system "FP-B" (eqs. 27-28) or, where `r ≈ q` makes it ill-conditioned, "FP-A" (eqs. 25-26);
+//! - it is represented by `H(sqrt tau) = ln(B(tau)/X)^2`, interpolated in `z = 2 sqrt(tau/T) - 1`
+//!   on Chebyshev nodes (ALO section 4.2: the transformation removes the boundary's
+//!   `sqrt(tau ln tau)` behaviour at expiry, so the interpolant converges spectrally);
+//! - each iteration evaluates the equation's integrals at every node with the current
+//!   interpolant, the first steps as ALO's Jacobi-Newton update (eq. 34), the rest as plain
+//!   fixed-point steps, starting from the QD+ approximation (ALO section 5.1).
+
+use super::chebyshev::Chebyshev;
+use super::qd_plus;
+use crate::normal::{norm_cdf, norm_pdf};
+use crate::quadrature::{gauss_kronrod, TanhSinh};
+
+/// FP-A is abandoned for FP-B when an iteration shrinks the boundary's change by less than
+/// this factor: FP-A contracts by 5-10x a step where it works, but oscillates where the drift
+/// dwarfs the variance (vol 5%, `r - q` 10%), where FP-B still converges, if more slowly.
+const CONTRACTION: f64 = 0.7;
+/// FP-B gets this many times the steps FP-A is allowed.
+const FP_B_STEPS: usize = 4;
+/// Panels the price integral may use (it needs a few dozen at the tightest tolerance).
+const MAX_PANELS: usize = 400;
+
+/// How finely the boundary is solved for.
+pub struct Scheme {
+    /// Chebyshev nodes (the interpolant has `nodes + 1` points, one at `tau = 0`).
+    pub nodes: usize,
+    /// Most fixed-point steps (the first a Jacobi-Newton step).
+    pub max_steps: usize,
+    /// The iteration stops when no node's boundary moves by more than this fraction of `X`.
+    pub step_tol: f64,
+    /// The rule for the fixed-point integrals.
+    pub rule: &'static TanhSinh,
+    /// The price integral's relative tolerance.
+    pub price_tol: f64,
+}
+
+/// Which fixed-point system (see the module docs).
+#[derive(Clone, Copy, PartialEq)]
+enum Equation {
+    A,
+    B,
+}
+
+/// A solved put boundary for one `(strike, rate, dividend, vol, expiry)`; it does not depend on
+/// the spot, so one boundary prices every spot.
+pub struct PutBoundary {
+    strike: f64,
+    rate: f64,
+    dividend: f64,
+    vol: f64,
+    expiry: f64,
+    /// `B(0+) = K min(1, r/q)` (`K` for `q <= 0`).
+    x_max: f64,
+    /// `H` at the Chebyshev nodes.
+    h: Chebyshev,
+}
+
+impl PutBoundary {
+    /// Solves for the boundary. Assumes a single-boundary case: `rate > 0`, or `rate = 0` with
+    /// `dividend < 0`; `vol, expiry > 0`.
+    pub fn solve(strike: f64, rate: f64, dividend: f64, vol: f64, expiry: f64, s: &Scheme) -> Self {
+        let x_max = if dividend > 0.0 && rate < dividend {
+            strike * rate / dividend
+        } else {
+            strike
+        };
+        let taus: Vec<f64> = Chebyshev::nodes(s.nodes)
+            .iter()
+            .map(|z| {
+                let x = 0.5 * (1.0 + z);
+                expiry * x * x
+            })
+            .collect();
+        let h_of = |b: f64| (b / x_max).ln().powi(2);
+        let initial = taus
+            .iter()
+            .map(|&tau| {
+                if tau == 0.0 {
+                    0.0
+                } else {
+                    h_of(qd_plus::put_boundary(strike, rate, dividend, vol, tau, x_max))
+                }
+            })
+            .collect();
+        let mut boundary = PutBoundary {
+            strike,
+            rate,
+            dividend,
+            vol,
+            expiry,
+            x_max,
+            h: Chebyshev::new(initial),
+        };
+        let initial = boundary.h.clone();
+        if !boundary.iterate_to_convergence(&taus, Equation::A, s.max_steps, s) {
+            boundary.h = initial;
+            boundary.iterate_to_convergence(&taus, Equation::B, FP_B_STEPS * s.max_steps, s);
+        }
+        boundary
+    }
+
+    /// Fixed-point steps on `equation` until the boundary moves by less than `s.step_tol`
+    /// (true), or `max_steps` are done or the steps stop contracting (false).
+    fn iterate_to_convergence(
+        &mut self,
+        taus: &[f64],
+        equation: Equation,
+        max_steps: usize,
+        s: &Scheme,
+    ) -> bool {
+        let h_of = |b: f64| (b / self.x_max).ln().powi(2);
+        let mut last_change = f64::INFINITY;
+        for step in 0..max_steps {
+            let mut change: f64 = 0.0;
+            let y = taus
+                .iter()
+                .map(|&tau| {
+                    if tau == 0.0 {
+                        return 0.0;
+                    }
+                    let next = self.iterate(tau, equation, step == 0, s.rule);
+                    change = change.max((next - self.at(tau)).abs());
+                    h_of(next)
+                })
+                .collect();
+            self.h = Chebyshev::new(y);
+            let change = change / self.x_max;
+            if !change.is_finite() {
+                return false;
+            }
+            if change <= s.step_tol {
+                return true;
+            }
+            if step >= 2 && change > CONTRACTION * last_change {
+                return false;
+            }
+            last_change = change;
+        }
+        false
+    }
+
+    /// `ln(B(tau)/X) = -sqrt(H)`, for `tau` in `[0, T]`.
+    fn ln_ratio(&self, tau: f64) -> f64 {
+        let z = 2.0 * (tau / self.expiry).clamp(0.0, 1.0).sqrt() - 1.0;
+        -self.h.eval(z).max(0.0).sqrt()
+    }
+
+    /// The boundary at time to expiry `tau` in `[0, T]`.
+    pub fn at(&self, tau: f64) -> f64 {
+        self.x_max * self.ln_ratio(tau).exp()
+    }
+
+    /// `(d+, d-)` at time `t > 0` for `ln z = ln_z`.
+    fn d(&self, t: f64, ln_z: f64) -> (f64, f64) {
+        let v = self.vol * t.sqrt();
+        let dp = (ln_z + (self.rate - self.dividend) * t) / v + 0.5 * v;
+        (dp, dp - v)
+    }
+
+    /// One update of the boundary at node `tau > 0` from the current interpolant.
+    fn iterate(&self, tau: f64, equation: Equation, newton: bool, rule: &TanhSinh) -> f64 {
+        let (k, r, q, vol) = (self.strike, self.rate, self.dividend, self.vol);
+        let ln_b = self.ln_ratio(tau);
+        let b = self.x_max * ln_b.exp();
+        let v = vol * tau.sqrt();
+        let (dp, dm) = self.d(tau, (b / k).ln());
+        let (n, d, n_db, d_db) = match equation {
+            Equation::B => {
+                // ALO eq. 27-28: u in [0, tau] on the tanh-sinh rule mapped from [-1, 1].
+                let (mut ni, mut di) = (0.0, 0.0);
+                for j in 0..rule.len() {
+                    let u = 0.5 * tau * rule.one_plus[j];
+                    let remaining = 0.5 * tau * rule.one_minus[j];
+                    let (p, m) = self.d(remaining, ln_b - self.ln_ratio(u));
+                    let w = rule.weight[j];
+                    ni += w * (r * u).exp() * norm_cdf(m);
+                    di += w * (q * u).exp() * norm_cdf(p);
+                }
+                let n = norm_cdf(dm) + r * 0.5 * tau * ni;
+                let d = norm_cdf(dp) + q * 0.5 * tau * di;
+                (n, d, norm_pdf(dm) / (b * v), norm_pdf(dp) / (b * v))
+            }
+            Equation::A => {
+                // ALO eq. 25-26 with tau - u = tau (1 + y)^2/4, which removes the integrands'
+                // 1/sqrt(tau - u) (QuantLib's DqFpEquation_A makes the same substitution).
+                let stv = tau.sqrt() / vol;
+                let (mut k12, mut k3) = (0.0, 0.0);
+                for j in 0..rule.len() {
+                    let (yp, ym) = (rule.one_plus[j], rule.one_minus[j]);
+                    let m = 0.25 * tau * yp * yp;
+                    let u = 0.25 * tau * ym * (yp + 2.0);
+                    let (p, mm) = self.d(m, ln_b - self.ln_ratio(u));
+                    let w = rule.weight[j];
+                    k12 += w * (q * u).exp() * (0.5 * tau * yp * norm_cdf(p) + stv * norm_pdf(p));
+                    k3 += w * stv * (r * u).exp() * norm_pdf(mm);
+                }
+                let n = norm_pdf(dm) / v + r * k3;
+                let d = norm_pdf(dp) / v + norm_cdf(dp) + q * k12;
+                let n_db = -norm_pdf(dm) * dm / (b * v * v);
+                let d_db = -norm_pdf(dp) * dp / (b * v * v) + norm_pdf(dp) / (b * v);
+                (n, d, n_db, d_db)
+            }
+        };
+        let alpha = k * (-(r - q) * tau).exp();
+        let f = alpha * n / d;
+        let mut next = f;
+        if newton {
+            // ALO eq. 34: Newton on B = f(B) with f' from the terms outside the integrals.
+            let f_db = alpha * (n_db / d - d_db * n / (d * d));
+            let stepped = b - (f - b) / (f_db - 1.0);
+            if stepped.is_finite() && stepped > 0.0 {
+                next = stepped;
+            }
+        }
+        if !(next.is_finite() && next > 0.0) {
+            next = b;
+        }
+        next.min(self.x_max).max(f64::MIN_POSITIVE)
+    }
+
+    /// The early-exercise premium of the put at `spot` and its first two spot derivatives
+    /// (the boundary does not depend on the spot, so these are exact derivatives of the price),
+    /// each to `rel_tol` relative or `abs_tol` absolute. Assumes `spot > B(T)` (else the put is
+    /// exercised).
+    pub fn premium(&self, spot: f64, rel_tol: f64, abs_tol: [f64; 3]) -> [f64; 3] {
+        let (k, r, q, vol, t_max) = (self.strike, self.rate, self.dividend, self.vol, self.expiry);
+        let ln_sx = (spot / self.x_max).ln();
+        // t = z^2 (dt = 2z dz) makes the integrands smooth at t = 0 (ALO section 5.3).
+        let integrand = |z: f64| {
+            let t = z * z;
+            let v = vol * z;
+            let (dp, dm) = self.d(t, ln_sx - self.ln_ratio(t_max - t));
+            let er = r * k * (-r * t).exp();
+            let eq = q * (-q * t).exp();
+            let (pdf_p, pdf_m) = (norm_pdf(dp), norm_pdf(dm));
+            let two_z = 2.0 * z;
+            [
+                two_z * (er * norm_cdf(-dm) - eq * spot * norm_cdf(-dp)),
+                two_z * (-er * pdf_m / (spot * v) - eq * norm_cdf(-dp) + eq * pdf_p / v),
+                two_z
+                    * (er * pdf_m * (1.0 + dm / v) / (spot * spot * v) + eq * pdf_p / (spot * v)
+                        - eq * dp * pdf_p / (spot * v * v)),
+            ]
+        };
+        gauss_kronrod(integrand, 0.0, t_max.sqrt(), rel_tol, abs_tol, MAX_PANELS)
+    }
+}
