@@ -24,6 +24,8 @@ use crate::quadrature::{gauss_kronrod, TanhSinh};
 /// this factor: FP-A contracts by 5-10x a step where it works, but oscillates where the drift
 /// dwarfs the variance (vol 5%, `r - q` 10%), where FP-B still converges, if more slowly.
 const CONTRACTION: f64 = 0.7;
+/// Below this change, a stalled iteration has reached the noise of its own rounding.
+const STALL_FLOOR: f64 = 1e-9;
 /// FP-B gets this many times the steps FP-A is allowed.
 const FP_B_STEPS: usize = 4;
 /// Panels the price integral may use (it needs a few dozen at the tightest tolerance).
@@ -44,10 +46,26 @@ pub struct Scheme {
 }
 
 /// Which fixed-point system (see the module docs).
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Equation {
     A,
     B,
+}
+
+/// A quadrature point of a node's fixed-point integrals: what does not change between
+/// iterations, precomputed.
+struct Point {
+    /// The Chebyshev coordinate of the boundary's time `u`.
+    z: f64,
+    /// `vol sqrt(t)`, its inverse and `(r - q) t/v + v/2`, `t = tau - u`.
+    v: f64,
+    inv_v: f64,
+    shift: f64,
+    /// The weight times `e^{q u}`, times `e^{r u}`.
+    wq: f64,
+    wr: f64,
+    /// FP-A's `tau (1 + y)/2` (the Jacobian of its substitution).
+    extra: f64,
 }
 
 /// A solved put boundary for one `(strike, rate, dividend, vol, expiry)`; it does not depend on
@@ -81,13 +99,15 @@ impl PutBoundary {
             })
             .collect();
         let h_of = |b: f64| (b / x_max).ln().powi(2);
-        let initial = taus
+        let initial: Vec<f64> = taus
             .iter()
             .map(|&tau| {
                 if tau == 0.0 {
                     0.0
                 } else {
-                    h_of(qd_plus::put_boundary(strike, rate, dividend, vol, tau, x_max))
+                    h_of(qd_plus::put_boundary(
+                        strike, rate, dividend, vol, tau, x_max,
+                    ))
                 }
             })
             .collect();
@@ -98,11 +118,10 @@ impl PutBoundary {
             vol,
             expiry,
             x_max,
-            h: Chebyshev::new(initial),
+            h: Chebyshev::new(&initial),
         };
-        let initial = boundary.h.clone();
         if !boundary.iterate_to_convergence(&taus, Equation::A, s.max_steps, s) {
-            boundary.h = initial;
+            boundary.h = Chebyshev::new(&initial);
             boundary.iterate_to_convergence(&taus, Equation::B, FP_B_STEPS * s.max_steps, s);
         }
         boundary
@@ -117,22 +136,38 @@ impl PutBoundary {
         max_steps: usize,
         s: &Scheme,
     ) -> bool {
+        // The quadrature points of every node's integrals: fixed across iterations.
+        let points: Vec<Vec<Point>> = taus
+            .iter()
+            .map(|&tau| {
+                if tau == 0.0 {
+                    Vec::new()
+                } else {
+                    self.points(tau, equation, s.rule)
+                }
+            })
+            .collect();
         let h_of = |b: f64| (b / self.x_max).ln().powi(2);
         let mut last_change = f64::INFINITY;
+        let zs: Vec<Vec<f64>> = points
+            .iter()
+            .map(|p| p.iter().map(|p| p.z).collect())
+            .collect();
+        let mut h_at = vec![0.0; zs.iter().map(Vec::len).max().unwrap_or(0)];
+        let mut y = vec![0.0; taus.len()];
         for step in 0..max_steps {
             let mut change: f64 = 0.0;
-            let y = taus
-                .iter()
-                .map(|&tau| {
-                    if tau == 0.0 {
-                        return 0.0;
-                    }
-                    let next = self.iterate(tau, equation, step == 0, s.rule);
-                    change = change.max((next - self.at(tau)).abs());
-                    h_of(next)
-                })
-                .collect();
-            self.h = Chebyshev::new(y);
+            for (i, &tau) in taus.iter().enumerate() {
+                if tau > 0.0 {
+                    let before = self.at(tau);
+                    let h_at = &mut h_at[..zs[i].len()];
+                    self.h.eval_many(&zs[i], h_at);
+                    let next = self.iterate(tau, before, &points[i], h_at, equation, step == 0);
+                    change = change.max((next - before).abs());
+                    y[i] = h_of(next);
+                }
+            }
+            self.h = Chebyshev::new(&y);
             let change = change / self.x_max;
             if !change.is_finite() {
                 return false;
@@ -141,11 +176,45 @@ impl PutBoundary {
                 return true;
             }
             if step >= 2 && change > CONTRACTION * last_change {
-                return false;
+                // Stalled: at rounding noise (converged as far as doubles go), or oscillating.
+                return change < STALL_FLOOR;
             }
             last_change = change;
         }
         false
+    }
+
+    /// The quadrature points of node `tau`'s integrals (see [`PutBoundary::iterate`]).
+    fn points(&self, tau: f64, equation: Equation, rule: &TanhSinh) -> Vec<Point> {
+        let (r, q, vol) = (self.rate, self.dividend, self.vol);
+        (0..rule.len())
+            .map(|j| {
+                let (yp, ym, w) = (rule.one_plus[j], rule.one_minus[j], rule.weight[j]);
+                // u: the boundary's time to expiry; t = tau - u, the time between.
+                let (u, t, extra) = match equation {
+                    // ALO eq. 27-28: u in [0, tau] mapped from [-1, 1].
+                    Equation::B => (0.5 * tau * yp, 0.5 * tau * ym, 0.0),
+                    // ALO eq. 25-26 with tau - u = tau (1 + y)^2/4, which removes the integrands'
+                    // 1/sqrt(tau - u) (QuantLib's DqFpEquation_A makes the same substitution):
+                    // du = tau (1 + y)/2 dy and du/(vol sqrt(tau - u)) = sqrt(tau)/vol dy.
+                    Equation::A => (
+                        0.25 * tau * ym * (yp + 2.0),
+                        0.25 * tau * yp * yp,
+                        0.5 * tau * yp,
+                    ),
+                };
+                let v = vol * t.sqrt();
+                Point {
+                    z: 2.0 * (u / self.expiry).clamp(0.0, 1.0).sqrt() - 1.0,
+                    inv_v: 1.0 / v,
+                    shift: (r - q) * t / v + 0.5 * v,
+                    v,
+                    wq: w * (q * u).exp(),
+                    wr: w * (r * u).exp(),
+                    extra,
+                }
+            })
+            .collect()
     }
 
     /// `ln(B(tau)/X) = -sqrt(H)`, for `tau` in `[0, T]`.
@@ -166,44 +235,44 @@ impl PutBoundary {
         (dp, dp - v)
     }
 
-    /// One update of the boundary at node `tau > 0` from the current interpolant.
-    fn iterate(&self, tau: f64, equation: Equation, newton: bool, rule: &TanhSinh) -> f64 {
+    /// One update of the boundary `b` at node `tau > 0` from the current interpolant, whose
+    /// values at the points are `h_at`.
+    fn iterate(
+        &self,
+        tau: f64,
+        b: f64,
+        points: &[Point],
+        h_at: &[f64],
+        equation: Equation,
+        newton: bool,
+    ) -> f64 {
         let (k, r, q, vol) = (self.strike, self.rate, self.dividend, self.vol);
-        let ln_b = self.ln_ratio(tau);
-        let b = self.x_max * ln_b.exp();
+        let ln_b = (b / self.x_max).ln();
         let v = vol * tau.sqrt();
         let (dp, dm) = self.d(tau, (b / k).ln());
+        // d+ at a point: (ln(B(tau)/B(u)) + (r - q) t)/v + v/2.
+        let d_plus = |p: &Point, h: f64| (ln_b + h.max(0.0).sqrt()) * p.inv_v + p.shift;
         let (n, d, n_db, d_db) = match equation {
             Equation::B => {
-                // ALO eq. 27-28: u in [0, tau] on the tanh-sinh rule mapped from [-1, 1].
                 let (mut ni, mut di) = (0.0, 0.0);
-                for j in 0..rule.len() {
-                    let u = 0.5 * tau * rule.one_plus[j];
-                    let remaining = 0.5 * tau * rule.one_minus[j];
-                    let (p, m) = self.d(remaining, ln_b - self.ln_ratio(u));
-                    let w = rule.weight[j];
-                    ni += w * (r * u).exp() * norm_cdf(m);
-                    di += w * (q * u).exp() * norm_cdf(p);
+                for (p, &h) in points.iter().zip(h_at) {
+                    let plus = d_plus(p, h);
+                    ni += p.wr * norm_cdf(plus - p.v);
+                    di += p.wq * norm_cdf(plus);
                 }
                 let n = norm_cdf(dm) + r * 0.5 * tau * ni;
                 let d = norm_cdf(dp) + q * 0.5 * tau * di;
                 (n, d, norm_pdf(dm) / (b * v), norm_pdf(dp) / (b * v))
             }
             Equation::A => {
-                // ALO eq. 25-26 with tau - u = tau (1 + y)^2/4, which removes the integrands'
-                // 1/sqrt(tau - u) (QuantLib's DqFpEquation_A makes the same substitution).
                 let stv = tau.sqrt() / vol;
                 let (mut k12, mut k3) = (0.0, 0.0);
-                for j in 0..rule.len() {
-                    let (yp, ym) = (rule.one_plus[j], rule.one_minus[j]);
-                    let m = 0.25 * tau * yp * yp;
-                    let u = 0.25 * tau * ym * (yp + 2.0);
-                    let (p, mm) = self.d(m, ln_b - self.ln_ratio(u));
-                    let w = rule.weight[j];
-                    k12 += w * (q * u).exp() * (0.5 * tau * yp * norm_cdf(p) + stv * norm_pdf(p));
-                    k3 += w * stv * (r * u).exp() * norm_pdf(mm);
+                for (p, &h) in points.iter().zip(h_at) {
+                    let plus = d_plus(p, h);
+                    k12 += p.wq * (p.extra * norm_cdf(plus) + stv * norm_pdf(plus));
+                    k3 += p.wr * norm_pdf(plus - p.v);
                 }
-                let n = norm_pdf(dm) / v + r * k3;
+                let n = norm_pdf(dm) / v + r * stv * k3;
                 let d = norm_pdf(dp) / v + norm_cdf(dp) + q * k12;
                 let n_db = -norm_pdf(dm) * dm / (b * v * v);
                 let d_db = -norm_pdf(dp) * dp / (b * v * v) + norm_pdf(dp) / (b * v);

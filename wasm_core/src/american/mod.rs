@@ -56,29 +56,32 @@ impl Accuracy {
     /// The discretisation of each setting (nodes, iterations, quadrature), chosen by convergence
     /// studies against the reference PDE (wasm_core/tests/american_reference.rs).
     fn scheme(self) -> Scheme {
-        // Tanh-sinh steps 1/4 and 1/8 (1/2 cost 2e-5 on five-year puts).
-        static RULES: [OnceLock<TanhSinh>; 2] = [OnceLock::new(), OnceLock::new()];
-        let rule = |level: usize| RULES[level].get_or_init(|| TanhSinh::new(0.25 * 0.5_f64.powi(level as i32)));
+        // Tanh-sinh steps 1/4, 1/8 and 1/16 (1/2 cost 2e-5 on five-year puts, 1/8 1e-7 at
+        // vol 10 % with r - q 10 %).
+        static RULES: [OnceLock<TanhSinh>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let rule = |level: usize| {
+            RULES[level].get_or_init(|| TanhSinh::new(0.25 * 0.5_f64.powi(level as i32)))
+        };
         match self {
             Accuracy::Fast => Scheme {
-                nodes: 12,
+                nodes: 16,
                 max_steps: 6,
                 step_tol: 1e-7,
                 rule: rule(0),
                 price_tol: 1e-8,
             },
             Accuracy::Accurate => Scheme {
-                nodes: 24,
+                nodes: 28,
                 max_steps: 12,
-                step_tol: 1e-10,
-                rule: rule(0),
+                step_tol: 1e-9,
+                rule: rule(1),
                 price_tol: 1e-11,
             },
             Accuracy::High => Scheme {
-                nodes: 40,
+                nodes: 48,
                 max_steps: 24,
                 step_tol: 1e-12,
-                rule: rule(1),
+                rule: rule(2),
                 price_tol: 1e-13,
             },
         }
@@ -236,10 +239,19 @@ fn put_value_on(p: &AsPut, vol: f64, expiry: f64, scheme: &Scheme) -> (f64, f64,
     let [premium, d_premium, g_premium] = b.premium(
         p.spot,
         tol,
-        [floor(european.price), floor(european.delta), floor(european.gamma)],
+        [
+            floor(european.price),
+            floor(european.delta),
+            floor(european.gamma),
+        ],
     );
     let price = (european.price + premium.max(0.0)).max(p.strike - p.spot);
-    (price, european.delta + d_premium, european.gamma + g_premium, false)
+    (
+        price,
+        european.delta + d_premium,
+        european.gamma + g_premium,
+        false,
+    )
 }
 
 /// The put at `vol = 0`: the spot moves deterministically, so the holder exercises at the best
@@ -281,7 +293,13 @@ pub fn price_on_scheme(
 ) -> f64 {
     let rule: &'static TanhSinh = Box::leak(Box::new(TanhSinh::new(tanh_sinh_step)));
     let p = as_put(i).unwrap();
-    let scheme = Scheme { nodes, max_steps, step_tol, rule, price_tol };
+    let scheme = Scheme {
+        nodes,
+        max_steps,
+        step_tol,
+        rule,
+        price_tol,
+    };
     let (v, ..) = put_value_on(&p, i.vol, i.expiry, &scheme);
     match i.kind {
         OptionKind::Put => v,
@@ -311,7 +329,16 @@ pub fn greeks(i: &Inputs, accuracy: Accuracy) -> Result<AmericanGreeks, PricingE
     };
     let step = accuracy.scheme().price_tol.cbrt();
     let at = |vol: f64, rate: f64, dividend: f64| {
-        value(&Inputs { vol, rate, dividend, ..*i }, accuracy).map(|v| v.0)
+        value(
+            &Inputs {
+                vol,
+                rate,
+                dividend,
+                ..*i
+            },
+            accuracy,
+        )
+        .map(|v| v.0)
     };
     let central = |f: &dyn Fn(f64) -> Result<f64, PricingError>, h: f64| {
         Ok::<f64, PricingError>((f(h)? - f(-h)?) / (2.0 * h))
@@ -321,7 +348,10 @@ pub fn greeks(i: &Inputs, accuracy: Accuracy) -> Result<AmericanGreeks, PricingE
         central(&|h| at(i.vol + h, i.rate, i.dividend), h_vol)?
     } else {
         // One-sided, second order: (-3 V(vol) + 4 V(vol + h) - V(vol + 2h))/(2h).
-        let (v1, v2) = (at(i.vol + h_vol, i.rate, i.dividend)?, at(i.vol + 2.0 * h_vol, i.rate, i.dividend)?);
+        let (v1, v2) = (
+            at(i.vol + h_vol, i.rate, i.dividend)?,
+            at(i.vol + 2.0 * h_vol, i.rate, i.dividend)?,
+        );
         (-3.0 * price + 4.0 * v1 - v2) / (2.0 * h_vol)
     };
     let rho = central(&|h| at(i.vol, i.rate + h, i.dividend), step)?;
@@ -349,10 +379,16 @@ pub const BOUNDARY_POINTS: usize = 101;
 /// As [`price`]; `vol` must be > 0 and `expiry` > 0.
 pub fn boundary(i: &Inputs, accuracy: Accuracy) -> Result<(Vec<f64>, Vec<f64>), PricingError> {
     if i.expiry == 0.0 {
-        return Err(PricingError::NotPositive { param: "expiry", value: i.expiry });
+        return Err(PricingError::NotPositive {
+            param: "expiry",
+            value: i.expiry,
+        });
     }
     if i.vol == 0.0 {
-        return Err(PricingError::NotPositive { param: "vol", value: i.vol });
+        return Err(PricingError::NotPositive {
+            param: "vol",
+            value: i.vol,
+        });
     }
     let p = as_put(i)?;
     let n = BOUNDARY_POINTS - 1;
@@ -365,7 +401,14 @@ pub fn boundary(i: &Inputs, accuracy: Accuracy) -> Result<(Vec<f64>, Vec<f64>), 
         Regime::DoubleBoundary => return Err(PricingError::DoubleExerciseBoundary),
         Regime::European => vec![0.0; n + 1],
         Regime::SingleBoundary => {
-            let b = PutBoundary::solve(p.strike, p.rate, p.dividend, i.vol, i.expiry, &accuracy.scheme());
+            let b = PutBoundary::solve(
+                p.strike,
+                p.rate,
+                p.dividend,
+                i.vol,
+                i.expiry,
+                &accuracy.scheme(),
+            );
             taus.iter().map(|&tau| b.at(tau)).collect()
         }
     };
@@ -374,7 +417,13 @@ pub fn boundary(i: &Inputs, accuracy: Accuracy) -> Result<(Vec<f64>, Vec<f64>), 
         // The call's boundary of strike K is K^2 over the put's (module docs).
         OptionKind::Call => put_boundary
             .iter()
-            .map(|b| if *b == 0.0 { f64::INFINITY } else { i.strike * (i.strike / b) })
+            .map(|b| {
+                if *b == 0.0 {
+                    f64::INFINITY
+                } else {
+                    i.strike * (i.strike / b)
+                }
+            })
             .collect(),
     };
     Ok((times, values))
@@ -418,17 +467,26 @@ pub fn implied_vol(
     }
     let lower = value(&i, accuracy)?.0;
     if expiry == 0.0 && price != lower {
-        return Err(PricingError::PriceNotIntrinsicAtExpiry { price, intrinsic: lower });
+        return Err(PricingError::PriceNotIntrinsicAtExpiry {
+            price,
+            intrinsic: lower,
+        });
     }
     if price < lower {
-        return Err(PricingError::AmericanPriceBelowLowerBound { price, bound: lower });
+        return Err(PricingError::AmericanPriceBelowLowerBound {
+            price,
+            bound: lower,
+        });
     }
     let upper = match kind {
         OptionKind::Call => spot,
         OptionKind::Put => strike,
     };
     if price >= upper {
-        return Err(PricingError::AmericanPriceAtOrAboveUpperBound { price, bound: upper });
+        return Err(PricingError::AmericanPriceAtOrAboveUpperBound {
+            price,
+            bound: upper,
+        });
     }
     if price == lower {
         return Ok(0.0);
@@ -448,7 +506,10 @@ pub fn implied_vol(
         fb = f(b)?;
         doublings += 1;
         if doublings > 60 {
-            return Err(PricingError::AmericanPriceAtOrAboveUpperBound { price, bound: upper });
+            return Err(PricingError::AmericanPriceAtOrAboveUpperBound {
+                price,
+                bound: upper,
+            });
         }
     }
     if fb == 0.0 {
@@ -483,4 +544,3 @@ pub fn implied_vol(
     // The end whose price is nearer.
     Ok(if fb.abs() < fa.abs() { b } else { a })
 }
-

@@ -34,7 +34,17 @@ pub fn american_pde(
     let v: Vec<f64> = (0..3)
         .map(|level| {
             let f = 1 << level;
-            solve(call, spot, strike, expiry, rate, dividend, vol, n * f, m * f)
+            solve(
+                call,
+                spot,
+                strike,
+                expiry,
+                rate,
+                dividend,
+                vol,
+                n * f,
+                m * f,
+            )
         })
         .collect();
     let r1 = (4.0 * v[1] - v[0]) / 3.0;
@@ -65,7 +75,13 @@ fn solve(
     let s: Vec<f64> = x.iter().map(|x| x.exp()).collect();
     let payoff: Vec<f64> = s
         .iter()
-        .map(|&s| if call { (s - strike).max(0.0) } else { (strike - s).max(0.0) })
+        .map(|&s| {
+            if call {
+                (s - strike).max(0.0)
+            } else {
+                (strike - s).max(0.0)
+            }
+        })
         .collect();
     let mut v = payoff.clone();
     let (a2, a1) = (0.5 * vol * vol, rate - dividend - 0.5 * vol * vol);
@@ -101,7 +117,11 @@ fn solve(
             ex.max(eu).max(0.0)
         };
         let (left, right) = (edge(s[0]), edge(s[n]));
-        let (a, b, c) = (-theta * dt * lo_c, 1.0 - theta * dt * mid_c, -theta * dt * up_c);
+        let (a, b, c) = (
+            -theta * dt * lo_c,
+            1.0 - theta * dt * mid_c,
+            -theta * dt * up_c,
+        );
         let e = (1.0 - theta) * dt;
         for i in 1..n {
             d[i] = v[i] + e * (lo_c * v[i - 1] + mid_c * v[i] + up_c * v[i + 1]);
