@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from . import _engine
 from ._args import NO_PARAMS, NoParams, merge_params
@@ -45,6 +45,11 @@ __all__ = [
     "Chain",
     "PricingError",
     "PricingTypeError",
+    "american",
+    "american_boundary",
+    "american_greeks",
+    "american_implied_vol",
+    "american_many",
     "available_threads",
     "backend",
     "black_scholes",
@@ -67,6 +72,7 @@ Number = float | int
 NumberOrSequence = float | int | Sequence[float] | Any
 """A number, or a sequence of numbers: list, tuple, ``array.array``, NumPy array, ..."""
 Threads = int | None
+Accuracy = Literal["fast", "accurate", "high"] | None
 """``threads=``: ``None`` (the default) for every core, or a count in [1, 1024]."""
 
 STATUS_MESSAGES: Final[tuple[str, ...]] = tuple(_engine.TABLES["status_messages"])
@@ -201,6 +207,132 @@ def heston_price(
     """
     return _backend.heston_price(
         kind, spot, strike, expiry, rate, dividend, v0, kappa, theta, xi, rho
+    )
+
+
+def american(
+    kind: str,
+    spot: Number,
+    strike: Number,
+    expiry: Number,
+    rate: Number,
+    dividend: Number,
+    vol: Number,
+    accuracy: Accuracy = None,
+) -> float:
+    """Price of an American option under Black-Scholes-Merton with a continuous dividend yield.
+
+    The exercise boundary is solved by the fixed-point collocation method of Andersen, Lake &
+    Offengenden ("High-performance American option pricing", Journal of Computational Finance,
+    2016) and the price is the European one plus the early-exercise premium (docs/api.md).
+    ``accuracy``: ``"fast"``, ``"accurate"`` (the default, ``None``) or ``"high"``, about
+    1e-6, 1e-8 and 1e-10 relative. Where early exercise never pays (a call with
+    ``dividend <= 0``, a put with ``rate <= 0``, each with the other rate no lower) the
+    European price, exactly.
+
+    Raises
+    ------
+    PricingError
+        The arguments' rules (as :func:`black_scholes`), an unknown ``accuracy``, or the
+        double-boundary case (a put with ``dividend < rate < 0``, a call with
+        ``rate < dividend < 0``), which this method does not price.
+
+    Examples
+    --------
+    >>> import pricinglab as pl
+    >>> round(pl.american("put", 100, 100, 1, 0.05, 0.05, 0.25, accuracy="high"), 6)
+    9.569445
+    """
+    return _backend.american(kind, spot, strike, expiry, rate, dividend, vol, accuracy=accuracy)
+
+
+def american_greeks(
+    kind: str,
+    spot: Number,
+    strike: Number,
+    expiry: Number,
+    rate: Number,
+    dividend: Number,
+    vol: Number,
+    accuracy: Accuracy = None,
+) -> dict[str, float]:
+    """The American price and Greeks: ``price, delta, gamma, theta, vega, rho, epsilon``.
+
+    Conventions as :func:`greeks` (theta per year of calendar time). Delta and gamma are exact
+    derivatives of the price (the boundary does not depend on the spot), theta follows from
+    the Black-Scholes equation where the option is held (0 where it is exercised), vega, rho
+    and epsilon are central differences with the boundary solved again. Arguments and errors
+    as :func:`american`.
+    """
+    return _backend.american_greeks(
+        kind, spot, strike, expiry, rate, dividend, vol, accuracy=accuracy
+    )
+
+
+def american_boundary(
+    kind: str,
+    spot: Number,
+    strike: Number,
+    expiry: Number,
+    rate: Number,
+    dividend: Number,
+    vol: Number,
+    accuracy: Accuracy = None,
+) -> dict[str, list[float]]:
+    """The early-exercise boundary: ``{"time": [...], "boundary": [...]}``.
+
+    Calendar times from today (0) to ``expiry`` and the critical spot at each: a put is
+    exercised when the spot is at or below it, a call at or above (0 for a put, ``inf`` for a
+    call where early exercise never pays). It does not depend on ``spot``, which is checked
+    like the other arguments; ``expiry`` and ``vol`` must be > 0.
+    """
+    return _backend.american_boundary(
+        kind, spot, strike, expiry, rate, dividend, vol, accuracy=accuracy
+    )
+
+
+def american_implied_vol(
+    kind: str,
+    price: Number,
+    spot: Number,
+    strike: Number,
+    expiry: Number,
+    rate: Number,
+    dividend: Number,
+    accuracy: Accuracy = None,
+) -> float:
+    """The volatility at which :func:`american` is ``price``.
+
+    Raises
+    ------
+    PricingError
+        A price below the option's value at ``vol = 0`` (at least its intrinsic value), or at
+        or above the spot (call) or strike (put); at the ``vol = 0`` value, 0 is returned.
+        Where early exercise never pays, the rules of :func:`implied_vol`.
+    """
+    return _backend.american_implied_vol(
+        kind, price, spot, strike, expiry, rate, dividend, accuracy=accuracy
+    )
+
+
+def american_many(
+    kind: str | Sequence[str],
+    spot: NumberOrSequence,
+    strike: NumberOrSequence,
+    expiry: NumberOrSequence,
+    rate: NumberOrSequence,
+    dividend: NumberOrSequence,
+    vol: NumberOrSequence,
+    accuracy: Accuracy = None,
+    *,
+    threads: Threads = None,
+) -> dict[str, Any]:
+    """:func:`american` over a batch: ``{"price": float64[n], "status": uint8[n]}``.
+
+    Batching rules as :func:`black_scholes_many`; one ``accuracy`` for every row.
+    """
+    return _backend.american_many(
+        kind, spot, strike, expiry, rate, dividend, vol, accuracy=accuracy, threads=threads
     )
 
 

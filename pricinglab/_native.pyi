@@ -24,6 +24,57 @@ def heston_price(
     xi: Any,
     rho: Any,
 ) -> float: ...
+def american(
+    kind: Any,
+    spot: Any,
+    strike: Any,
+    expiry: Any,
+    rate: Any,
+    dividend: Any,
+    vol: Any,
+    accuracy: Any = None,
+) -> float: ...
+def american_greeks(
+    kind: Any,
+    spot: Any,
+    strike: Any,
+    expiry: Any,
+    rate: Any,
+    dividend: Any,
+    vol: Any,
+    accuracy: Any = None,
+) -> dict[str, float]: ...
+def american_boundary(
+    kind: Any,
+    spot: Any,
+    strike: Any,
+    expiry: Any,
+    rate: Any,
+    dividend: Any,
+    vol: Any,
+    accuracy: Any = None,
+) -> dict[str, Any]: ...
+def american_implied_vol(
+    kind: Any,
+    price: Any,
+    spot: Any,
+    strike: Any,
+    expiry: Any,
+    rate: Any,
+    dividend: Any,
+    accuracy: Any = None,
+) -> float: ...
+def american_many(
+    kind: Any,
+    spot: Any,
+    strike: Any,
+    expiry: Any,
+    rate: Any,
+    dividend: Any,
+    vol: Any,
+    accuracy: Any = None,
+    threads: Any = None,
+) -> dict[str, Any]: ...
 def calibrate_heston(params: Any) -> dict[str, Any]: ...
 def fit_svi(
     strike: Any, vol: Any, expiry: Any, forward: Any, weight: Any = None

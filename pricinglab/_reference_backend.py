@@ -82,6 +82,18 @@ class ReferenceBackend:
         # oracle, pricinglab.heston: its own characteristic-function code and quadrature.
         return heston.heston_price(*_engine.validate("heston_price", *args))
 
+    def _american(self, *args: Any, **kwargs: Any) -> Any:
+        # The independent American reference is the PDE of wasm_core/tests/common (in Rust,
+        # where it runs in seconds); a pure-Python one at 1e-8 would take minutes per price.
+        raise NotImplementedError(
+            "the American functions run in the engine only: pl.use_backend('native') (or 'wasm')"
+        )
+
+    american = american_greeks = american_boundary = american_implied_vol = _american
+
+    def american_many(self, *args: Any, accuracy: Any = None, threads: Any = None) -> Any:
+        return self._american()
+
     def calibrate_heston(self, params: Any) -> dict[str, Any]:
         # Hundreds of Heston prices per iteration at ~2 ms each in pure Python: not a lane
         # anyone should wait for, and not a silent detour through the engine either.

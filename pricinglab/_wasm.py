@@ -102,6 +102,10 @@ def _typed(values: Any, types: Mapping[str, type]) -> dict[str, Any]:
     return {key: kind(values[key]) for key, kind in types.items() if key in values}
 
 
+# The fields of american_greeks, in the engine's order.
+_AMERICAN_GREEKS: Final = ("price", "delta", "gamma", "theta", "vega", "rho", "epsilon")
+
+
 class WasmBackend:
     """The engine's exports of ``wasm_core`` behind the native engine's Python interface.
 
@@ -207,6 +211,35 @@ class WasmBackend:
 
     def heston_price(self, *args: Any) -> float:
         return float(self._call("heston_price", *map(self._scalar, args)))
+
+    def _american_args(self, args: tuple[Any, ...], accuracy: Any) -> list[Any]:
+        # accuracy=None is the default: left out, so JavaScript sees `undefined`.
+        out = [self._scalar(a) for a in args]
+        return out if accuracy is None else [*out, self._scalar(accuracy)]
+
+    def american(self, *args: Any, accuracy: Any = None) -> float:
+        return float(self._call("american", *self._american_args(args, accuracy)))
+
+    def american_greeks(self, *args: Any, accuracy: Any = None) -> dict[str, float]:
+        result = self._call("american_greeks", *self._american_args(args, accuracy))
+        values = result.to_py() if hasattr(result, "to_py") else result
+        return {key: float(values[key]) for key in _AMERICAN_GREEKS}
+
+    def american_boundary(self, *args: Any, accuracy: Any = None) -> dict[str, Any]:
+        result = self._call("american_boundary", *self._american_args(args, accuracy))
+        return {key: _column_to_list(getattr(result, key)) for key in ("time", "boundary")}
+
+    def american_implied_vol(self, *args: Any, accuracy: Any = None) -> float:
+        return float(self._call("american_implied_vol", *self._american_args(args, accuracy)))
+
+    def american_many(
+        self, *args: Any, accuracy: Any = None, threads: Any = None
+    ) -> dict[str, Any]:
+        columns = [self._column(a) for a in args]
+        if accuracy is not None:
+            columns.append(self._scalar(accuracy))
+        result = self._call("american_many", *columns)
+        return {"price": _column_to_list(result.price), "status": _column_to_list(result.status)}
 
     def calibrate_heston(self, params: Any) -> dict[str, Any]:
         result = self._call("calibrate_heston", self._scalar(params))

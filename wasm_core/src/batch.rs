@@ -5,6 +5,7 @@
 //! not fail the batch: its outputs are NaN and its status is the error's
 //! [`PricingError::status_code`] (0 = ok; see [`crate::errors::STATUS_MESSAGES`]).
 
+use crate::american::{self, Accuracy};
 use crate::black_scholes;
 use crate::errors::PricingError;
 use crate::greeks::{self, Greeks};
@@ -141,6 +142,7 @@ pub const MIN_ROWS_PER_THREAD: usize = 8192;
 fn map_rows<T: Copy + Send>(
     n: usize,
     threads: usize,
+    min_rows: usize,
     nan: T,
     f: impl Fn(usize) -> Result<T, PricingError> + Sync,
 ) -> (Vec<T>, Status) {
@@ -150,7 +152,7 @@ fn map_rows<T: Copy + Send>(
         &mut values,
         &mut status,
         threads,
-        MIN_ROWS_PER_THREAD,
+        min_rows,
         |first, values, status| {
             for (i, (v, s)) in values.iter_mut().zip(status.iter_mut()).enumerate() {
                 match f(first + i) {
@@ -172,7 +174,7 @@ pub fn black_scholes_many(
     threads: usize,
 ) -> Result<(Vec<f64>, Status), PricingError> {
     let n = args.len()?;
-    Ok(map_rows(n, threads, f64::NAN, |row| {
+    Ok(map_rows(n, threads, MIN_ROWS_PER_THREAD, f64::NAN, |row| {
         args.inputs(row).map(|i| black_scholes::price(&i))
     }))
 }
@@ -187,9 +189,31 @@ pub fn greeks_many(
 ) -> Result<(Vec<Greeks>, Status), PricingError> {
     let n = args.len()?;
     let nan = Greeks::splat(f64::NAN);
-    Ok(map_rows(n, threads, nan, |row| {
+    Ok(map_rows(n, threads, MIN_ROWS_PER_THREAD, nan, |row| {
         args.inputs(row).map(|i| greeks::greeks(&i))
     }))
+}
+
+/// Rows per thread for American prices (a row costs about a millisecond).
+const MIN_AMERICAN_ROWS_PER_THREAD: usize = 4;
+
+/// American prices of a batch ([`american::price`]), on up to `threads` threads.
+///
+/// # Errors
+/// Only for mismatched argument lengths.
+pub fn american_many(
+    args: &BsColumns<'_>,
+    accuracy: Accuracy,
+    threads: usize,
+) -> Result<(Vec<f64>, Status), PricingError> {
+    let n = args.len()?;
+    Ok(map_rows(
+        n,
+        threads,
+        MIN_AMERICAN_ROWS_PER_THREAD,
+        f64::NAN,
+        |row| american::price(&args.inputs(row)?, accuracy),
+    ))
 }
 
 /// Rows of Greeks as one column per field, in [`Greeks::NAMES`] order (the frontends return
@@ -234,7 +258,7 @@ pub fn implied_vol_many(
             ("dividend", args.dividend),
         ],
     )?;
-    Ok(map_rows(n, threads, f64::NAN, |row| {
+    Ok(map_rows(n, threads, MIN_ROWS_PER_THREAD, f64::NAN, |row| {
         implied_vol::implied_vol(
             args.kind.get(row)?,
             args.price.get(row),

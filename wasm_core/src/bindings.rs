@@ -8,6 +8,7 @@
 use js_sys::{Array, ArrayBuffer, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use crate::american::{self, Accuracy, AmericanGreeks};
 use crate::args::{self, Record, Value};
 use crate::batch::{self, BsColumns, Column, IvColumns, KindColumn};
 use crate::errors::{self, PricingError};
@@ -31,6 +32,15 @@ export interface Greeks {
 /** Per-row results of greeks_many: one Float64Array per Greek, plus status (0 = ok). */
 export type GreeksColumns = { [K in keyof Greeks]: Float64Array } & { status: Uint8Array };
 /** Heston's parameters. */
+/** The American functions' speed/accuracy setting (about 1e-6, 1e-8, 1e-10 relative). */
+export type Accuracy = "fast" | "accurate" | "high";
+/** What american_greeks returns. */
+export interface AmericanGreeks {
+  price: number; delta: number; gamma: number; theta: number; vega: number; rho: number;
+  epsilon: number;
+}
+/** What american_boundary returns: calendar times from today to expiry, the critical spots. */
+export interface ExerciseBoundary { time: Float64Array; boundary: Float64Array; }
 export interface HestonModel { v0: number; kappa: number; theta: number; xi: number; rho: number; }
 /** What calibrate_heston takes: a market and its quotes (batch columns). */
 export interface HestonCalibrationParams {
@@ -543,6 +553,125 @@ pub fn fit_ssvi(
 }
 
 // ---------------------------------------------------------------------------------------------
+// American options
+
+/// `accuracy` as given: absent (`undefined`) is "accurate".
+fn accuracy(v: &JsValue) -> Result<Accuracy, JsValue> {
+    if v.is_undefined() {
+        return Ok(Accuracy::Accurate);
+    }
+    match v.as_string() {
+        Some(s) => Accuracy::parse(&s).map_err(js_error),
+        None => Err(js_error(PricingError::wrong_type(
+            "accuracy",
+            american::ACCURACY_RULE,
+            type_name(v),
+        ))),
+    }
+}
+
+/// The price of an American option under Black-Scholes-Merton with a continuous dividend yield,
+/// by the exercise-boundary method of Andersen, Lake & Offengenden (2016).
+///
+/// Arguments as `black_scholes`, plus `accuracy`: "fast", "accurate" (the default) or "high",
+/// about 1e-6, 1e-8 and 1e-10 relative. Where early exercise never pays (a call with
+/// `dividend <= 0`, a put with `rate <= 0`, each with the other rate no lower) the European
+/// price, exactly. A put with `dividend < rate < 0` (a call with `rate < dividend < 0`) has two
+/// exercise boundaries and throws.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn american(
+    #[wasm_bindgen(unchecked_param_type = "OptionKind")] kind: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] spot: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] vol: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Accuracy | undefined")] accuracy_v: JsValue,
+) -> Result<f64, JsValue> {
+    let i = inputs(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
+    american::price(&i, accuracy(&accuracy_v)?).map_err(js_error)
+}
+
+/// The American price and Greeks `{price, delta, gamma, theta, vega, rho, epsilon}`, with the
+/// conventions of `greeks` (theta per year of calendar time). Delta and gamma are exact
+/// derivatives of the price, theta follows from the Black-Scholes equation, vega, rho and
+/// epsilon are central differences with the boundary solved again. Arguments as `american`.
+#[wasm_bindgen(unchecked_return_type = "AmericanGreeks")]
+#[allow(clippy::too_many_arguments)]
+pub fn american_greeks(
+    #[wasm_bindgen(unchecked_param_type = "OptionKind")] kind: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] spot: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] vol: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Accuracy | undefined")] accuracy_v: JsValue,
+) -> Result<JsValue, JsValue> {
+    let i = inputs(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
+    let g: AmericanGreeks = american::greeks(&i, accuracy(&accuracy_v)?).map_err(js_error)?;
+    let obj = Object::new();
+    for (name, value) in AmericanGreeks::NAMES.iter().zip(g.to_array()) {
+        set(&obj, name, &JsValue::from_f64(value));
+    }
+    Ok(obj.into())
+}
+
+/// The early-exercise boundary `{time, boundary}`: calendar times from today to expiry and the
+/// critical spot at each (a put is exercised at or below it, a call at or above; 0 for a put and
+/// Infinity for a call where early exercise never pays). It does not depend on `spot`, which is
+/// checked like the other arguments; `expiry` and `vol` must be > 0.
+#[wasm_bindgen(unchecked_return_type = "ExerciseBoundary")]
+#[allow(clippy::too_many_arguments)]
+pub fn american_boundary(
+    #[wasm_bindgen(unchecked_param_type = "OptionKind")] kind: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] spot: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] vol: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Accuracy | undefined")] accuracy_v: JsValue,
+) -> Result<JsValue, JsValue> {
+    let i = inputs(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
+    let (time, boundary) = american::boundary(&i, accuracy(&accuracy_v)?).map_err(js_error)?;
+    let obj = Object::new();
+    set(&obj, "time", &Float64Array::from(time.as_slice()));
+    set(&obj, "boundary", &Float64Array::from(boundary.as_slice()));
+    Ok(obj.into())
+}
+
+/// The volatility at which the American price is `price` (arguments as `implied_vol`, plus
+/// `accuracy`). A price below the option's value at vol 0 (at least its intrinsic value), or at
+/// or above the spot (call) / strike (put), throws; at the vol-0 value, 0 is returned.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn american_implied_vol(
+    #[wasm_bindgen(unchecked_param_type = "OptionKind")] kind_v: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] price: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] spot: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Accuracy | undefined")] accuracy_v: JsValue,
+) -> Result<f64, JsValue> {
+    american::implied_vol(
+        kind(&kind_v)?,
+        number("price", &price)?,
+        number("spot", &spot)?,
+        number("strike", &strike)?,
+        number("expiry", &expiry)?,
+        number("rate", &rate)?,
+        number("dividend", &dividend)?,
+        accuracy(&accuracy_v)?,
+    )
+    .map_err(js_error)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Batch functions
 
 struct BsBufs {
@@ -632,6 +761,29 @@ pub fn greeks_many(
     for (name, column) in Greeks::NAMES.iter().zip(batch::greeks_columns(&rows)) {
         set(&out, name, &Float64Array::from(column.as_slice()));
     }
+    set(&out, "status", &Uint8Array::from(status.as_slice()));
+    Ok(out.into())
+}
+
+/// American prices of many options in one call (arguments as `american`, batching as
+/// `black_scholes_many`; `accuracy` one setting for all rows). Returns `{price, status}`.
+#[wasm_bindgen(unchecked_return_type = "{ price: Float64Array; status: Uint8Array }")]
+#[allow(clippy::too_many_arguments)]
+pub fn american_many(
+    #[wasm_bindgen(unchecked_param_type = "OptionKind | OptionKind[]")] kind: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] spot: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] rate: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] dividend: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NumberColumn")] vol: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Accuracy | undefined")] accuracy_v: JsValue,
+) -> Result<JsValue, JsValue> {
+    let bufs = BsBufs::new(&kind, &spot, &strike, &expiry, &rate, &dividend, &vol)?;
+    let a = accuracy(&accuracy_v)?;
+    let (price, status) = batch::american_many(&bufs.view(), a, 1).map_err(js_error)?;
+    let out = Object::new();
+    set(&out, "price", &Float64Array::from(price.as_slice()));
     set(&out, "status", &Uint8Array::from(status.as_slice()));
     Ok(out.into())
 }

@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
+use crate::american::{self as american_math, Accuracy, AmericanGreeks};
 use crate::args::{self, Record, Value};
 use crate::batch::{self, BsColumns, Column, IvColumns, KindColumn};
 use crate::errors::{PricingError, STATUS_MESSAGES};
@@ -671,6 +672,151 @@ fn implied_vol(
     .or_raise(py)
 }
 
+// ---------------------------------------------------------------------------------------------
+// American options
+
+/// `accuracy` as given: `None` is "accurate".
+fn accuracy(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Accuracy> {
+    match obj {
+        None => Ok(Accuracy::Accurate),
+        Some(o) if o.is_none() => Ok(Accuracy::Accurate),
+        Some(o) => match value(o)? {
+            Value::Str(s) => Accuracy::parse(&s).or_raise(py),
+            _ => Err(py_err(
+                py,
+                PricingError::wrong_type("accuracy", american_math::ACCURACY_RULE, type_name(o)),
+            )),
+        },
+    }
+}
+
+/// The American price (see `pricinglab.american`).
+#[pyfunction]
+#[pyo3(signature = (kind, spot, strike, expiry, rate, dividend, vol, accuracy=None))]
+#[allow(clippy::too_many_arguments)]
+fn american(
+    py: Python<'_>,
+    kind: &Bound<'_, PyAny>,
+    spot: &Bound<'_, PyAny>,
+    strike: &Bound<'_, PyAny>,
+    expiry: &Bound<'_, PyAny>,
+    rate: &Bound<'_, PyAny>,
+    dividend: &Bound<'_, PyAny>,
+    vol: &Bound<'_, PyAny>,
+    accuracy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<f64> {
+    let i = inputs(py, kind, spot, strike, expiry, rate, dividend, vol)?;
+    let a = self::accuracy(py, accuracy)?;
+    py.detach(|| american_math::price(&i, a)).or_raise(py)
+}
+
+/// The American price and Greeks as a dict (see `pricinglab.american_greeks`).
+#[pyfunction]
+#[pyo3(signature = (kind, spot, strike, expiry, rate, dividend, vol, accuracy=None))]
+#[allow(clippy::too_many_arguments)]
+fn american_greeks<'py>(
+    py: Python<'py>,
+    kind: &Bound<'py, PyAny>,
+    spot: &Bound<'py, PyAny>,
+    strike: &Bound<'py, PyAny>,
+    expiry: &Bound<'py, PyAny>,
+    rate: &Bound<'py, PyAny>,
+    dividend: &Bound<'py, PyAny>,
+    vol: &Bound<'py, PyAny>,
+    accuracy: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let i = inputs(py, kind, spot, strike, expiry, rate, dividend, vol)?;
+    let a = self::accuracy(py, accuracy)?;
+    let g = py.detach(|| american_math::greeks(&i, a)).or_raise(py)?;
+    let out = PyDict::new(py);
+    for (name, value) in AmericanGreeks::NAMES.iter().zip(g.to_array()) {
+        out.set_item(name, value)?;
+    }
+    Ok(out)
+}
+
+/// The exercise boundary `{"time": [...], "boundary": [...]}` (see `pricinglab.american_boundary`).
+#[pyfunction]
+#[pyo3(signature = (kind, spot, strike, expiry, rate, dividend, vol, accuracy=None))]
+#[allow(clippy::too_many_arguments)]
+fn american_boundary<'py>(
+    py: Python<'py>,
+    kind: &Bound<'py, PyAny>,
+    spot: &Bound<'py, PyAny>,
+    strike: &Bound<'py, PyAny>,
+    expiry: &Bound<'py, PyAny>,
+    rate: &Bound<'py, PyAny>,
+    dividend: &Bound<'py, PyAny>,
+    vol: &Bound<'py, PyAny>,
+    accuracy: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let i = inputs(py, kind, spot, strike, expiry, rate, dividend, vol)?;
+    let a = self::accuracy(py, accuracy)?;
+    let (time, boundary) = py.detach(|| american_math::boundary(&i, a)).or_raise(py)?;
+    let out = PyDict::new(py);
+    out.set_item("time", time)?;
+    out.set_item("boundary", boundary)?;
+    Ok(out)
+}
+
+/// The volatility at which the American price is `price` (see `pricinglab.american_implied_vol`).
+#[pyfunction]
+#[pyo3(signature = (kind, price, spot, strike, expiry, rate, dividend, accuracy=None))]
+#[allow(clippy::too_many_arguments)]
+fn american_implied_vol(
+    py: Python<'_>,
+    kind: &Bound<'_, PyAny>,
+    price: &Bound<'_, PyAny>,
+    spot: &Bound<'_, PyAny>,
+    strike: &Bound<'_, PyAny>,
+    expiry: &Bound<'_, PyAny>,
+    rate: &Bound<'_, PyAny>,
+    dividend: &Bound<'_, PyAny>,
+    accuracy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<f64> {
+    let k = self::kind(kind)?;
+    let x = [
+        number("price", price)?,
+        number("spot", spot)?,
+        number("strike", strike)?,
+        number("expiry", expiry)?,
+        number("rate", rate)?,
+        number("dividend", dividend)?,
+    ];
+    let a = self::accuracy(py, accuracy)?;
+    py.detach(|| american_math::implied_vol(k, x[0], x[1], x[2], x[3], x[4], x[5], a))
+        .or_raise(py)
+}
+
+/// American prices of many options: `{"price": float64[n], "status": uint8[n]}`.
+#[pyfunction]
+#[pyo3(signature = (kind, spot, strike, expiry, rate, dividend, vol, accuracy=None, threads=None))]
+#[allow(clippy::too_many_arguments)]
+fn american_many<'py>(
+    py: Python<'py>,
+    kind: &Bound<'py, PyAny>,
+    spot: &Bound<'py, PyAny>,
+    strike: &Bound<'py, PyAny>,
+    expiry: &Bound<'py, PyAny>,
+    rate: &Bound<'py, PyAny>,
+    dividend: &Bound<'py, PyAny>,
+    vol: &Bound<'py, PyAny>,
+    accuracy: Option<&Bound<'py, PyAny>>,
+    threads: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let bufs = BsBufs::new([kind, spot, strike, expiry, rate, dividend, vol])?;
+    let a = self::accuracy(py, accuracy)?;
+    let threads = self::threads(py, threads)?;
+    let view = bufs.view();
+    let (price, status) = py
+        .detach(|| batch::american_many(&view, a, threads))
+        .or_raise(py)?;
+    let out = PyDict::new(py);
+    out.set_item("price", float_column(py, price)?)?;
+    out.set_item("status", status_column(py, status)?)?;
+    Ok(out)
+}
+
 /// The rule a batch row broke, from its status code (0 = "ok").
 #[pyfunction]
 fn status_message(py: Python<'_>, code: &Bound<'_, PyAny>) -> PyResult<&'static str> {
@@ -1081,6 +1227,11 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(greeks, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol, m)?)?;
     m.add_function(wrap_pyfunction!(heston_price, m)?)?;
+    m.add_function(wrap_pyfunction!(american, m)?)?;
+    m.add_function(wrap_pyfunction!(american_greeks, m)?)?;
+    m.add_function(wrap_pyfunction!(american_boundary, m)?)?;
+    m.add_function(wrap_pyfunction!(american_implied_vol, m)?)?;
+    m.add_function(wrap_pyfunction!(american_many, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate_heston, m)?)?;
     m.add_function(wrap_pyfunction!(fit_svi, m)?)?;
     m.add_function(wrap_pyfunction!(fit_ssvi, m)?)?;
