@@ -134,8 +134,8 @@ def _batch_cases() -> list[tuple[str, str, list[Any], str]]:
 def _status_cases() -> list[tuple[str, str, list[Any], str]]:
     return [
         (f"status_message-{code}", "status_message", [code],
-         f"code must be an integer status code in 0..=13 (got {text})")
-        for code, text in ((-1.0, "-1"), (14.0, "14"), (2.5, "2.5"), (255.0, "255"))
+         f"code must be an integer status code in 0..=16 (got {text})")
+        for code, text in ((-1.0, "-1"), (17.0, "17"), (2.5, "2.5"), (255.0, "255"))
     ] + [
         ("status_message-str", "status_message", ["1"], "code must be a number (got str)"),
         ("status_message-none", "status_message", [None], "code must be a number (got NoneType)"),
@@ -168,10 +168,46 @@ def _heston_cases() -> list[tuple[str, str, list[Any], str]]:
     return cases
 
 
+AMERICAN: Final = ["put", 100.0, 100.0, 1.0, 0.05, 0.0, 0.2]
+
+
+def _american_cases() -> list[tuple[str, str, list[Any], str]]:
+    accuracy = 'accuracy must be "fast", "accurate" or "high" (got "best")'
+    double = ("rate, dividend: an American put with dividend < rate < 0 (a call with rate < "
+              "dividend < 0) has two exercise boundaries (Andersen & Lake 2021), which this "
+              "engine does not price")  # fmt: skip
+    return [
+        ("american-accuracy", "american", [*AMERICAN, "best"], accuracy),
+        ("american_greeks-accuracy", "american_greeks", [*AMERICAN, "Fast"],
+         accuracy.replace("best", "Fast")),
+        ("american-spot", "american", ["put", -1.0, *AMERICAN[2:]], "spot must be > 0 (got -1)"),
+        ("american-double-boundary", "american", ["put", 100.0, 100.0, 1.0, -0.01, -0.02, 0.2],
+         double),
+        ("american_boundary-vol", "american_boundary", [*AMERICAN[:6], 0.0],
+         "vol must be > 0 (got 0)"),
+        ("american_implied_vol-below", "american_implied_vol",
+         ["put", 1.0, 90.0, 100.0, 1.0, 0.05, 0.0],
+         "price must be >= 10, the American option's value at vol = 0 (at least its intrinsic "
+         "value); got 1"),
+        ("american_implied_vol-above", "american_implied_vol",
+         ["put", 100.0, 90.0, 100.0, 1.0, 0.05, 0.0],
+         "price must be < 100, the upper bound of an American option's price (the spot for a "
+         "call, the strike for a put); got 100"),
+        ("american_many-length", "american_many",
+         ["put", [1.0, 2.0], 100.0, [1.0, 2.0, 3.0], 0.05, 0.0, 0.2],
+         f"expiry has length 3 but spot has length 2: {BATCH_LENGTH}"),
+    ]  # fmt: skip
+
+
 def _mc_cases() -> list[tuple[str, str, list[Any], str]]:
     return [(f"monte_carlo-{i}", "monte_carlo", [p], m) for i, p, m in mc_cases.INVALID]
 
 
 CORPUS: Final[list[tuple[str, str, list[Any], str]]] = (
-    _scalar_cases() + _heston_cases() + _batch_cases() + _status_cases() + _mc_cases()
+    _scalar_cases()
+    + _heston_cases()
+    + _batch_cases()
+    + _status_cases()
+    + _mc_cases()
+    + _american_cases()
 )
