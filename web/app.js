@@ -8,6 +8,7 @@ import { $ } from "./lab/dom.js";
 import { FIELDS, MODELS, renderFields, linkSliders, syncSlider } from "./lab/fields.js";
 import { buildGreeksTable, readInputs, updateAnalytic, updateModelPrice } from "./lab/analytic.js";
 import { initCurves, updateCurves } from "./lab/curves.js";
+import { initAmerican, updateAmerican } from "./lab/american.js";
 import { initSmile, updateSmile } from "./lab/smile.js";
 import { initMarket } from "./lab/market.js";
 import { initMonteCarlo, onInputs as mcOnInputs, redrawPaths } from "./lab/montecarlo.js";
@@ -33,6 +34,7 @@ function update() {
   const g = updateAnalytic(wasm, p);
   const modelPrice = updateModelPrice(wasm, g ? p : null, currentModel());
   if (g) g.model_price = modelPrice;
+  updateAmerican(wasm, g ? p : null, g);
   updateCurves(wasm, g ? p : null);
   updateSmile(wasm, g ? p : null);
   return g;
@@ -72,6 +74,7 @@ async function main() {
     : "1 Monte Carlo worker (the page is not cross-origin isolated)";
 
   initCurves();
+  initAmerican();
   initSmile(() => {
     for (const f of FIELDS) syncSlider(f.id); // the example sets market and Heston inputs
     onInput(null);

@@ -4,7 +4,7 @@
 
 /** hash key -> element id; every key is a form control with a `data-default`. */
 const CONTROLS = {
-  kind: "kind",
+  kind: "kind", exercise: "exercise",
   spot: "spot", strike: "strike", expiry: "expiry", rate: "rate", dividend: "dividend", vol: "vol",
   v0: "v0", kappa: "kappa", theta: "theta", xi: "xi", rho: "rho", hurst: "hurst",
   paths: "paths", steps: "steps", seed: "seed",
