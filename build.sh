@@ -246,7 +246,8 @@ case "$cmd" in
     bench)
         build_all
         "$PY" benchmarks/run.py "$@"
-        exec "$PY" -m benchmarks.calibration
+        "$PY" -m benchmarks.calibration
+        exec "$PY" -m benchmarks.american
         ;;
     python) python_env ;;   # just the .venv (handy when working on the Python side)
     wasm) build_wasm ;;

@@ -18,16 +18,13 @@ Each prints its best time of ``--repeat`` runs and how far its fit is from the t
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pricinglab as pl
-from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.lab_page import available, lab_page
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUE = {"v0": 0.04, "kappa": 1.5, "theta": 0.06, "xi": 0.5, "rho": -0.6}
@@ -97,42 +94,20 @@ def quantlib_calibration(quotes: dict[str, Any]) -> dict[str, float]:
 
 
 def _chromium_fit(quotes: dict[str, Any], repeat: int) -> tuple[float, dict[str, float]]:
-    from playwright.sync_api import sync_playwright
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(ROOT / "server.py"), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/#model=black_scholes")
-            page.wait_for_selector("body[data-ready=true]", timeout=60_000)
-            out: dict[str, Any] = page.evaluate(
-                """([q, repeat]) => {
-                    let best = Infinity, fit = null;
-                    for (let i = 0; i < repeat; i++) {
-                        const t0 = performance.now();
-                        fit = window.pricingLab.calibrate_heston(q);
-                        best = Math.min(best, performance.now() - t0);
-                    }
-                    return {best, fit: {v0: fit.v0, kappa: fit.kappa, theta: fit.theta,
-                                        xi: fit.xi, rho: fit.rho}};
-                }""",
-                [quotes, repeat],
-            )
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with lab_page() as page:
+        out: dict[str, Any] = page.evaluate(
+            """([q, repeat]) => {
+                let best = Infinity, fit = null;
+                for (let i = 0; i < repeat; i++) {
+                    const t0 = performance.now();
+                    fit = window.pricingLab.calibrate_heston(q);
+                    best = Math.min(best, performance.now() - t0);
+                }
+                return {best, fit: {v0: fit.v0, kappa: fit.kappa, theta: fit.theta,
+                                    xi: fit.xi, rho: fit.rho}};
+            }""",
+            [quotes, repeat],
+        )
     return out["best"] / 1e3, out["fit"]
 
 
@@ -161,7 +136,7 @@ def main() -> int:
     except ImportError:
         print("quantlib: QuantLib is not installed")
     rows.append(("pricinglab-native", *_best(lambda: pl.calibrate_heston(quotes), args.repeat)))
-    if Path(CHROMIUM).exists() and (ROOT / "web" / "pkg" / "wasm_core_bg.wasm").exists():
+    if available():
         rows.append(("wasm-chromium", *_chromium_fit(quotes, args.repeat)))
     base = rows[0][1]
     print(f"Heston calibration, {len(quotes['price'])} quotes, best of {args.repeat}")
