@@ -123,8 +123,8 @@ def main() -> int:
     for a in ACCURACIES:
         rows.append((f"native-{a}", *_best(_native, a, args.repeat)))
     if available():
-        for a, (seconds, prices) in _chromium(args.repeat).items():
-            rows.append((f"wasm-chromium-{a}", seconds, prices))
+        for name, (seconds, prices) in _chromium(args.repeat).items():
+            rows.append((f"wasm-chromium-{name}", seconds, prices))
     n = len(CONTRACTS)
     base_time, base = rows[0][1], rows[0][2]
     print(f"American options, {n} contracts, best of {args.repeat}")
