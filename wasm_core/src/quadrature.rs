@@ -137,7 +137,7 @@ pub(crate) struct TanhSinh {
 
 /// Nodes whose weight falls below this are dropped: the integrands are bounded by a few units,
 /// so their terms are far below a double's resolution of the integral.
-const TANH_SINH_MIN_WEIGHT: f64 = 1e-20;
+const TANH_SINH_MIN_WEIGHT: f64 = 1e-18;
 
 impl TanhSinh {
     /// The rule with step `h` (about `6.8/h` nodes).

@@ -26,6 +26,8 @@ use crate::quadrature::{gauss_kronrod, TanhSinh};
 const CONTRACTION: f64 = 0.7;
 /// Below this change, a stalled iteration has reached the noise of its own rounding.
 const STALL_FLOOR: f64 = 1e-9;
+/// The coarse rule's steps stop when the boundary moves by less than this.
+const COARSE_STEP_TOL: f64 = 1e-6;
 /// FP-B gets this many times the steps FP-A is allowed.
 const FP_B_STEPS: usize = 4;
 /// Panels the price integral may use (it needs a few dozen at the tightest tolerance).
@@ -39,8 +41,9 @@ pub struct Scheme {
     pub max_steps: usize,
     /// The iteration stops when no node's boundary moves by more than this fraction of `X`.
     pub step_tol: f64,
-    /// The rule for the fixed-point integrals.
+    /// The rule for the fixed-point integrals, and a coarser one for the first steps.
     pub rule: &'static TanhSinh,
+    pub coarse_rule: Option<&'static TanhSinh>,
     /// The price integral's relative tolerance.
     pub price_tol: f64,
 }
@@ -120,21 +123,49 @@ impl PutBoundary {
             x_max,
             h: Chebyshev::new(&initial),
         };
-        if !boundary.iterate_to_convergence(&taus, Equation::A, s.max_steps, s) {
-            boundary.h = Chebyshev::new(&initial);
-            boundary.iterate_to_convergence(&taus, Equation::B, FP_B_STEPS * s.max_steps, s);
+        // FP-A, its first steps on the coarse rule; where that stalls (the coarse rule is too
+        // rough for low vols) FP-A on the scheme's rule alone; then FP-B.
+        let attempts = [
+            (Equation::A, s.coarse_rule, s.max_steps),
+            (Equation::A, None, s.max_steps),
+            (Equation::B, None, FP_B_STEPS * s.max_steps),
+        ];
+        for (n, (equation, coarse, steps)) in attempts.into_iter().enumerate() {
+            if n == 1 && s.coarse_rule.is_none() {
+                continue; // the same as the first attempt
+            }
+            if n > 0 {
+                boundary.h = Chebyshev::new(&initial);
+            }
+            let converged = match coarse {
+                Some(c) => {
+                    let tol = COARSE_STEP_TOL.max(s.step_tol);
+                    boundary.iterate_to_convergence(&taus, equation, c, steps, tol, true)
+                        && boundary.iterate_to_convergence(
+                            &taus, equation, s.rule, steps, s.step_tol, false,
+                        )
+                }
+                None => boundary
+                    .iterate_to_convergence(&taus, equation, s.rule, steps, s.step_tol, true),
+            };
+            if converged {
+                break;
+            }
         }
         boundary
     }
 
-    /// Fixed-point steps on `equation` until the boundary moves by less than `s.step_tol`
-    /// (true), or `max_steps` are done or the steps stop contracting (false).
+    /// Fixed-point steps on `equation` (the first a Jacobi-Newton step if `newton`) until the
+    /// boundary moves by less than `step_tol` (true), or `max_steps` are done or the steps stop
+    /// contracting (false).
     fn iterate_to_convergence(
         &mut self,
         taus: &[f64],
         equation: Equation,
+        rule: &TanhSinh,
         max_steps: usize,
-        s: &Scheme,
+        step_tol: f64,
+        newton: bool,
     ) -> bool {
         // The quadrature points of every node's integrals: fixed across iterations.
         let points: Vec<Vec<Point>> = taus
@@ -143,7 +174,7 @@ impl PutBoundary {
                 if tau == 0.0 {
                     Vec::new()
                 } else {
-                    self.points(tau, equation, s.rule)
+                    self.points(tau, equation, rule)
                 }
             })
             .collect();
@@ -162,7 +193,8 @@ impl PutBoundary {
                     let before = self.at(tau);
                     let h_at = &mut h_at[..zs[i].len()];
                     self.h.eval_many(&zs[i], h_at);
-                    let next = self.iterate(tau, before, &points[i], h_at, equation, step == 0);
+                    let next =
+                        self.iterate(tau, before, &points[i], h_at, equation, newton && step == 0);
                     change = change.max((next - before).abs());
                     y[i] = h_of(next);
                 }
@@ -172,7 +204,7 @@ impl PutBoundary {
             if !change.is_finite() {
                 return false;
             }
-            if change <= s.step_tol {
+            if change <= step_tol {
                 return true;
             }
             if step >= 2 && change > CONTRACTION * last_change {
@@ -296,22 +328,55 @@ impl PutBoundary {
         next.min(self.x_max).max(f64::MIN_POSITIVE)
     }
 
-    /// The early-exercise premium of the put at `spot` and its first two spot derivatives
-    /// (the boundary does not depend on the spot, so these are exact derivatives of the price),
-    /// each to `rel_tol` relative or `abs_tol` absolute. Assumes `spot > B(T)` (else the put is
-    /// exercised).
-    pub fn premium(&self, spot: f64, rel_tol: f64, abs_tol: [f64; 3]) -> [f64; 3] {
-        let (k, r, q, vol, t_max) = (self.strike, self.rate, self.dividend, self.vol, self.expiry);
+    /// The premium integrand's parts at `z = sqrt(t)`: `(2z, r K e^{-rt}, q e^{-qt}, d+, d-, v)`
+    /// with `d±` of `S/B(T - t)`.
+    fn premium_terms(&self, z: f64, ln_sx: f64) -> [f64; 6] {
+        let (k, r, q) = (self.strike, self.rate, self.dividend);
+        let t = z * z;
+        let (dp, dm) = self.d(t, ln_sx - self.ln_ratio(self.expiry - t));
+        [
+            2.0 * z,
+            r * k * (-r * t).exp(),
+            q * (-q * t).exp(),
+            dp,
+            dm,
+            self.vol * z,
+        ]
+    }
+
+    /// The early-exercise premium of the put at `spot`, to `rel_tol` relative or `abs_tol`
+    /// absolute. Assumes `spot > B(T)` (else the put is exercised).
+    pub fn premium(&self, spot: f64, rel_tol: f64, abs_tol: f64) -> f64 {
         let ln_sx = (spot / self.x_max).ln();
-        // t = z^2 (dt = 2z dz) makes the integrands smooth at t = 0 (ALO section 5.3).
+        // t = z^2 (dt = 2z dz) makes the integrand smooth at t = 0 (ALO section 5.3).
         let integrand = |z: f64| {
-            let t = z * z;
-            let v = vol * z;
-            let (dp, dm) = self.d(t, ln_sx - self.ln_ratio(t_max - t));
-            let er = r * k * (-r * t).exp();
-            let eq = q * (-q * t).exp();
+            let [two_z, er, eq, dp, dm, _] = self.premium_terms(z, ln_sx);
+            [two_z * (er * norm_cdf(-dm) - eq * spot * norm_cdf(-dp))]
+        };
+        let [p] = gauss_kronrod(
+            integrand,
+            0.0,
+            self.expiry.sqrt(),
+            rel_tol,
+            [abs_tol],
+            MAX_PANELS,
+        );
+        p
+    }
+
+    /// [`PutBoundary::premium`] and its first two spot derivatives (the boundary does not
+    /// depend on the spot, so these are exact derivatives of the price), each to `rel_tol`
+    /// relative or `abs_tol` absolute.
+    pub fn premium_and_spot_derivatives(
+        &self,
+        spot: f64,
+        rel_tol: f64,
+        abs_tol: [f64; 3],
+    ) -> [f64; 3] {
+        let ln_sx = (spot / self.x_max).ln();
+        let integrand = |z: f64| {
+            let [two_z, er, eq, dp, dm, v] = self.premium_terms(z, ln_sx);
             let (pdf_p, pdf_m) = (norm_pdf(dp), norm_pdf(dm));
-            let two_z = 2.0 * z;
             [
                 two_z * (er * norm_cdf(-dm) - eq * spot * norm_cdf(-dp)),
                 two_z * (-er * pdf_m / (spot * v) - eq * norm_cdf(-dp) + eq * pdf_p / v),
@@ -320,6 +385,13 @@ impl PutBoundary {
                         - eq * dp * pdf_p / (spot * v * v)),
             ]
         };
-        gauss_kronrod(integrand, 0.0, t_max.sqrt(), rel_tol, abs_tol, MAX_PANELS)
+        gauss_kronrod(
+            integrand,
+            0.0,
+            self.expiry.sqrt(),
+            rel_tol,
+            abs_tol,
+            MAX_PANELS,
+        )
     }
 }

@@ -68,6 +68,7 @@ impl Accuracy {
                 max_steps: 6,
                 step_tol: 1e-7,
                 rule: rule(0),
+                coarse_rule: None,
                 price_tol: 1e-8,
             },
             Accuracy::Accurate => Scheme {
@@ -75,6 +76,7 @@ impl Accuracy {
                 max_steps: 12,
                 step_tol: 1e-9,
                 rule: rule(1),
+                coarse_rule: Some(rule(0)),
                 price_tol: 1e-11,
             },
             Accuracy::High => Scheme {
@@ -82,6 +84,7 @@ impl Accuracy {
                 max_steps: 24,
                 step_tol: 1e-12,
                 rule: rule(2),
+                coarse_rule: Some(rule(1)),
                 price_tol: 1e-13,
             },
         }
@@ -176,11 +179,16 @@ fn as_put(i: &Inputs) -> Result<AsPut, PricingError> {
 /// # Errors
 /// The double-boundary case, or a result beyond the double range.
 pub fn price(i: &Inputs, accuracy: Accuracy) -> Result<f64, PricingError> {
-    Ok(value(i, accuracy)?.0)
+    Ok(value(i, accuracy, false)?.0)
 }
 
-/// `(price, delta, gamma, exercised now)` of the contract.
-fn value(i: &Inputs, accuracy: Accuracy) -> Result<(f64, f64, f64, bool), PricingError> {
+/// `(price, delta, gamma, exercised now)` of the contract; delta and gamma only with
+/// `spot_greeks` (else 0: their integrals cost more than the price's).
+fn value(
+    i: &Inputs,
+    accuracy: Accuracy,
+    spot_greeks: bool,
+) -> Result<(f64, f64, f64, bool), PricingError> {
     let p = as_put(i)?;
     match put_regime(p.rate, p.dividend) {
         Regime::DoubleBoundary => return Err(PricingError::DoubleExerciseBoundary),
@@ -197,7 +205,7 @@ fn value(i: &Inputs, accuracy: Accuracy) -> Result<(f64, f64, f64, bool), Pricin
     let (v, d, g, now) = if i.vol == 0.0 {
         deterministic_put(p.spot, p.strike, p.rate, p.dividend, i.expiry)
     } else {
-        put_value(&p, i.vol, i.expiry, accuracy)
+        put_value_on(&p, i.vol, i.expiry, &accuracy.scheme(), spot_greeks)
     };
     // Back from the put: V = scale P(x), x = K^2/S for a call, so dV/dS = P/K - (K/S) P'(x) and
     // d2V/dS2 = (K/S)^3 P''(x).
@@ -216,11 +224,15 @@ fn value(i: &Inputs, accuracy: Accuracy) -> Result<(f64, f64, f64, bool), Pricin
 }
 
 /// Price, delta, gamma of the put by the boundary method, and whether it is exercised now.
-fn put_value(p: &AsPut, vol: f64, expiry: f64, accuracy: Accuracy) -> (f64, f64, f64, bool) {
-    put_value_on(p, vol, expiry, &accuracy.scheme())
-}
-
-fn put_value_on(p: &AsPut, vol: f64, expiry: f64, scheme: &Scheme) -> (f64, f64, f64, bool) {
+/// Price, delta, gamma of the put by the boundary method (delta and gamma with `spot_greeks`),
+/// and whether it is exercised now.
+fn put_value_on(
+    p: &AsPut,
+    vol: f64,
+    expiry: f64,
+    scheme: &Scheme,
+    spot_greeks: bool,
+) -> (f64, f64, f64, bool) {
     let b = PutBoundary::solve(p.strike, p.rate, p.dividend, vol, expiry, scheme);
     if p.spot <= b.at(expiry) {
         return (p.strike - p.spot, -1.0, 0.0, true);
@@ -236,7 +248,15 @@ fn put_value_on(p: &AsPut, vol: f64, expiry: f64, scheme: &Scheme) -> (f64, f64,
     });
     let tol = scheme.price_tol;
     let floor = |x: f64| (tol * x.abs()).max(f64::MIN_POSITIVE);
-    let [premium, d_premium, g_premium] = b.premium(
+    let intrinsic = p.strike - p.spot;
+    // The price always from the price's own integral, so `american` and `american_greeks` give
+    // the same number (the three-integrand quadrature refines differently).
+    let premium = b.premium(p.spot, tol, floor(european.price));
+    let price = (european.price + premium.max(0.0)).max(intrinsic);
+    if !spot_greeks {
+        return (price, 0.0, 0.0, false);
+    }
+    let [_, d_premium, g_premium] = b.premium_and_spot_derivatives(
         p.spot,
         tol,
         [
@@ -245,7 +265,6 @@ fn put_value_on(p: &AsPut, vol: f64, expiry: f64, scheme: &Scheme) -> (f64, f64,
             floor(european.gamma),
         ],
     );
-    let price = (european.price + premium.max(0.0)).max(p.strike - p.spot);
     (
         price,
         european.delta + d_premium,
@@ -298,9 +317,10 @@ pub fn price_on_scheme(
         max_steps,
         step_tol,
         rule,
+        coarse_rule: None,
         price_tol,
     };
-    let (v, ..) = put_value_on(&p, i.vol, i.expiry, &scheme);
+    let (v, ..) = put_value_on(&p, i.vol, i.expiry, &scheme, false);
     match i.kind {
         OptionKind::Put => v,
         OptionKind::Call => p.scale * v,
@@ -319,7 +339,7 @@ pub fn price_on_scheme(
 /// # Errors
 /// As [`price`].
 pub fn greeks(i: &Inputs, accuracy: Accuracy) -> Result<AmericanGreeks, PricingError> {
-    let (price, delta, gamma, now) = value(i, accuracy)?;
+    let (price, delta, gamma, now) = value(i, accuracy, true)?;
     let theta = if now {
         0.0
     } else {
@@ -337,6 +357,7 @@ pub fn greeks(i: &Inputs, accuracy: Accuracy) -> Result<AmericanGreeks, PricingE
                 ..*i
             },
             accuracy,
+            false,
         )
         .map(|v| v.0)
     };
@@ -465,7 +486,7 @@ pub fn implied_vol(
         }
         Regime::SingleBoundary => {}
     }
-    let lower = value(&i, accuracy)?.0;
+    let lower = value(&i, accuracy, false)?.0;
     if expiry == 0.0 && price != lower {
         return Err(PricingError::PriceNotIntrinsicAtExpiry {
             price,
@@ -491,7 +512,7 @@ pub fn implied_vol(
     if price == lower {
         return Ok(0.0);
     }
-    let f = |vol: f64| value(&Inputs { vol, ..i }, accuracy).map(|v| v.0 - price);
+    let f = |vol: f64| value(&Inputs { vol, ..i }, accuracy, false).map(|v| v.0 - price);
     // Bracket: [0, hi] with f(hi) > 0, hi from the European implied vol where it exists.
     let (mut a, mut fa) = (0.0, lower - price);
     let mut b = implied_vol::implied_vol(kind, price, spot, strike, expiry, rate, dividend)
