@@ -572,7 +572,7 @@ def black_scholes_many(
     --------
     >>> import pricinglab as pl
     >>> out = pl.black_scholes_many("call", [90, 100, -1], 100, 1, 0.05, 0, 0.2)
-    >>> [round(float(p), 4) for p in out["price"][:2]], list(out["status"])
+    >>> [round(float(p), 4) for p in out["price"][:2]], [int(s) for s in out["status"]]
     ([5.0912, 10.4506], [0, 0, 2])
     """
     return _backend.black_scholes_many(
@@ -598,7 +598,7 @@ def greeks_many(
     --------
     >>> import pricinglab as pl
     >>> out = pl.greeks_many(["call", "put"], 100, 100, 1, 0.05, 0, 0.2)
-    >>> [round(float(d), 6) for d in out["delta"]], list(out["status"])
+    >>> [round(float(d), 6) for d in out["delta"]], [int(s) for s in out["status"]]
     ([0.636831, -0.363169], [0, 0])
     """
     return _backend.greeks_many(kind, spot, strike, expiry, rate, dividend, vol, threads=threads)
@@ -622,7 +622,7 @@ def implied_vol_many(
     --------
     >>> import pricinglab as pl
     >>> out = pl.implied_vol_many("call", [10.450583572185568, 200.0], 100, 100, 1, 0.05, 0)
-    >>> round(float(out["vol"][0]), 12), list(out["status"])
+    >>> round(float(out["vol"][0]), 12), [int(s) for s in out["status"]]
     (0.2, [0, 10])
     """
     return _backend.implied_vol_many(
