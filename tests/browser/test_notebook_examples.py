@@ -283,3 +283,42 @@ def test_market_calibration(example) -> None:  # type: ignore[no-untyped-def]
         assert float(row["true"]) == CHAIN_TRUTH[name]
         assert abs(float(row["fitted"]) - CHAIN_TRUTH[name]) < CHAIN_FIT_TOL[name], row
     assert float(result_text(cell_by_tag(nb, "heston-quality"))) < 0.01
+
+
+# ------------------------------------------------------------------- American options
+
+# The notebook prints 10 significant digits; the wasm and native engines run the same code.
+AMERICAN_PRINT_TOL = 1e-9
+AMERICAN_MARKET = {"strike": 100.0, "expiry": 1.0, "rate": 0.05, "dividend": 0.01, "vol": 0.25}
+
+
+def test_american_options(example) -> None:  # type: ignore[no-untyped-def]
+    import pricinglab as pl  # native: the same engine, checked against QuantLib and the PDE
+
+    nb = example("american_options.ipynb")
+    rows = parse_table(
+        result_text(cell_by_tag(nb, "prices")), ["spot", "american", "european", "premium"]
+    )
+    assert len(rows) == 6
+    for row in rows:
+        s = float(row["spot"])
+        american = pl.american("put", s, **AMERICAN_MARKET)
+        european = reference.black_scholes("put", s, **AMERICAN_MARKET)
+        assert float(row["american"]) == pytest.approx(american, rel=AMERICAN_PRINT_TOL)
+        assert float(row["european"]) == pytest.approx(european, rel=AMERICAN_PRINT_TOL)
+        assert float(row["american"]) >= float(row["european"])
+    assert "<svg" in "".join(
+        cell_by_tag(nb, "boundary-chart")["outputs"][0]["data"]["image/svg+xml"]
+    )
+    b = pl.american_boundary("put", 100.0, **AMERICAN_MARKET)
+    assert stream_text(cell_by_tag(nb, "boundary")) == (
+        f"boundary today {b['boundary'][0]:.6f}, at expiry {b['boundary'][-1]:.6f}\n"
+    )
+    g = pl.american_greeks("put", 95.0, **AMERICAN_MARKET)
+    for row in parse_table(result_text(cell_by_tag(nb, "greeks")), ["greek", "value"]):
+        assert float(row["value"]) == pytest.approx(g[row["greek"]], rel=1e-8), row
+    for line in stream_text(cell_by_tag(nb, "accuracy")).splitlines():
+        accuracy, value = line.split()
+        expected = pl.american("put", 95.0, **AMERICAN_MARKET, accuracy=accuracy)  # type: ignore[arg-type]
+        assert float(value) == pytest.approx(expected, rel=1e-12), line
+    assert float(stream_text(cell_by_tag(nb, "implied-vol"))) == pytest.approx(0.25, rel=1e-8)
