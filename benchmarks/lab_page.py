@@ -23,15 +23,20 @@ def available() -> bool:
 
 
 @contextmanager
-def lab_page() -> Iterator[Any]:
-    """A Playwright page with the lab loaded (``window.pricingLab`` is the wasm engine)."""
+def lab_page(width: int = 1280, height: int = 720) -> Iterator[Any]:
+    """A Playwright page with the lab loaded (``window.pricingLab`` is the wasm engine), on the
+    Black-Scholes model (no Monte Carlo run competing for the cores while timing)."""
     from playwright.sync_api import sync_playwright
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(ROOT / "server.py"), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "server.py"), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(300):
             try:
@@ -41,7 +46,7 @@ def lab_page() -> Iterator[Any]:
                 time.sleep(0.1)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"http://127.0.0.1:{port}/#model=black_scholes")
             page.wait_for_selector("body[data-ready=true]", timeout=60_000)
             yield page

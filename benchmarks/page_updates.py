@@ -12,18 +12,9 @@ smile, redrawn. Prints the median, 95th percentile and maximum in milliseconds.
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from benchmarks.lab_page import lab_page
 
-from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
-
-ROOT = Path(__file__).resolve().parents[1]
 MEASURE = """async (n) => {
     const spot = document.getElementById("spot-range");
     const times = [];
@@ -46,41 +37,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=100)
     args = parser.parse_args()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "server.py"), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-            page = browser.new_page(viewport={"width": 1360, "height": 1000})
-            # Black-Scholes model: no Monte Carlo runs competing for the cores while timing.
-            page.goto(f"{url}/#model=black_scholes")
-            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
-            page.get_by_role("button", name="Example: Lewis's Heston prices").click()
-            page.evaluate(MEASURE, 10)  # warm-up (JIT, first draws)
-            r = page.evaluate(MEASURE, args.updates)
-            engine = page.evaluate("() => pricingLab.version()")
-            print(
-                f"engine {engine}: {r['n']} analytic updates (price, Greeks, IVs, 2 curves, smile):"
-            )
-            print(f"  median {r['median']:.2f} ms, p95 {r['p95']:.2f} ms, max {r['max']:.2f} ms")
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with lab_page(width=1360, height=1000) as page:
+        page.get_by_role("button", name="Example: Lewis's Heston prices").click()
+        page.evaluate(MEASURE, 10)  # warm-up (JIT, first draws)
+        r = page.evaluate(MEASURE, args.updates)
+        engine = page.evaluate("() => pricingLab.version()")
+        print(f"engine {engine}: {r['n']} analytic updates (price, Greeks, IVs, 2 curves, smile):")
+        print(f"  median {r['median']:.2f} ms, p95 {r['p95']:.2f} ms, max {r['max']:.2f} ms")
 
 
 if __name__ == "__main__":
