@@ -34,7 +34,7 @@ const FP_B_STEPS: usize = 4;
 const MAX_PANELS: usize = 400;
 
 /// How finely the boundary is solved for.
-pub struct Scheme {
+pub struct Scheme<'a> {
     /// Chebyshev nodes (the interpolant has `nodes + 1` points, one at `tau = 0`).
     pub nodes: usize,
     /// Most fixed-point steps (the first a Jacobi-Newton step).
@@ -42,8 +42,8 @@ pub struct Scheme {
     /// The iteration stops when no node's boundary moves by more than this fraction of `X`.
     pub step_tol: f64,
     /// The rule for the fixed-point integrals, and a coarser one for the first steps.
-    pub rule: &'static TanhSinh,
-    pub coarse_rule: Option<&'static TanhSinh>,
+    pub rule: &'a TanhSinh,
+    pub coarse_rule: Option<&'a TanhSinh>,
     /// The price integral's relative tolerance.
     pub price_tol: f64,
 }
@@ -88,7 +88,14 @@ pub struct PutBoundary {
 impl PutBoundary {
     /// Solves for the boundary. Assumes a single-boundary case: `rate > 0`, or `rate = 0` with
     /// `dividend < 0`; `vol, expiry > 0`.
-    pub fn solve(strike: f64, rate: f64, dividend: f64, vol: f64, expiry: f64, s: &Scheme) -> Self {
+    pub fn solve(
+        strike: f64,
+        rate: f64,
+        dividend: f64,
+        vol: f64,
+        expiry: f64,
+        s: &Scheme<'_>,
+    ) -> Self {
         let x_max = if dividend > 0.0 && rate < dividend {
             strike * rate / dividend
         } else {

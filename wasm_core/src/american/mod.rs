@@ -11,6 +11,7 @@
 
 pub(crate) mod boundary;
 mod chebyshev;
+mod illinois;
 mod qd_plus;
 
 use std::sync::OnceLock;
@@ -21,6 +22,7 @@ use crate::implied_vol;
 use crate::inputs::{Inputs, OptionKind};
 use crate::quadrature::TanhSinh;
 use boundary::{PutBoundary, Scheme};
+use illinois::illinois;
 
 /// The speed/accuracy settings of the American functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +57,7 @@ impl Accuracy {
 
     /// The discretisation of each setting (nodes, iterations, quadrature), chosen by convergence
     /// studies against the reference PDE (wasm_core/tests/american_reference.rs).
-    fn scheme(self) -> Scheme {
+    fn scheme(self) -> Scheme<'static> {
         // Tanh-sinh steps 1/4, 1/8 and 1/16 (1/2 cost 2e-5 on five-year puts, 1/8 1e-7 at
         // vol 10 % with r - q 10 %).
         static RULES: [OnceLock<TanhSinh>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
@@ -230,7 +232,7 @@ fn put_value_on(
     p: &AsPut,
     vol: f64,
     expiry: f64,
-    scheme: &Scheme,
+    scheme: &Scheme<'_>,
     spot_greeks: bool,
 ) -> (f64, f64, f64, bool) {
     let b = PutBoundary::solve(p.strike, p.rate, p.dividend, vol, expiry, scheme);
@@ -310,13 +312,13 @@ pub fn price_on_scheme(
     tanh_sinh_step: f64,
     price_tol: f64,
 ) -> f64 {
-    let rule: &'static TanhSinh = Box::leak(Box::new(TanhSinh::new(tanh_sinh_step)));
+    let rule = TanhSinh::new(tanh_sinh_step);
     let p = as_put(i).unwrap();
     let scheme = Scheme {
         nodes,
         max_steps,
         step_tol,
-        rule,
+        rule: &rule,
         coarse_rule: None,
         price_tol,
     };
@@ -450,6 +452,8 @@ pub fn boundary(i: &Inputs, accuracy: Accuracy) -> Result<(Vec<f64>, Vec<f64>), 
     Ok((times, values))
 }
 
+/// The implied-vol search stops at this relative width of its bracket.
+const VOL_WIDTH: f64 = 1e-15;
 /// Most price evaluations the implied-vol search makes.
 const MAX_VOL_ITERATIONS: usize = 100;
 
@@ -536,32 +540,5 @@ pub fn implied_vol(
     if fb == 0.0 {
         return Ok(b);
     }
-    // Illinois method on [a, b], fa < 0 < fb.
-    let mut side = 0;
-    for _ in 0..MAX_VOL_ITERATIONS {
-        let c = (a * fb - b * fa) / (fb - fa);
-        let c = if c > a && c < b { c } else { 0.5 * (a + b) };
-        if b - a <= 1e-15 * b {
-            break;
-        }
-        let fc = f(c)?;
-        if fc == 0.0 {
-            return Ok(c);
-        }
-        if fc > 0.0 {
-            (b, fb) = (c, fc);
-            if side == 1 {
-                fa *= 0.5;
-            }
-            side = 1;
-        } else {
-            (a, fa) = (c, fc);
-            if side == -1 {
-                fb *= 0.5;
-            }
-            side = -1;
-        }
-    }
-    // The end whose price is nearer.
-    Ok(if fb.abs() < fa.abs() { b } else { a })
+    illinois(f, (a, fa), (b, fb), VOL_WIDTH, MAX_VOL_ITERATIONS)
 }

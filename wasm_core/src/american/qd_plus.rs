@@ -9,72 +9,48 @@
 //! with the European put's theta), the boundary `S*` solves
 //! `(1 - e^{-q tau} N(-d1(S*))) S* + (lambda + c0)(K - S* - p(S*)) = 0`, `p` the European put.
 
+use super::illinois::illinois;
 use crate::normal::{norm_cdf, norm_pdf};
 
 /// QD+'s boundary at time to expiry `tau > 0`, in `(0, x_max]`; `x_max` (the boundary at
 /// `tau = 0+`) when the equation has no root there (a guess is all it is).
 pub fn put_boundary(strike: f64, rate: f64, dividend: f64, vol: f64, tau: f64, x_max: f64) -> f64 {
-    let f = |s: f64| residual(strike, rate, dividend, vol, tau, s);
-    let mut hi = x_max;
-    let f_hi = f(hi);
-    if !f_hi.is_finite() {
-        return x_max;
-    }
-    // A bracket: halve down from x_max until the sign changes.
-    let mut lo = hi;
-    let mut f_lo = f_hi;
-    for _ in 0..60 {
-        lo *= 0.5;
-        f_lo = f(lo);
-        if !f_lo.is_finite() {
-            return x_max;
-        }
-        if f_lo.signum() != f_hi.signum() {
-            break;
-        }
-        hi = lo;
-    }
-    if f_lo.signum() == f_hi.signum() {
-        return x_max;
-    }
-    // Illinois regula falsi (Dowell & Jarratt, BIT 11, 1971) to a guess's precision.
-    let (mut a, mut fa, mut b, mut fb) = (lo, f_lo, hi, f(hi));
-    let mut side = 0;
-    for _ in 0..100 {
-        let c = (a * fb - b * fa) / (fb - fa);
-        if !c.is_finite() || (b - a).abs() <= 1e-10 * b {
-            break;
-        }
-        let fc = f(c);
-        if !fc.is_finite() {
-            break;
-        }
-        if fc.signum() == fb.signum() {
-            b = c;
-            fb = fc;
-            if side == 1 {
-                fa *= 0.5;
-            }
-            side = 1;
+    // Err for a residual beyond the double range: the guess falls back to x_max.
+    let f = |s: f64| {
+        let v = residual(strike, rate, dividend, vol, tau, s);
+        if v.is_finite() {
+            Ok(v)
         } else {
-            a = c;
-            fa = fc;
-            if side == -1 {
-                fb *= 0.5;
+            Err(())
+        }
+    };
+    // A bracket: halve down from x_max until the sign changes.
+    let bracket = || -> Result<Option<(Point, Point)>, ()> {
+        let mut hi = (x_max, f(x_max)?);
+        for _ in 0..60 {
+            let lo = 0.5 * hi.0;
+            let f_lo = f(lo)?;
+            if f_lo.signum() != hi.1.signum() {
+                return Ok(Some(((lo, f_lo), hi)));
             }
-            side = -1;
+            hi = (lo, f_lo);
         }
-        if fc == 0.0 {
-            return c;
-        }
-    }
-    let s = 0.5 * (a + b);
-    if s > 0.0 && s <= x_max {
-        s
-    } else {
-        x_max
+        Ok(None)
+    };
+    match bracket() {
+        Ok(Some((lo, hi))) => match illinois(f, lo, hi, GUESS_WIDTH, 100) {
+            Ok(s) if s > 0.0 && s <= x_max => s,
+            _ => x_max,
+        },
+        _ => x_max,
     }
 }
+
+/// `(x, f(x))`.
+type Point = (f64, f64);
+
+/// The relative width to which the guess is solved (the fixed-point iteration does the rest).
+const GUESS_WIDTH: f64 = 1e-10;
 
 /// The QD+ equation's left side at spot `s`.
 fn residual(k: f64, r: f64, q: f64, vol: f64, tau: f64, s: f64) -> f64 {
