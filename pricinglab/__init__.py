@@ -486,7 +486,8 @@ def monte_carlo(
     threads: Threads = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
-    """Monte Carlo price of a European option, with its standard error.
+    """Monte Carlo price of an option (European, Asian, barrier, Bermudan or American), with
+    its standard error.
 
     ``params`` is a dict (docs/api.md, "Monte Carlo"), or pass the fields as keyword
     arguments (both: the keywords win). Fields: ``model`` (``"gbm"``, ``"heston"``,
@@ -494,7 +495,10 @@ def monte_carlo(
     ``v0, kappa, theta, xi, rho`` (Heston and rough Heston); ``hurst`` (rough Heston, in
     (0, 0.5]); ``paths`` (100000 simulated paths, antithetic mirrors included: an integer in
     [1, 1e8]), ``steps`` (1 for GBM, else 100: an integer in [1, 1e5]; ``paths * steps <=
-    1e10``), ``seed`` (0: an integer in [0, 2^53)), ``antithetic`` (True), ``greeks`` (False).
+    1e10``), ``seed`` (0: an integer in [0, 2^53)), ``antithetic`` (True), ``greeks`` (False),
+    ``payoff`` (``"european"``; ``"asian_arithmetic"``, ``"asian_geometric"``, ``"up_and_out"``,
+    ``"up_and_in"``, ``"down_and_out"``, ``"down_and_in"`` with ``barrier``, ``"bermudan"`` with
+    ``exercise_dates``, ``"american"``: docs/api.md, "Monte Carlo payoffs").
     Unknown fields, and fields of another model, are an error. Every backend checks the same
     rules in the same order and raises the same messages.
 
@@ -504,8 +508,9 @@ def monte_carlo(
     Returns
     -------
     dict
-        ``{price, std_error, ci_low, ci_high, paths, steps, samples, model, seed, antithetic,
-        control_variate, price_without_control, std_error_without_control}``: ``paths`` is the
+        ``{price, std_error, ci_low, ci_high, paths, steps, samples, model, payoff, seed,
+        antithetic, control_variate, price_without_control, std_error_without_control}``:
+        ``paths`` is the
         count simulated (with antithetic sampling an odd request is rounded up), ``samples``
         the independent samples behind ``std_error`` (antithetic pairs, or paths), ``ci_*``
         the 95% interval. With ``greeks=True`` also ``delta, gamma, vega`` (per unit of

@@ -81,6 +81,7 @@ _MC_RESULT_TYPES: Final[dict[str, type]] = {
     "steps": int,
     "samples": int,
     "model": str,
+    "payoff": str,
     "seed": int,
     "antithetic": bool,
     "control_variate": bool,
@@ -94,7 +95,7 @@ _MC_RESULT_TYPES: Final[dict[str, type]] = {
     "vega_std_error": float,
 }
 # The integer fields of validated Monte Carlo params.
-_MC_INTEGERS: Final = ("paths", "steps", "seed")
+_MC_INTEGERS: Final = ("paths", "steps", "seed", "exercise_dates")
 
 
 def _typed(values: Any, types: Mapping[str, type]) -> dict[str, Any]:

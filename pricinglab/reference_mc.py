@@ -128,7 +128,18 @@ def _std_error(m2: float, n: int, fitted: int) -> float:
 
 def run(p: Mapping[str, Any]) -> dict[str, Any]:
     """Prices a params dict already checked by the engine (``validate("monte_carlo", params)``,
-    which also fills in the defaults); returns the result dict (module docs)."""
+    which also fills in the defaults); returns the result dict (module docs).
+
+    Raises
+    ------
+    NotImplementedError
+        For a payoff other than ``"european"``: path payoffs run in the engine only (their
+        independent checks are closed forms and QuantLib, in tests/test_mc_payoffs.py).
+    """
+    if p["payoff"] != "european":
+        raise NotImplementedError(
+            f"payoff {p['payoff']!r} runs in the engine only: pl.use_backend('native') (or 'wasm')"
+        )
     try:
         return _run(p)
     except (OverflowError, ZeroDivisionError):
@@ -220,6 +231,7 @@ def _result(
         "steps": p["steps"],
         "samples": n,
         "model": p["model"],
+        "payoff": p["payoff"],
         "seed": p["seed"],
         "antithetic": p["antithetic"],
         "control_variate": use_control,

@@ -14,7 +14,11 @@ from typing import Any, Final
 
 FIELDS: Final = (
     "model, kind, spot, strike, expiry, rate, dividend, vol, v0, kappa, theta, xi, rho, hurst, "
-    "paths, steps, seed, antithetic, greeks"
+    "paths, steps, seed, antithetic, greeks, payoff, barrier, exercise_dates"
+)
+PAYOFFS: Final = (
+    '"european", "asian_arithmetic", "asian_geometric", "up_and_out", "up_and_in", '
+    '"down_and_out", "down_and_in", "bermudan" or "american"'
 )
 MODELS: Final = '"gbm", "heston" or "rough_heston"'
 
@@ -133,6 +137,71 @@ INVALID: Final[list[tuple[str, Any, str]]] = [
     ("overflow-heston", params(HESTON, kind="call", dividend=-1e3, expiry=10.0), OVERFLOW),
     ("paths-before-seed", params(GBM, paths=0, seed=-1),
      "paths must be an integer in [1, 1e8] (got 0)"),
+    # Payoffs (monte_carlo/payoff.rs): the name and the types with the other types, then the
+    # payoff's own fields before paths, the step rules with steps, and greeks last.
+    ("payoff-unknown", params(GBM, payoff="asian"), f"payoff must be {PAYOFFS}"),
+    ("payoff-type", params(GBM, payoff=1), f"payoff must be {PAYOFFS} (got int)"),
+    ("payoff-null", params(GBM, payoff=None), f"payoff must be {PAYOFFS} (got NoneType)"),
+    ("barrier-str", params(GBM, payoff="up_and_out", barrier="120"),
+     "barrier must be a number (got str)"),
+    ("barrier-type-before-values", params(GBM, spot=-1.0, payoff="up_and_out", barrier="x"),
+     "barrier must be a number (got str)"),
+    ("barrier-of-european", params(GBM, barrier=120.0),
+     'barrier is not a parameter of payoff "european"'),
+    ("barrier-of-asian", params(GBM, payoff="asian_arithmetic", barrier=120.0),
+     'barrier is not a parameter of payoff "asian_arithmetic"'),
+    ("no-barrier", params(GBM, payoff="down_and_in"),
+     'barrier is required for payoff "down_and_in"'),
+    ("barrier-zero", params(GBM, payoff="down_and_out", barrier=0.0),
+     "barrier must be > 0 (got 0)"),
+    ("barrier-nan", params(GBM, payoff="up_and_in", barrier=math.nan),
+     "barrier must be a finite number"),
+    ("market-before-barrier", params(GBM, strike=-1.0, payoff="up_and_in", barrier=-1.0),
+     "strike must be > 0 (got -1)"),
+    ("barrier-before-paths", params(GBM, payoff="up_and_in", barrier=-1.0, paths=0),
+     "barrier must be > 0 (got -1)"),
+    ("exercise-dates-of-american", params(GBM, payoff="american", exercise_dates=4),
+     'exercise_dates is not a parameter of payoff "american"'),
+    ("no-exercise-dates", params(GBM, payoff="bermudan"),
+     'exercise_dates is required for payoff "bermudan"'),
+    ("exercise-dates-fraction", params(GBM, payoff="bermudan", exercise_dates=2.5),
+     "exercise_dates must be an integer in [1, 512] (got 2.5)"),
+    ("exercise-dates-too-many", params(GBM, payoff="bermudan", exercise_dates=513),
+     "exercise_dates must be an integer in [1, 512] (got 513)"),
+    ("exercise-dates-bool", params(GBM, payoff="bermudan", exercise_dates=True),
+     "exercise_dates must be a number (got bool)"),
+    ("bermudan-steps", params(GBM, payoff="bermudan", exercise_dates=4, steps=10),
+     'steps must be a multiple of exercise_dates for payoff "bermudan" (got 10)'),
+    ("american-steps", params(HESTON, payoff="american", steps=513),
+     'steps must be <= 512 for payoff "american" (an exercise date per step) (got 513)'),
+    ("american-greeks", params(GBM, payoff="american", greeks=True),
+     'greeks is not available for payoff "american" (an exercise rule does not survive '
+     "bump-and-reprice; american_greeks has the Black-Scholes-Merton ones)"),
+    ("seed-before-greeks", params(GBM, payoff="bermudan", exercise_dates=2, greeks=True,
+                                  seed=-1),
+     "seed must be an integer in [0, 2^53) (got -1)"),
+]  # fmt: skip
+
+# Path payoffs (engine only: the pure-Python reference prices "european" alone).
+# (id, params, expected (paths, samples, steps)).
+VALID_PAYOFFS: Final[list[tuple[str, dict[str, Any], tuple[int, int, int]]]] = [
+    ("asian-arithmetic", params(GBM, payoff="asian_arithmetic", steps=12), (200, 100, 12)),
+    ("asian-default-steps", params(GBM, payoff="asian_geometric"), (200, 100, 100)),
+    ("asian-heston-greeks", params(HESTON, payoff="asian_arithmetic", greeks=True),
+     (100, 50, 10)),
+    ("barrier-default-steps", params(GBM, payoff="up_and_out", barrier=120.0), (200, 100, 1)),
+    ("barrier-knocked-at-start", params(GBM, payoff="down_and_out", barrier=150.0),
+     (200, 100, 1)),
+    ("barrier-heston-greeks", params(HESTON, payoff="down_and_in", barrier=90.0, greeks=True),
+     (100, 50, 10)),
+    ("bermudan-default-steps", params(GBM, payoff="bermudan", exercise_dates=4),
+     (200, 100, 4)),
+    ("bermudan-heston-default-steps", params(HESTON, ("steps",), payoff="bermudan",
+                                             exercise_dates=3), (100, 50, 102)),
+    ("american", params(GBM, kind="put", payoff="american", steps=20), (200, 100, 20)),
+    ("american-rough", params(ROUGH, payoff="american"), (64, 32, 8)),
+    ("american-zero-expiry", params(GBM, kind="put", payoff="american", expiry=0.0),
+     (200, 100, 100)),
 ]  # fmt: skip
 
 # (id, params, expected (paths, samples, steps) of the result). Cheap enough for CPython.
@@ -177,8 +246,8 @@ VALID_NOT_RUN: Final[list[tuple[str, dict[str, Any], tuple[int, int, int]]]] = [
 ]  # fmt: skip
 
 RESULT_KEYS: Final = (
-    "price", "std_error", "ci_low", "ci_high", "paths", "steps", "samples", "model", "seed",
-    "antithetic", "control_variate", "price_without_control", "std_error_without_control",
+    "price", "std_error", "ci_low", "ci_high", "paths", "steps", "samples", "model", "payoff",
+    "seed", "antithetic", "control_variate", "price_without_control", "std_error_without_control",
 )  # fmt: skip
 GREEK_KEYS: Final = (
     "delta", "delta_std_error", "gamma", "gamma_std_error", "vega", "vega_std_error",

@@ -448,14 +448,17 @@ def test_monte_carlo_params_are_the_models_fields_in_order() -> None:
     out = _engine.validate("monte_carlo", {**mc_cases.ROUGH, "paths": 64.0, "seed": 2.0})
     assert list(out) == ["model", "kind", "spot", "strike", "expiry", "rate", "dividend", "v0",
                          "kappa", "theta", "xi", "rho", "hurst", "paths", "steps", "seed",
-                         "antithetic", "greeks"]  # fmt: skip
+                         "antithetic", "greeks", "payoff"]  # fmt: skip
     assert type(out["paths"]) is int and type(out["seed"]) is int and out["paths"] == 64
     assert all(type(out[k]) is float for k in ("spot", "v0", "hurst"))
 
 
 @pytest.mark.parametrize(
     ("params", "expected"),
-    [pytest.param(p, e, id=i) for i, p, e in mc_cases.VALID + mc_cases.VALID_NOT_RUN],
+    [
+        pytest.param(p, e, id=i)
+        for i, p, e in mc_cases.VALID + mc_cases.VALID_NOT_RUN + mc_cases.VALID_PAYOFFS
+    ],
 )
 def test_monte_carlo_accepts_as_documented(
     params: dict[str, Any], expected: tuple[int, int, int]

@@ -153,6 +153,7 @@ fn heston(spec: &Spec, repeats: usize, warmup: usize) -> Result<String, String> 
         seed: Some(number(spec, "seed")?),
         antithetic: field(spec, "antithetic")? == "true",
         greeks: false,
+        ..McOptions::default()
     };
     let params = McParams::new(
         OptionKind::parse(field(spec, "kind")?).map_err(|e| e.to_string())?,

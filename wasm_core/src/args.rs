@@ -9,7 +9,7 @@
 
 use crate::errors::PricingError;
 use crate::inputs::{Inputs, OptionKind};
-use crate::monte_carlo::{HestonParams, McOptions, McParams, Model};
+use crate::monte_carlo::{HestonParams, McOptions, McParams, Model, Payoff, PayoffName};
 
 /// An argument as the frontend received it, before any rule is applied.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,7 +121,7 @@ pub const MAX_THREADS: usize = 1024;
 // Monte Carlo params
 
 /// Every field `monte_carlo(params)` accepts, in docs/api.md order.
-pub const MC_FIELDS: [&str; 19] = [
+pub const MC_FIELDS: [&str; 22] = [
     "model",
     "kind",
     "spot",
@@ -141,6 +141,9 @@ pub const MC_FIELDS: [&str; 19] = [
     "seed",
     "antithetic",
     "greeks",
+    "payoff",
+    "barrier",
+    "exercise_dates",
 ];
 /// The fields that belong to one model or another (`MC_FIELDS[7..14]`).
 const MODEL_SPECIFIC: std::ops::Range<usize> = 7..14;
@@ -189,7 +192,8 @@ fn optional_bool(r: &dyn Record, name: &'static str, default: bool) -> Result<bo
 /// 2. `model` is present and one of [`MODEL_NAMES`]; no field of another model;
 /// 3. `kind` is present and `"call"` or `"put"`; then the contract fields and the model's
 ///    fields are present and numbers, `paths, steps, seed` numbers and `antithetic, greeks`
-///    booleans when given;
+///    booleans when given, `payoff` one of [`crate::monte_carlo::PAYOFF_NAMES`] and `barrier,
+///    exercise_dates` numbers when given;
 /// 4. the values, by [`McParams::new`].
 ///
 /// (That `params` is an object at all is the frontend's check.)
@@ -275,6 +279,19 @@ pub fn monte_carlo_params(r: &dyn Record) -> Result<McParams, PricingError> {
         seed: optional_number(r, "seed")?,
         antithetic: optional_bool(r, "antithetic", true)?,
         greeks: optional_bool(r, "greeks", false)?,
+        payoff: match r.get("payoff") {
+            None => PayoffName::European,
+            Some(Value::Str(s)) => PayoffName::parse(&s)?,
+            Some(_) => {
+                return Err(PricingError::wrong_type(
+                    "payoff",
+                    crate::monte_carlo::PAYOFF_NAMES,
+                    r.type_name("payoff"),
+                ))
+            }
+        },
+        barrier: optional_number(r, "barrier")?,
+        exercise_dates: optional_number(r, "exercise_dates")?,
     };
     McParams::new(kind, spot, strike, expiry, rate, dividend, model, options)
 }
@@ -313,7 +330,16 @@ pub fn monte_carlo_fields(p: &McParams) -> Vec<(&'static str, Value)> {
         ("seed", Value::Number(p.seed() as f64)),
         ("antithetic", Value::Bool(p.antithetic())),
         ("greeks", Value::Bool(p.greeks())),
+        ("payoff", Value::Str(p.payoff().name().as_str().into())),
     ]);
+    match p.payoff() {
+        Payoff::Barrier { level, .. } => out.push(("barrier", Value::Number(level))),
+        Payoff::Exercise {
+            dates,
+            at_start: false,
+        } => out.push(("exercise_dates", Value::Number(dates as f64))),
+        _ => {}
+    }
     out
 }
 
@@ -524,7 +550,8 @@ mod tests {
                 "steps",
                 "seed",
                 "antithetic",
-                "greeks"
+                "greeks",
+                "payoff"
             ]
         );
         let again = monte_carlo_params(&Fields(

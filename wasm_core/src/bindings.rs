@@ -975,6 +975,7 @@ fn mc_result_object(p: &McParams, r: &McResult) -> Object {
     num("steps", r.steps as f64);
     num("samples", r.samples as f64);
     set(&out, "model", &JsValue::from_str(p.model().name()));
+    set(&out, "payoff", &JsValue::from_str(p.payoff().name().as_str()));
     num("seed", p.seed() as f64);
     set(&out, "antithetic", &JsValue::from_bool(p.antithetic()));
     set(
@@ -1008,12 +1009,17 @@ export interface McParams {
   /** default 1 (gbm), 100 (others) */ steps?: number;
   /** integer in [0, 2^53), default 0 */ seed?: number;
   /** default true */ antithetic?: boolean;
-  /** also delta, gamma, vega by bump-and-reprice; default false */ greeks?: boolean;
+  /** also delta, gamma, vega by bump-and-reprice; default false (not for american, bermudan) */ greeks?: boolean;
+  /** default "european" */ payoff?: Payoff;
+  /** the barrier level of the barrier payoffs (continuous monitoring) */ barrier?: number;
+  /** bermudan: exercise dates k T / exercise_dates, an integer in [1, 512] */ exercise_dates?: number;
 }
+export type Payoff = "european" | "asian_arithmetic" | "asian_geometric" | "up_and_out" | "up_and_in"
+  | "down_and_out" | "down_and_in" | "bermudan" | "american";
 export interface McResult {
   price: number; std_error: number; ci_low: number; ci_high: number;
-  paths: number; steps: number; samples: number; model: string; seed: number; antithetic: boolean;
-  control_variate: boolean; price_without_control: number; std_error_without_control: number;
+  paths: number; steps: number; samples: number; model: string; payoff: Payoff; seed: number;
+  antithetic: boolean; control_variate: boolean; price_without_control: number; std_error_without_control: number;
   delta?: number; delta_std_error?: number; gamma?: number; gamma_std_error?: number;
   vega?: number; vega_std_error?: number;
 }
@@ -1021,15 +1027,17 @@ export interface McPlan { blocks: number; block_len: number; block_samples: numb
 export interface McPaths { times: Float64Array; spot: Float64Array; variance: Float64Array; n: number; points: number; }
 "#;
 
-/// Monte Carlo price of a European option under `"gbm"`, `"heston"` (Andersen's QE scheme with
+/// Monte Carlo price of an option under `"gbm"`, `"heston"` (Andersen's QE scheme with
 /// martingale correction) or `"rough_heston"` (a Markovian lift of the Volterra variance).
 ///
 /// `params`: `{model, kind, spot, strike, expiry, rate, dividend}` plus the model's fields
 /// (`vol`; `v0, kappa, theta, xi, rho`; `hurst`) and optionally `paths` (default 100000),
-/// `steps` (default 1 for gbm, 100 otherwise), `seed` (default 0), `antithetic` (default true),
-/// `greeks` (default false: true adds delta, gamma, vega with standard errors, by
-/// bump-and-reprice on common random numbers). Unknown fields throw. The same params and seed
-/// give the identical result, however the work is split across workers.
+/// `steps` (default 1 for gbm with a European or barrier payoff, 100 otherwise), `seed`
+/// (default 0), `antithetic` (default true), `greeks` (default false: true adds delta, gamma,
+/// vega with standard errors, by bump-and-reprice on common random numbers), `payoff` (default
+/// `"european"`; Asian, barrier (with `barrier`), `"bermudan"` (with `exercise_dates`) and
+/// `"american"` by Longstaff-Schwartz: docs/api.md). Unknown fields throw. The same params and
+/// seed give the identical result, however the work is split across workers.
 /// Returns `{price, std_error, ci_low, ci_high (95%), paths, steps, ...}`.
 #[wasm_bindgen(unchecked_return_type = "McResult")]
 pub fn monte_carlo(

@@ -1026,6 +1026,7 @@ fn mc_result_dict<'py>(
     out.set_item("steps", r.steps)?;
     out.set_item("samples", r.samples)?;
     out.set_item("model", p.model().name())?;
+    out.set_item("payoff", p.payoff().name().as_str())?;
     out.set_item("seed", p.seed())?;
     out.set_item("antithetic", p.antithetic())?;
     out.set_item("control_variate", r.control_variate)?;
@@ -1042,7 +1043,7 @@ fn mc_result_dict<'py>(
     Ok(out)
 }
 
-/// Monte Carlo price of a European option (see `pricinglab.monte_carlo`), on `threads` threads
+/// Monte Carlo price of an option (see `pricinglab.monte_carlo`), on `threads` threads
 /// (default every core): the same double for any thread count.
 #[pyfunction]
 #[pyo3(signature = (params, threads=None))]

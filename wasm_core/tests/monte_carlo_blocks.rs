@@ -33,6 +33,7 @@ fn params(model: Model, paths: f64, steps: f64, antithetic: bool, greeks: bool) 
         seed: Some(42.0),
         antithetic,
         greeks,
+        ..McOptions::default()
     };
     McParams::new(OptionKind::Put, 100.0, 105.0, 0.75, 0.03, 0.01, model, o).unwrap()
 }
@@ -284,6 +285,7 @@ fn valid_parameters_always_give_finite_results() {
             seed: Some((g.next() >> 11) as f64),
             antithetic: g.next().is_multiple_of(2),
             greeks: g.next().is_multiple_of(2),
+            ..McOptions::default()
         };
         let p = McParams::new(kind, spot, strike, expiry, rate, dividend, model, o).unwrap();
         let r = run(&p).unwrap_or_else(|e| panic!("case {case}: {p:?}: {e}"));
@@ -314,6 +316,7 @@ fn extreme_parameters_never_panic_or_give_nan() {
             seed: Some(case as f64),
             antithetic: g.next().is_multiple_of(2),
             greeks: g.next().is_multiple_of(2),
+            ..McOptions::default()
         };
         let (rate, dividend) = (g.range(-1e3, 1e3), g.range(-1e3, 1e3));
         let p = McParams::new(

@@ -11,6 +11,7 @@ use super::gbm::Gbm;
 use super::heston::Heston;
 use super::lanes::{Lanes, NoRecord, Recorder};
 use super::params::{HestonParams, McParams, Model};
+use super::path_payoff::PathTracker;
 use super::rng::SampleStream;
 use super::rough_heston::RoughHeston;
 use super::stats::{BlockSums, BLOCK_SAMPLES, C, D, G, QUANTITIES, V, Y};
@@ -92,6 +93,10 @@ pub(crate) struct Plan {
     sign: f64,
     vega: Option<VegaBump>,
     zero_expiry: bool,
+    /// The counter domain of the random streams (0; the LSM training paths use their own).
+    pub domain: u32,
+    /// Each variant's variance at `t = 0` (GBM: `vol^2`; Heston-type: `v0`).
+    pub start_variance: Vec<f64>,
 }
 
 impl Plan {
@@ -103,7 +108,7 @@ impl Plan {
         };
         let steps = p.steps() as usize;
         let (t, r, q) = (p.expiry(), p.rate(), p.dividend());
-        let (sim, vega) = match p.model() {
+        let (sim, vega, start_variance) = match p.model() {
             Model::Gbm { vol } => {
                 let mut vols = vec![vol];
                 let bump = greeks.then(|| vega_bump(vol));
@@ -111,13 +116,19 @@ impl Plan {
                     vols.push(vol + b.up);
                     vols.push(vol - b.down);
                 }
-                (Simulator::Gbm(Gbm::new(&vols, lanes, t, r, q, steps)), bump)
+                let start = vols.iter().map(|v| v * v).collect();
+                (
+                    Simulator::Gbm(Gbm::new(&vols, lanes, t, r, q, steps)),
+                    bump,
+                    start,
+                )
             }
             Model::Heston(h) => {
                 let (variants, bump) = heston_variants(&h, greeks);
                 (
                     Simulator::Heston(Heston::new(&h, &variants, lanes, t, r, q, steps)),
                     bump,
+                    variants.iter().map(|v| v.0).collect(),
                 )
             }
             Model::RoughHeston { heston, hurst } => {
@@ -127,6 +138,7 @@ impl Plan {
                         &heston, hurst, &variants, lanes, t, r, q, steps,
                     )),
                     bump,
+                    variants.iter().map(|v| v.0).collect(),
                 )
             }
         };
@@ -141,6 +153,8 @@ impl Plan {
             sign: p.kind().sign(),
             vega,
             zero_expiry: t == 0.0,
+            domain: 0,
+            start_variance,
         }
     }
 
@@ -164,19 +178,21 @@ impl Plan {
         match &mut self.sim {
             Simulator::Heston(m) => {
                 // A short batch is padded with copies of its last sample (simulated, not reported).
-                let mut streams: [SampleStream; BATCH] =
-                    std::array::from_fn(|i| SampleStream::new(seed, first + i.min(n - 1) as u64));
+                let domain = self.domain;
+                let mut streams: [SampleStream; BATCH] = std::array::from_fn(|i| {
+                    SampleStream::in_domain(seed, first + i.min(n - 1) as u64, domain)
+                });
                 m.simulate(&mut streams, n, x, record);
             }
             Simulator::Gbm(m) => {
                 for i in 0..n {
-                    let mut stream = SampleStream::new(seed, first + i as u64);
+                    let mut stream = SampleStream::in_domain(seed, first + i as u64, self.domain);
                     m.simulate(&mut stream, i, &mut x[i * lanes..(i + 1) * lanes], record);
                 }
             }
             Simulator::Rough(m) => {
                 for i in 0..n {
-                    let mut stream = SampleStream::new(seed, first + i as u64);
+                    let mut stream = SampleStream::in_domain(seed, first + i as u64, self.domain);
                     m.simulate(&mut stream, i, &mut x[i * lanes..(i + 1) * lanes], record);
                 }
             }
@@ -187,14 +203,29 @@ impl Plan {
     /// scale` and spot factor `s` (`s = 1 +- h` for the bumped spots):
     /// `max(+-(s d - e^{-rT} K / scale), 0)`.
     #[inline]
-    fn payoff(&self, d: f64, s: f64) -> f64 {
+    pub(crate) fn payoff(&self, d: f64, s: f64) -> f64 {
         (self.sign * (s * d - self.strike_pv)).max(0.0)
     }
 
     /// `e^{-rT} S_T / scale` for the terminal log-return `x`.
     #[inline]
-    fn discounted_spot(&self, x: f64) -> f64 {
+    pub(crate) fn discounted_spot(&self, x: f64) -> f64 {
         self.spot_rel * fastmath::exp(x + self.log_discount)
+    }
+
+    /// The spot in money units.
+    pub(crate) fn spot_rel(&self) -> f64 {
+        self.spot_rel
+    }
+
+    /// The mean of the terminal-spot control, `S e^{-qT}` in money units.
+    pub(crate) fn control_mean(&self) -> f64 {
+        self.control_mean
+    }
+
+    /// The vega difference quotient's denominator (the bumps' span), when Greeks are on.
+    pub(crate) fn vega_denominator(&self) -> Option<f64> {
+        self.vega.map(|b| b.up + b.down)
     }
 
     /// The recorded quantities of one sample from its lanes' terminal log-returns, each
@@ -246,6 +277,11 @@ pub(crate) fn for_each_block(
     let lanes = plan.lanes.count();
     let mut x = vec![0.0; BATCH * lanes];
     let mut values = Vec::with_capacity(BLOCK_SAMPLES as usize);
+    // Path payoffs follow every step (and an early-exercise payoff fits its policy first).
+    let mut tracker = p
+        .payoff()
+        .path_dependent()
+        .then(|| PathTracker::new(p, &plan));
     for block in first..first + count {
         let start = block * BLOCK_SAMPLES;
         let end = (start + BLOCK_SAMPLES).min(p.samples());
@@ -253,9 +289,20 @@ pub(crate) fn for_each_block(
         let mut sample = start;
         while sample < end {
             let n = (end - sample).min(BATCH as u64) as usize;
-            plan.simulate_batch(p.seed(), sample, n, &mut x, &mut NoRecord);
-            for i in 0..n {
-                values.push(plan.sample_values(&x[i * lanes..(i + 1) * lanes]));
+            match &mut tracker {
+                None => {
+                    plan.simulate_batch(p.seed(), sample, n, &mut x, &mut NoRecord);
+                    for i in 0..n {
+                        values.push(plan.sample_values(&x[i * lanes..(i + 1) * lanes]));
+                    }
+                }
+                Some(t) => {
+                    t.reset();
+                    plan.simulate_batch(p.seed(), sample, n, &mut x, t);
+                    for i in 0..n {
+                        values.push(t.sample_values(&plan, i, &x[i * lanes..(i + 1) * lanes]));
+                    }
+                }
             }
             sample += n as u64;
         }

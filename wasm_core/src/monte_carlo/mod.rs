@@ -52,18 +52,23 @@ mod gbm;
 mod heston;
 pub mod kernel;
 mod lanes;
+mod lsm;
 mod normal_sampler;
 mod params;
+mod path_payoff;
+pub mod payoff;
 pub mod rng;
 mod rough_heston;
 mod stats;
 
 pub use engine::{SPOT_BUMP_REL, VEGA_BUMP_MIN, VEGA_BUMP_REL};
+pub use lsm::training_paths;
 pub use normal_sampler::{inverse_normal_cdf, ziggurat_normal};
 pub use params::{
     HestonParams, McOptions, McParams, Model, DEFAULT_PATHS, DEFAULT_STEPS_GBM,
     DEFAULT_STEPS_STOCHASTIC_VOL, MAX_PATHS, MAX_PATH_STEPS, MAX_SEED_EXCLUSIVE, MAX_STEPS,
 };
+pub use payoff::{Average, BarrierStyle, Payoff, PayoffName, MAX_EXERCISE_DATES, PAYOFF_NAMES};
 pub use stats::{BlockSums, BLOCK_SAMPLES};
 
 use crate::errors::PricingError;
@@ -355,6 +360,8 @@ pub fn sample_paths(p: &McParams, n: usize, points: usize) -> Result<SamplePaths
             seed: Some(p.seed() as f64),
             antithetic: p.antithetic(),
             greeks: false,
+            // The payoff does not change the paths.
+            ..McOptions::default()
         },
     )?;
     let steps = base.steps() as usize;

@@ -3,6 +3,7 @@
 //! [`McParams::new`] is the only way to build an [`McParams`]; it checks every rule once, so
 //! the simulation code can assume valid input and never panics.
 
+use super::payoff::{self, Payoff, PayoffName, MAX_EXERCISE_DATES};
 use crate::errors::{finite, non_negative, positive, PricingError};
 use crate::inputs::OptionKind;
 
@@ -18,9 +19,12 @@ pub const MAX_SEED_EXCLUSIVE: u64 = 1 << 53;
 
 /// Default `paths` for every model.
 pub const DEFAULT_PATHS: u64 = 100_000;
-/// Default `steps` for GBM: its log-normal step is exact, one step prices a European option.
+/// Default `steps` for GBM with a European or barrier payoff: its log-normal step is exact, one
+/// step prices a European option, and the Brownian bridge prices the continuously monitored
+/// barrier exactly on any grid.
 pub const DEFAULT_STEPS_GBM: u64 = 1;
-/// Default `steps` for Heston and rough Heston (bias measured in the tests; see `rough_heston.rs`).
+/// Default `steps` for Heston and rough Heston (bias measured in the tests; see `rough_heston.rs`),
+/// and for Asian and American payoffs in every model (fixings or exercise dates).
 pub const DEFAULT_STEPS_STOCHASTIC_VOL: u64 = 100;
 
 /// Heston-type variance parameters: `dV = kappa (theta - V) dt + xi sqrt(V) dB`,
@@ -127,6 +131,11 @@ pub struct McOptions {
     pub antithetic: bool,
     /// Also estimate delta, gamma and vega by bump-and-reprice (default false).
     pub greeks: bool,
+    /// The payoff (default European) and its fields: `barrier` for the barrier payoffs,
+    /// `exercise_dates` for the Bermudan one (`payoff.rs`).
+    pub payoff: PayoffName,
+    pub barrier: Option<f64>,
+    pub exercise_dates: Option<f64>,
 }
 
 impl Default for McOptions {
@@ -137,6 +146,9 @@ impl Default for McOptions {
             seed: None,
             antithetic: true,
             greeks: false,
+            payoff: PayoffName::European,
+            barrier: None,
+            exercise_dates: None,
         }
     }
 }
@@ -156,6 +168,7 @@ pub struct McParams {
     seed: u64,
     antithetic: bool,
     greeks: bool,
+    payoff: Payoff,
 }
 
 /// `Ok(n)` when `x` is an integer in `[lo, hi]`, else an error naming `param`.
@@ -180,9 +193,12 @@ fn integer_in(
 impl McParams {
     /// Validates and builds, checking in the API's order: `spot`, `strike` (finite, > 0),
     /// `expiry` (finite, >= 0), `rate`, `dividend` (finite), the model's parameters
-    /// (`vol >= 0`; `v0, kappa, theta, xi >= 0`, `rho` in [-1, 1]; `hurst` in (0, 0.5]), then
-    /// `paths` (integer in [1, 1e8]), `steps` (integer in [1, 1e5]), `paths * steps <= 1e10`,
-    /// `seed` (integer in [0, 2^53)).
+    /// (`vol >= 0`; `v0, kappa, theta, xi >= 0`, `rho` in [-1, 1]; `hurst` in (0, 0.5]), the
+    /// payoff's fields (`barrier` finite and > 0 for a barrier payoff, `exercise_dates` an
+    /// integer in [1, 512] for `bermudan`; each refused by the other payoffs), then `paths`
+    /// (integer in [1, 1e8]), `steps` (integer in [1, 1e5]; `american`: at most 512;
+    /// `bermudan`: a multiple of `exercise_dates`), `paths * steps <= 1e10`, `seed` (integer in
+    /// [0, 2^53)), and last that `greeks` is not asked of an early-exercise payoff.
     ///
     /// # Errors
     /// The first rule broken, as a [`PricingError`] whose message names the parameter.
@@ -203,17 +219,54 @@ impl McParams {
         let rate = finite("rate", rate)?;
         let dividend = finite("dividend", dividend)?;
         let model = model.validate()?;
+        let mut payoff = payoff::validate(options.payoff, options.barrier, options.exercise_dates)?;
         let paths = match options.paths {
             None => DEFAULT_PATHS,
             Some(p) => integer_in("paths", p, 1, MAX_PATHS, "must be an integer in [1, 1e8]")?,
         };
+        let gbm = matches!(model, Model::Gbm { .. });
         let steps = match options.steps {
-            None => match model {
-                Model::Gbm { .. } => DEFAULT_STEPS_GBM,
+            None => match payoff {
+                Payoff::European | Payoff::Barrier { .. } if gbm => DEFAULT_STEPS_GBM,
+                // The fewest multiple of the dates that is at least the usual 100 steps (GBM:
+                // the dates themselves, its steps being exact).
+                Payoff::Exercise {
+                    dates,
+                    at_start: false,
+                } => {
+                    if gbm {
+                        dates
+                    } else {
+                        dates * DEFAULT_STEPS_STOCHASTIC_VOL.div_ceil(dates)
+                    }
+                }
                 _ => DEFAULT_STEPS_STOCHASTIC_VOL,
             },
             Some(s) => integer_in("steps", s, 1, MAX_STEPS, "must be an integer in [1, 1e5]")?,
         };
+        match &mut payoff {
+            Payoff::Exercise {
+                dates,
+                at_start: true,
+            } => {
+                if steps > MAX_EXERCISE_DATES {
+                    return Err(PricingError::OutOfRange {
+                        param: "steps",
+                        value: steps as f64,
+                        rule: "must be <= 512 for payoff \"american\" (an exercise date per step)",
+                    });
+                }
+                *dates = steps;
+            }
+            Payoff::Exercise { dates, .. } if steps % *dates != 0 => {
+                return Err(PricingError::OutOfRange {
+                    param: "steps",
+                    value: steps as f64,
+                    rule: "must be a multiple of exercise_dates for payoff \"bermudan\"",
+                });
+            }
+            _ => {}
+        }
         if paths.saturating_mul(steps) > MAX_PATH_STEPS {
             return Err(PricingError::OutOfRange {
                 param: "paths",
@@ -231,6 +284,16 @@ impl McParams {
                 "must be an integer in [0, 2^53)",
             )?,
         };
+        if options.greeks && matches!(payoff, Payoff::Exercise { .. }) {
+            return Err(PricingError::Invalid {
+                param: "greeks".into(),
+                rule: format!(
+                    "is not available for payoff \"{}\" (an exercise rule does not survive \
+                     bump-and-reprice; american_greeks has the Black-Scholes-Merton ones)",
+                    payoff.name().as_str()
+                ),
+            });
+        }
         let samples = if options.antithetic {
             paths.div_ceil(2)
         } else {
@@ -249,6 +312,7 @@ impl McParams {
             seed,
             antithetic: options.antithetic,
             greeks: options.greeks,
+            payoff,
         })
     }
 
@@ -296,6 +360,9 @@ impl McParams {
     }
     pub fn greeks(&self) -> bool {
         self.greeks
+    }
+    pub fn payoff(&self) -> Payoff {
+        self.payoff
     }
 }
 

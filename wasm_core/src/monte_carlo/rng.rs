@@ -66,6 +66,9 @@ pub fn open_uniform(bits: u64) -> f64 {
     (((bits >> 12) << 1) | 1) as f64 * TWO_POW_M53
 }
 
+/// The counter domain of the Longstaff-Schwartz training paths (see [`SampleStream::in_domain`]).
+pub const TRAINING_DOMAIN: u32 = 1;
+
 /// The random stream of one sample: xoshiro256++ from the state
 /// `(w0, w1, w2, w3)`, where `Philox4x32-10((b, 0, sample low, sample high), (seed low, seed high))`
 /// `= (a0, a1, a2, a3)` gives `w_(2b) = a0 | a1 << 32` and `w_(2b+1) = a2 | a3 << 32` for
@@ -78,10 +81,17 @@ pub struct SampleStream {
 
 impl SampleStream {
     pub fn new(seed: u64, sample: u64) -> Self {
+        Self::in_domain(seed, sample, 0)
+    }
+
+    /// The stream of `sample` in another family of streams of the same seed: the counter's
+    /// second word is `domain` (0 for the priced samples, [`TRAINING_DOMAIN`] for the
+    /// Longstaff-Schwartz regression's training paths, which must be independent of them).
+    pub fn in_domain(seed: u64, sample: u64, domain: u32) -> Self {
         let key = [seed as u32, (seed >> 32) as u32];
         let (lo, hi) = (sample as u32, (sample >> 32) as u32);
-        let a = philox4x32_10([0, 0, lo, hi], key);
-        let b = philox4x32_10([1, 0, lo, hi], key);
+        let a = philox4x32_10([0, domain, lo, hi], key);
+        let b = philox4x32_10([1, domain, lo, hi], key);
         let word = |x: u32, y: u32| u64::from(x) | (u64::from(y) << 32);
         let mut s = [
             word(a[0], a[1]),

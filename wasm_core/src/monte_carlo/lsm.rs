@@ -1,0 +1,335 @@
+//! Early exercise by least-squares regression: F. A. Longstaff and E. S. Schwartz, "Valuing
+//! American options by simulation: a simple least-squares approach", Review of Financial
+//! Studies 14(1) (2001), pp. 113-147.
+//!
+//! Two phases, so that the price is an honest **lower bound** with an ordinary standard error
+//! (P. Glasserman, "Monte Carlo Methods in Financial Engineering", 2003, section 8.6: a stopping
+//! rule estimated on independent paths is a feasible, hence sub-optimal, exercise policy):
+//!
+//! 1. [`train`]: [`training_paths`] paths from their own random streams
+//!    ([`super::rng::TRAINING_DOMAIN`]) and backward induction. At each exercise date before
+//!    expiry, the discounted cash flows of the in-the-money paths are regressed on a basis of
+//!    the state; where the intrinsic value exceeds the fitted continuation value the path
+//!    exercises (Longstaff & Schwartz's algorithm, section 1). The fits are kept.
+//! 2. The priced samples (`path_payoff.rs`) exercise at the first date where the intrinsic value
+//!    is positive and exceeds the fitted continuation value, else at expiry. Each sample's
+//!    payoff depends only on its own stream and the fits, so blocks split among workers as for
+//!    every other payoff.
+//!
+//! Basis: with `z` the log-moneyness `ln(S_t/K)` standardised over the date's in-the-money paths,
+//! `1, z, z^2, z^3` (Longstaff & Schwartz use three polynomials of the spot besides the constant);
+//! Heston and rough Heston add the standardised variance `y`: `y, y^2, z y`. The normal equations
+//! are solved by Cholesky with a relative ridge of [`RIDGE`] (the standardised basis keeps them
+//! well conditioned; the ridge only guards degenerate dates, e.g. zero volatility).
+
+use super::engine::Plan;
+use super::lanes::Recorder;
+use super::params::{McParams, Model};
+use super::payoff::Payoff;
+use super::rng::TRAINING_DOMAIN;
+use crate::fastmath;
+
+/// Most basis functions (Heston: 7).
+const MAX_BASIS: usize = 7;
+/// Relative ridge on the normal equations' diagonal.
+pub(crate) const RIDGE: f64 = 1e-12;
+/// Most states kept by training (2^22: 32 MB per state variable).
+const MAX_TRAINING_STATES: u64 = 1 << 22;
+/// Most training paths (2^15).
+const MAX_TRAINING_PATHS: u64 = 1 << 15;
+/// Fewest in-the-money paths per basis function for a date to be fitted; a date with fewer never
+/// exercises (the policy stays feasible, the price a lower bound).
+const MIN_PATHS_PER_BASIS: usize = 8;
+
+/// Training paths of a run with `dates` exercise dates: `min(2^15, 2^22 / dates)` (at least 8192
+/// for the most dates, 512), an even number.
+pub fn training_paths(dates: u64) -> u64 {
+    (MAX_TRAINING_STATES / dates.max(1)).min(MAX_TRAINING_PATHS) & !1
+}
+
+/// One date's regression: the standardisation and the coefficients.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    u_mean: f64,
+    u_scale: f64,
+    v_mean: f64,
+    v_scale: f64,
+    beta: [f64; MAX_BASIS],
+}
+
+/// The fitted exercise policy of a run (see the module docs).
+#[derive(Debug, Clone)]
+pub(crate) struct ExerciseRule {
+    /// Steps between exercise dates; date `j` (from 0) is step `(j + 1) * stride`.
+    pub stride: usize,
+    /// One per date before expiry; `None`: never exercise there.
+    fits: Vec<Option<Fit>>,
+    /// `e^{-r t_j}` and `e^{-(r-q) t_j}` per date before expiry.
+    discount: Vec<f64>,
+    carry_discount: Vec<f64>,
+    /// Exercise at `t = 0` (an American whose intrinsic value beats the mean continuation).
+    pub at_start: bool,
+    stochastic_vol: bool,
+    ln_moneyness: f64,
+    spot_rel: f64,
+    strike_rel: f64,
+    sign: f64,
+}
+
+impl ExerciseRule {
+    /// The spot in the run's money units.
+    pub fn spot(&self) -> f64 {
+        self.spot_rel
+    }
+
+    /// Intrinsic value in the run's money units at log-return `x`.
+    #[inline]
+    pub fn intrinsic(&self, x: f64) -> f64 {
+        (self.sign * (self.spot_rel * fastmath::exp(x) - self.strike_rel)).max(0.0)
+    }
+
+    /// Exercising at date `j` in state `(x, v)`: the discounted cash flow and the stopped
+    /// martingale `e^{-(r-q) t_j} S_t` (the control variate), or `None` to hold.
+    #[inline]
+    pub fn exercise(&self, j: usize, x: f64, v: f64) -> Option<(f64, f64)> {
+        let fit = self.fits.get(j).copied().flatten()?;
+        let value = self.discount[j] * self.intrinsic(x);
+        (value > 0.0 && value > fit.continuation(self.basis(&fit, x, v))).then(|| {
+            (
+                value,
+                self.carry_discount[j] * self.spot_rel * fastmath::exp(x),
+            )
+        })
+    }
+
+    fn basis(&self, fit: &Fit, x: f64, v: f64) -> ([f64; MAX_BASIS], usize) {
+        let z = (self.ln_moneyness + x - fit.u_mean) / fit.u_scale;
+        let mut b = [0.0; MAX_BASIS];
+        b[..4].copy_from_slice(&[1.0, z, z * z, z * z * z]);
+        if !self.stochastic_vol {
+            return (b, 4);
+        }
+        let y = (v - fit.v_mean) / fit.v_scale;
+        b[4..].copy_from_slice(&[y, y * y, z * y]);
+        (b, MAX_BASIS)
+    }
+}
+
+impl Fit {
+    fn continuation(&self, (b, k): ([f64; MAX_BASIS], usize)) -> f64 {
+        b[..k].iter().zip(&self.beta[..k]).map(|(x, c)| x * c).sum()
+    }
+}
+
+/// Keeps each training path's state at every exercise date before expiry.
+struct States {
+    stride: usize,
+    dates: usize,
+    signs: usize,
+    /// `x[j * n + path]`, `v[j * n + path]`, `path = sample * signs + sign`.
+    x: Vec<f64>,
+    v: Vec<f64>,
+    n: usize,
+    first: usize,
+}
+
+impl Recorder for States {
+    fn record(&mut self, step: usize, sample: usize, lane: usize, x: f64, v: f64) {
+        if step.is_multiple_of(self.stride) && step / self.stride <= self.dates && lane < self.signs {
+            let j = step / self.stride - 1;
+            let path = (self.first + sample) * self.signs + lane;
+            self.x[j * self.n + path] = x;
+            self.v[j * self.n + path] = v;
+        }
+    }
+}
+
+/// Fits the exercise policy of `p` (an `american` or `bermudan` payoff) on its training paths.
+pub(crate) fn train(p: &McParams) -> ExerciseRule {
+    let Payoff::Exercise { dates, at_start } = p.payoff() else {
+        unreachable!("train is only called for exercise payoffs")
+    };
+    let steps = p.steps() as usize;
+    let stride = steps / dates as usize;
+    // Decision dates before expiry; the last date is expiry itself.
+    let decisions = dates as usize - 1;
+    let mut plan = Plan::new(p);
+    plan.domain = TRAINING_DOMAIN;
+    let signs = plan.lanes.signs;
+    let lanes = plan.lanes.count();
+    let samples = (training_paths(dates) as usize) / signs;
+    let n = samples * signs;
+    let scale = super::engine::money_scale(p.spot());
+    let dt = p.expiry() / steps as f64;
+    let mut rule = ExerciseRule {
+        stride,
+        fits: vec![None; decisions],
+        discount: (1..=decisions)
+            .map(|j| fastmath::exp(-p.rate() * dt * (j * stride) as f64))
+            .collect(),
+        carry_discount: (1..=decisions)
+            .map(|j| fastmath::exp(-(p.rate() - p.dividend()) * dt * (j * stride) as f64))
+            .collect(),
+        at_start: false,
+        stochastic_vol: !matches!(p.model(), Model::Gbm { .. }),
+        ln_moneyness: fastmath::ln(p.spot() / p.strike()),
+        spot_rel: p.spot() / scale,
+        strike_rel: p.strike() / scale,
+        sign: p.kind().sign(),
+    };
+    let mut states = States {
+        stride,
+        dates: decisions,
+        signs,
+        x: vec![0.0; decisions * n],
+        v: vec![0.0; decisions * n],
+        n,
+        first: 0,
+    };
+    let mut cash = vec![0.0; n];
+    let final_discount = fastmath::exp(-p.rate() * p.expiry());
+    let batch = super::engine::BATCH;
+    let mut x = vec![0.0; batch * lanes];
+    let mut first = 0;
+    while first < samples {
+        let count = (samples - first).min(batch);
+        states.first = first;
+        plan.simulate_batch(p.seed(), first as u64, count, &mut x, &mut states);
+        for i in 0..count {
+            for s in 0..signs {
+                cash[(first + i) * signs + s] = final_discount * rule.intrinsic(x[i * lanes + s]);
+            }
+        }
+        first += count;
+    }
+    let k = if rule.stochastic_vol { MAX_BASIS } else { 4 };
+    let mut itm = Vec::with_capacity(n);
+    for j in (0..decisions).rev() {
+        let (xs, vs) = (&states.x[j * n..(j + 1) * n], &states.v[j * n..(j + 1) * n]);
+        itm.clear();
+        itm.extend((0..n).filter(|&i| rule.intrinsic(xs[i]) > 0.0));
+        if itm.len() < MIN_PATHS_PER_BASIS * k {
+            continue;
+        }
+        let fit = fit_date(&rule, &itm, xs, vs, &cash, k);
+        for &i in &itm {
+            let value = rule.discount[j] * rule.intrinsic(xs[i]);
+            if value > fit.continuation(rule.basis(&fit, xs[i], vs[i])) {
+                cash[i] = value;
+            }
+        }
+        rule.fits[j] = Some(fit);
+    }
+    // At t = 0 every path has the same state: the continuation value is the mean cash flow.
+    let hold = cash.iter().sum::<f64>() / n as f64;
+    rule.at_start = at_start && rule.intrinsic(0.0) > hold;
+    rule
+}
+
+/// Least squares of `cash` on the basis over the paths `itm`.
+fn fit_date(
+    rule: &ExerciseRule,
+    itm: &[usize],
+    xs: &[f64],
+    vs: &[f64],
+    cash: &[f64],
+    k: usize,
+) -> Fit {
+    let m = itm.len() as f64;
+    let moments = |f: &dyn Fn(usize) -> f64| {
+        let mean = itm.iter().map(|&i| f(i)).sum::<f64>() / m;
+        let var = itm.iter().map(|&i| (f(i) - mean).powi(2)).sum::<f64>() / m;
+        let scale = var.sqrt();
+        (mean, if scale > 0.0 { scale } else { 1.0 })
+    };
+    let (u_mean, u_scale) = moments(&|i| rule.ln_moneyness + xs[i]);
+    let (v_mean, v_scale) = moments(&|i| vs[i]);
+    let mut fit = Fit {
+        u_mean,
+        u_scale,
+        v_mean,
+        v_scale,
+        beta: [0.0; MAX_BASIS],
+    };
+    let mut a = [[0.0; MAX_BASIS]; MAX_BASIS];
+    let mut b = [0.0; MAX_BASIS];
+    for &i in itm {
+        let (phi, _) = rule.basis(&fit, xs[i], vs[i]);
+        for r in 0..k {
+            b[r] += phi[r] * cash[i];
+            for c in 0..=r {
+                a[r][c] += phi[r] * phi[c];
+            }
+        }
+    }
+    let trace: f64 = (0..k).map(|r| a[r][r]).sum();
+    for (r, row) in a.iter_mut().enumerate().take(k) {
+        row[r] += RIDGE * trace;
+    }
+    fit.beta = cholesky_solve(&a, &b, k);
+    fit
+}
+
+/// Solves `A beta = b` for the symmetric positive definite `A` (lower triangle given) of order
+/// `k`; a pivot that is not positive (cannot happen with the ridge, short of NaN input) gives 0
+/// for its coefficient.
+fn cholesky_solve(
+    a: &[[f64; MAX_BASIS]; MAX_BASIS],
+    b: &[f64; MAX_BASIS],
+    k: usize,
+) -> [f64; MAX_BASIS] {
+    let mut l = [[0.0; MAX_BASIS]; MAX_BASIS];
+    for r in 0..k {
+        for c in 0..=r {
+            let s = a[r][c] - (0..c).map(|t| l[r][t] * l[c][t]).sum::<f64>();
+            l[r][c] = if r == c {
+                if s > 0.0 {
+                    s.sqrt()
+                } else {
+                    f64::INFINITY
+                }
+            } else {
+                s / l[c][c]
+            };
+        }
+    }
+    let mut y = [0.0; MAX_BASIS];
+    for r in 0..k {
+        y[r] = (b[r] - (0..r).map(|t| l[r][t] * y[t]).sum::<f64>()) / l[r][r];
+    }
+    let mut x = [0.0; MAX_BASIS];
+    for r in (0..k).rev() {
+        x[r] = (y[r] - (r + 1..k).map(|t| l[t][r] * x[t]).sum::<f64>()) / l[r][r];
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cholesky_solves_a_small_system() {
+        let mut a = [[0.0; MAX_BASIS]; MAX_BASIS];
+        a[0][0] = 4.0;
+        a[1][0] = 2.0;
+        a[1][1] = 3.0;
+        let mut b = [0.0; MAX_BASIS];
+        b[0] = 2.0;
+        b[1] = 5.0;
+        let x = cholesky_solve(&a, &b, 2);
+        // [[4, 2], [2, 3]] x = [2, 5] -> x = [-0.5, 2].
+        assert!(
+            (x[0] + 0.5).abs() < 1e-15 && (x[1] - 2.0).abs() < 1e-15,
+            "{x:?}"
+        );
+    }
+
+    #[test]
+    fn training_paths_bound_the_memory() {
+        assert_eq!(training_paths(1), 1 << 15);
+        assert_eq!(training_paths(100), 1 << 15);
+        assert_eq!(training_paths(200), 20_970);
+        assert_eq!(training_paths(512), 8192);
+    }
+}
