@@ -975,7 +975,11 @@ fn mc_result_object(p: &McParams, r: &McResult) -> Object {
     num("steps", r.steps as f64);
     num("samples", r.samples as f64);
     set(&out, "model", &JsValue::from_str(p.model().name()));
-    set(&out, "payoff", &JsValue::from_str(p.payoff().name().as_str()));
+    set(
+        &out,
+        "payoff",
+        &JsValue::from_str(p.payoff().name().as_str()),
+    );
     num("seed", p.seed() as f64);
     set(&out, "antithetic", &JsValue::from_bool(p.antithetic()));
     set(

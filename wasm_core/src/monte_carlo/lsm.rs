@@ -135,7 +135,8 @@ struct States {
 
 impl Recorder for States {
     fn record(&mut self, step: usize, sample: usize, lane: usize, x: f64, v: f64) {
-        if step.is_multiple_of(self.stride) && step / self.stride <= self.dates && lane < self.signs {
+        if step.is_multiple_of(self.stride) && step / self.stride <= self.dates && lane < self.signs
+        {
             let j = step / self.stride - 1;
             let path = (self.first + sample) * self.signs + lane;
             self.x[j * self.n + path] = x;
