@@ -1,0 +1,338 @@
+"""Monte Carlo path payoffs in the native engine, against QuantLib-Python (an independent
+implementation) and against exact identities.
+
+- Barriers under GBM against QuantLib's AnalyticBarrierEngine (Reiner & Rubinstein's closed
+  form, continuous monitoring); the Brownian-bridge estimator is unbiased for it at any step
+  count, so within 4 standard errors.
+- Geometric Asians against AnalyticDiscreteGeometricAveragePriceAsianEngine (exact), arithmetic
+  Asians against QuantLib's own Monte Carlo (MCDiscreteArithmeticAPEngine with its control
+  variate), within 4 combined standard errors; fixings every 30 days (Actual/365).
+- Barriers under Heston against FdHestonBarrierEngine, fine time steps: 4 standard errors plus
+  the PDE's own error, estimated as the change between two grids.
+- Bermudan and American (Longstaff-Schwartz) against QuantLib's finite differences and the
+  engine's American pricer: a lower bound, within 4 standard errors above and
+  MC_LSM_MAX_SHORTFALL_REL below (the regression's exercise policy is suboptimal).
+- Identities on the same random numbers: a barrier knocked at t = 0, an unreachable barrier,
+  a one-fixing Asian, each against the European run; thread-count independence.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+import QuantLib as ql
+from tolerances import MC_LSM_MAX_SHORTFALL_REL, MC_STD_ERRORS, REL_TOL
+
+import pricinglab as pl
+from pricinglab import reference_mc
+
+TODAY = ql.Date(1, ql.June, 2022)
+DAY_COUNT = ql.Actual365Fixed()
+STYLES = {
+    "up_and_out": ql.Barrier.UpOut,
+    "up_and_in": ql.Barrier.UpIn,
+    "down_and_out": ql.Barrier.DownOut,
+    "down_and_in": ql.Barrier.DownIn,
+}
+HESTON = {"v0": 0.04, "kappa": 1.5, "theta": 0.06, "xi": 0.5, "rho": -0.7}
+
+
+@pytest.fixture(autouse=True)
+def native_backend() -> None:
+    assert pl.backend == "native"
+    ql.Settings.instance().evaluationDate = TODAY
+
+
+def _curve(rate: float) -> ql.YieldTermStructureHandle:
+    return ql.YieldTermStructureHandle(ql.FlatForward(TODAY, rate, DAY_COUNT, ql.Continuous))
+
+
+def _bsm(s: float, r: float, q: float, vol: float) -> ql.BlackScholesMertonProcess:
+    return ql.BlackScholesMertonProcess(
+        ql.QuoteHandle(ql.SimpleQuote(s)),
+        _curve(q),
+        _curve(r),
+        ql.BlackVolTermStructureHandle(
+            ql.BlackConstantVol(TODAY, ql.NullCalendar(), vol, DAY_COUNT)
+        ),
+    )
+
+
+def _heston(s: float, r: float, q: float) -> ql.HestonModel:
+    h = HESTON
+    return ql.HestonModel(
+        ql.HestonProcess(
+            _curve(r), _curve(q), ql.QuoteHandle(ql.SimpleQuote(s)),
+            h["v0"], h["kappa"], h["theta"], h["xi"], h["rho"],
+        )
+    )  # fmt: skip
+
+
+def _vanilla(kind: str, strike: float) -> ql.PlainVanillaPayoff:
+    return ql.PlainVanillaPayoff(ql.Option.Call if kind == "call" else ql.Option.Put, strike)
+
+
+def _within(result: dict[str, Any], exact: float, other_error: float = 0.0) -> bool:
+    error = math.hypot(result["std_error"], other_error)
+    return abs(result["price"] - exact) <= MC_STD_ERRORS * error
+
+
+# ---------------------------------------------------------------------------- barriers
+
+GBM_BARRIERS = [
+    # kind, payoff, spot, strike, barrier, days, rate, dividend, vol
+    ("call", "up_and_out", 100.0, 100.0, 130.0, 365, 0.05, 0.01, 0.25),
+    ("put", "down_and_out", 100.0, 105.0, 85.0, 182, 0.03, 0.0, 0.3),
+    ("call", "down_and_in", 100.0, 95.0, 90.0, 365, 0.02, 0.04, 0.2),
+    ("put", "up_and_in", 100.0, 100.0, 110.0, 730, 0.04, 0.02, 0.35),
+    ("call", "up_and_in", 80.0, 90.0, 120.0, 91, 0.0, 0.0, 0.6),
+    ("put", "down_and_in", 120.0, 110.0, 100.0, 1095, -0.01, 0.02, 0.15),
+]
+
+
+@pytest.mark.parametrize("case", GBM_BARRIERS)
+def test_gbm_barrier_matches_quantlib_analytic(case: tuple[Any, ...]) -> None:
+    kind, payoff, s, k, b, days, r, q, vol = case
+    option = ql.BarrierOption(
+        STYLES[payoff], b, 0.0, _vanilla(kind, k), ql.EuropeanExercise(TODAY + days)
+    )
+    option.setPricingEngine(ql.AnalyticBarrierEngine(_bsm(s, r, q, vol)))
+    exact = option.NPV()
+    result = pl.monte_carlo(
+        model="gbm", kind=kind, spot=s, strike=k, expiry=days / 365, rate=r, dividend=q,
+        vol=vol, payoff=payoff, barrier=b, paths=200_000, seed=GBM_BARRIERS.index(case),
+    )  # fmt: skip
+    assert result["payoff"] == payoff and result["steps"] == 1
+    assert 0.0 < result["std_error"] < 0.01 * exact
+    assert _within(result, exact), (result, exact)
+
+
+HESTON_BARRIERS = [
+    ("call", "up_and_out", 100.0, 125.0),
+    ("put", "down_and_out", 100.0, 80.0),
+    ("put", "down_and_in", 100.0, 85.0),
+]
+
+
+@pytest.mark.parametrize("case", HESTON_BARRIERS)
+def test_heston_barrier_matches_quantlib_pde(case: tuple[Any, ...]) -> None:
+    kind, payoff, k, b = case
+    s, r, q = 100.0, 0.03, 0.01
+    option = ql.BarrierOption(
+        STYLES[payoff], b, 0.0, _vanilla(kind, k), ql.EuropeanExercise(TODAY + 365)
+    )
+    pde = []
+    for grid in ((100, 200, 100), (200, 400, 200)):  # time, spot, variance points
+        option.setPricingEngine(ql.FdHestonBarrierEngine(_heston(s, r, q), *grid))
+        pde.append(option.NPV())
+    # 400 steps: the discretisation bias (about 1% at the default 100 steps for the
+    # up-and-out call, docs/api.md) is then below the noise.
+    result = pl.monte_carlo(
+        model="heston", kind=kind, spot=s, strike=k, expiry=1.0, rate=r, dividend=q,
+        **HESTON, payoff=payoff, barrier=b, paths=100_000, steps=400,
+        seed=HESTON_BARRIERS.index(case),
+    )  # fmt: skip
+    slack = abs(pde[1] - pde[0])
+    assert abs(result["price"] - pde[1]) <= MC_STD_ERRORS * result["std_error"] + slack, (
+        result,
+        pde,
+    )
+
+
+# ---------------------------------------------------------------------------- Asians
+
+ASIANS = [
+    # kind, spot, strike, fixings (every 30 days), rate, dividend, vol
+    ("call", 100.0, 100.0, 12, 0.05, 0.01, 0.25),
+    ("put", 100.0, 110.0, 6, 0.03, 0.05, 0.4),
+    ("call", 100.0, 80.0, 24, 0.01, 0.0, 0.15),
+]
+
+
+def _quantlib_asian(
+    average: Any, kind: str, s: float, k: float, n: int, r: float, q: float, vol: float
+) -> tuple[float, float]:
+    fixings = [TODAY + 30 * i for i in range(1, n + 1)]
+    geometric = average == ql.Average.Geometric
+    option = ql.DiscreteAveragingAsianOption(
+        average, 1.0 if geometric else 0.0, 0, fixings, _vanilla(kind, k),
+        ql.EuropeanExercise(fixings[-1]),
+    )  # fmt: skip
+    process = _bsm(s, r, q, vol)
+    if geometric:
+        option.setPricingEngine(ql.AnalyticDiscreteGeometricAveragePriceAsianEngine(process))
+        return option.NPV(), 0.0
+    option.setPricingEngine(
+        ql.MCDiscreteArithmeticAPEngine(
+            process, "pseudorandom", False, False, True, 100_000, ql.nullDouble(), ql.nullInt(), 42
+        )
+    )
+    return option.NPV(), option.errorEstimate()
+
+
+@pytest.mark.parametrize("payoff", ["asian_geometric", "asian_arithmetic"])
+@pytest.mark.parametrize("case", ASIANS)
+def test_gbm_asian_matches_quantlib(payoff: str, case: tuple[Any, ...]) -> None:
+    kind, s, k, n, r, q, vol = case
+    average = ql.Average.Geometric if payoff == "asian_geometric" else ql.Average.Arithmetic
+    expected, error = _quantlib_asian(average, kind, s, k, n, r, q, vol)
+    result = pl.monte_carlo(
+        model="gbm", kind=kind, spot=s, strike=k, expiry=30 * n / 365, rate=r, dividend=q,
+        vol=vol, payoff=payoff, steps=n, paths=200_000, seed=7 + ASIANS.index(case),
+    )  # fmt: skip
+    assert result["control_variate"]
+    assert _within(result, expected, error), (result, expected, error)
+
+
+def test_arithmetic_asian_control_is_the_geometric_closed_form() -> None:
+    # Kemna & Vorst's control: the geometric payoff is so close to the arithmetic one that it
+    # removes nearly all the variance (here over 95% of the standard error).
+    kind, s, k, n, r, q, vol = ASIANS[0]
+    result = pl.monte_carlo(
+        model="gbm", kind=kind, spot=s, strike=k, expiry=30 * n / 365, rate=r, dividend=q,
+        vol=vol, payoff="asian_arithmetic", steps=n, paths=20_000,
+    )  # fmt: skip
+    assert result["std_error"] < 0.05 * result["std_error_without_control"]
+
+
+# ---------------------------------------------------------------------------- early exercise
+
+
+def _lower_bound(result: dict[str, Any], exact: float) -> bool:
+    noise = MC_STD_ERRORS * result["std_error"]
+    return exact * (1 - MC_LSM_MAX_SHORTFALL_REL) - noise <= result["price"] <= exact + noise
+
+
+BERMUDANS = [
+    # kind, spot, strike, exercise dates (every 30 days), rate, dividend, vol
+    ("put", 100.0, 100.0, 4, 0.05, 0.0, 0.25),
+    ("put", 90.0, 100.0, 12, 0.03, 0.01, 0.3),
+    ("call", 110.0, 100.0, 6, 0.02, 0.06, 0.2),
+]
+
+
+@pytest.mark.parametrize("case", BERMUDANS)
+def test_gbm_bermudan_matches_quantlib_pde(case: tuple[Any, ...]) -> None:
+    kind, s, k, n, r, q, vol = case
+    dates = [TODAY + 30 * i for i in range(1, n + 1)]
+    option = ql.VanillaOption(_vanilla(kind, k), ql.BermudanExercise(dates))
+    option.setPricingEngine(ql.FdBlackScholesVanillaEngine(_bsm(s, r, q, vol), 800, 800))
+    exact = option.NPV()
+    result = pl.monte_carlo(
+        model="gbm", kind=kind, spot=s, strike=k, expiry=30 * n / 365, rate=r, dividend=q,
+        vol=vol, payoff="bermudan", exercise_dates=n, paths=200_000, seed=BERMUDANS.index(case),
+    )  # fmt: skip
+    assert result["steps"] == n and result["payoff"] == "bermudan"
+    assert _lower_bound(result, exact), (result, exact)
+
+
+@pytest.mark.parametrize(
+    ("kind", "spot", "strike", "expiry", "rate", "dividend", "vol"),
+    [
+        # Longstaff & Schwartz's Table 1 puts (2001), and a call on a high-yield stock.
+        ("put", 36.0, 40.0, 1.0, 0.06, 0.0, 0.2),
+        ("put", 40.0, 40.0, 2.0, 0.06, 0.0, 0.4),
+        ("put", 44.0, 40.0, 1.0, 0.06, 0.0, 0.2),
+        ("call", 100.0, 90.0, 0.5, 0.02, 0.08, 0.3),
+    ],
+)
+def test_gbm_american_is_a_tight_lower_bound(
+    kind: str, spot: float, strike: float, expiry: float, rate: float, dividend: float, vol: float
+) -> None:
+    exact = pl.american(kind, spot, strike, expiry, rate, dividend, vol)
+    result = pl.monte_carlo(
+        model="gbm", kind=kind, spot=spot, strike=strike, expiry=expiry, rate=rate,
+        dividend=dividend, vol=vol, payoff="american", steps=50, paths=200_000,
+    )  # fmt: skip
+    european = pl.black_scholes(kind, spot, strike, expiry, rate, dividend, vol)
+    assert result["price"] > european + MC_STD_ERRORS * result["std_error"]
+    assert _lower_bound(result, exact), (result, exact)
+
+
+@pytest.mark.parametrize("strike", [90.0, 100.0, 110.0])
+def test_heston_american_put_matches_quantlib_pde(strike: float) -> None:
+    s, r, q = 100.0, 0.03, 0.01
+    option = ql.VanillaOption(_vanilla("put", strike), ql.AmericanExercise(TODAY, TODAY + 365))
+    option.setPricingEngine(ql.FdHestonVanillaEngine(_heston(s, r, q), 100, 200, 100))
+    exact = option.NPV()
+    result = pl.monte_carlo(
+        model="heston", kind="put", spot=s, strike=strike, expiry=1.0, rate=r, dividend=q,
+        **HESTON, payoff="american", steps=50, paths=100_000,
+    )  # fmt: skip
+    assert _lower_bound(result, exact), (result, exact)
+
+
+# ---------------------------------------------------------------------------- identities
+
+MODELS = [
+    ("gbm", {"vol": 0.3}),
+    ("heston", HESTON),
+    ("rough_heston", {**HESTON, "hurst": 0.1}),
+]
+CONTRACT = {"kind": "call", "spot": 100.0, "strike": 105.0, "expiry": 1.0, "rate": 0.03,
+            "dividend": 0.01, "paths": 4_000, "seed": 9}  # fmt: skip
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= REL_TOL * abs(b)
+
+
+@pytest.mark.parametrize(("model", "fields"), MODELS)
+def test_barrier_knocked_at_start_or_never(model: str, fields: dict[str, float]) -> None:
+    params = {**CONTRACT, "model": model, **fields}
+    # Knocked in at t = 0, or never reached: the European payoff on every path.
+    knocked_in = pl.monte_carlo(params, payoff="up_and_in", barrier=90.0)
+    never = pl.monte_carlo(params, payoff="up_and_out", barrier=1e300)
+    assert pl.monte_carlo(params, payoff="up_and_out", barrier=100.0)["price"] == 0.0
+    assert pl.monte_carlo(params, payoff="down_and_in", barrier=1e-300)["price"] == 0.0
+    if model == "gbm":
+        # The barrier's control is the European payoff itself: the exact price, no noise.
+        exact = pl.black_scholes("call", 100.0, 105.0, 1.0, 0.03, 0.01, 0.3)
+        for result in (knocked_in, never):
+            assert _close(result["price"], exact) and result["std_error"] < 1e-6
+    else:
+        european = pl.monte_carlo(params)
+        for result in (knocked_in, never):
+            assert _close(result["price"], european["price"])
+            assert _close(result["std_error"], european["std_error"])
+
+
+@pytest.mark.parametrize(("model", "fields"), MODELS)
+def test_one_fixing_asian_is_the_european(model: str, fields: dict[str, float]) -> None:
+    params = {**CONTRACT, "model": model, **fields, "steps": 1}
+    european = pl.monte_carlo(params)
+    geometric = pl.monte_carlo(params, payoff="asian_geometric")
+    arithmetic = pl.monte_carlo(params, payoff="asian_arithmetic")
+    assert _close(geometric["price"], european["price"])
+    if model == "gbm":
+        exact = pl.black_scholes("call", 100.0, 105.0, 1.0, 0.03, 0.01, 0.3)
+        assert _close(arithmetic["price"], exact)  # its control is the geometric closed form
+    else:
+        assert _close(arithmetic["price"], european["price"])
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"payoff": "american", "steps": 20},
+        {"payoff": "bermudan", "exercise_dates": 5},
+        {"payoff": "down_and_out", "barrier": 90.0},
+        {"payoff": "asian_arithmetic", "steps": 12},
+    ],
+)
+@pytest.mark.parametrize("model", ["gbm", "heston"])
+def test_path_payoffs_do_not_depend_on_threads(model: str, extra: dict[str, Any]) -> None:
+    fields = dict(MODELS)[model]
+    params = {**CONTRACT, "kind": "put", "model": model, **fields, **extra, "paths": 20_000}
+    one = pl.monte_carlo(params, threads=1)
+    for threads in (2, 3):
+        assert pl.monte_carlo(params, threads=threads) == one
+
+
+def test_python_reference_refuses_path_payoffs_clearly() -> None:
+    # The pure-Python oracle prices the European payoff only; it says so, never a fallback.
+    params = {**CONTRACT, "model": "gbm", "vol": 0.2, "payoff": "asian_arithmetic"}
+    with pytest.raises(NotImplementedError, match="asian_arithmetic"):
+        reference_mc.monte_carlo(**params)
