@@ -14,7 +14,14 @@ const SAMPLE_POINTS = 201;
 /** GBM's price needs one (exact) step; its sample paths are drawn with this many to show a path. */
 const GBM_DISPLAY_STEPS = 100;
 const CONVERGENCE_POINTS = 60;
-const MC_IDS = ["paths", "steps", "seed", ...HESTON, "hurst", "vol", ...MARKET];
+const PAYOFF_IDS = ["payoff", "barrier", "exercise_dates"];
+const MC_IDS = ["paths", "steps", "seed", ...PAYOFF_IDS, ...HESTON, "hurst", "vol", ...MARKET];
+const ERROR_IDS = ["paths", "steps", "seed", ...PAYOFF_IDS, ...HESTON, "hurst"];
+const BARRIERS = ["up_and_out", "up_and_in", "down_and_out", "down_and_in"];
+const EXERCISES = ["bermudan", "american"];
+/** Longstaff-Schwartz's training pass (monte_carlo/lsm.rs): min(2^15, 2^22 / dates) paths. */
+const LSM_TRAINING_PATHS = 2 ** 15;
+const LSM_TRAINING_PATH_DATES = 2 ** 22;
 
 let engine = null;
 let pool = null;
@@ -23,7 +30,7 @@ let timer = 0;
 let pathsChart = null;
 let convergenceChart = null;
 let lastAnalytic = null;
-let lastPaths = null; // [sample paths, model, drawn denser than the run] for the spot/variance switch
+let lastPaths = null; // [sample paths, model, the run's steps if drawn denser, barrier] for the spot/variance switch
 let pending = false; // an automatic run is scheduled
 let held = null; // why automatic runs are paused (the race is timing the pool), or null
 
@@ -40,9 +47,61 @@ export function mcParams(model, overrides = {}) {
   return { ...p, ...overrides };
 }
 
+/** The payoff fields of the page (docs/api.md, "Monte Carlo payoffs"): only those it uses. */
+function payoffParams() {
+  const payoff = $("payoff").value;
+  const p = { payoff };
+  if (BARRIERS.includes(payoff)) p.barrier = numberOf("barrier");
+  if (payoff === "bermudan") p.exercise_dates = numberOf("exercise_dates");
+  return p;
+}
+
+/** The card's run: the page's model and contract with the chosen payoff. */
+function cardParams(model) {
+  return { ...mcParams(model), ...payoffParams() };
+}
+
+/** The steps a run takes when `steps` is left empty (the engine's defaults, docs/api.md). */
+function defaultSteps(params) {
+  if (params.model === "gbm" && (params.payoff === "european" || BARRIERS.includes(params.payoff))) return 1;
+  if (params.payoff === "bermudan") {
+    const n = params.exercise_dates;
+    return params.model === "gbm" ? n : n * Math.ceil(100 / n);
+  }
+  return 100;
+}
+
 function cost(params) {
-  const steps = params.steps ?? (params.model === "gbm" ? 1 : 100);
-  return params.paths * steps * (params.model === "rough_heston" ? ROUGH_COST_FACTOR : 1);
+  const steps = params.steps ?? defaultSteps(params);
+  // Early exercise first simulates its training paths (as many path-steps again at most).
+  const training = EXERCISES.includes(params.payoff)
+    ? Math.min(LSM_TRAINING_PATHS, LSM_TRAINING_PATH_DATES / steps) * steps
+    : 0;
+  return (params.paths * steps + training) * (params.model === "rough_heston" ? ROUGH_COST_FACTOR : 1);
+}
+
+/** Shows the payoff's own fields, and says what its steps and estimator are. */
+function showPayoffFields() {
+  const payoff = $("payoff").value;
+  $("barrier-field").hidden = !BARRIERS.includes(payoff);
+  $("exercise_dates-field").hidden = payoff !== "bermudan";
+  $("payoff-note").textContent = {
+    european: "Steps default: 1 for GBM (its step is exact), 100 for Heston and rough Heston.",
+    asian: "The average of the spot at every step (steps = fixings, default 100), S0 not included.",
+    barrier: "Monitored continuously (a Brownian bridge between steps; exact for GBM on its one default step). No rebate.",
+    bermudan: "Exercisable at the given number of evenly spaced dates up to expiry (steps: a multiple of them). Longstaff-Schwartz: a lower bound.",
+    american: "Exercisable now and at every step (default 100, at most 512). Longstaff-Schwartz: a lower bound; for GBM the Exercise: American price above is exact.",
+  }[payoff.startsWith("asian") ? "asian" : BARRIERS.includes(payoff) ? "barrier" : payoff];
+}
+
+/** What the run's control variate is (path_payoff.rs). */
+function controlLabel(params) {
+  const { model, payoff } = params;
+  if (payoff === "asian_arithmetic" && model === "gbm") return "the geometric Asian, priced in closed form";
+  if (payoff.startsWith("asian")) return "the discounted average spot";
+  if (model === "gbm" && payoff !== "european") return "the European payoff, priced by Black-Scholes";
+  if (EXERCISES.includes(payoff)) return "the discounted spot at exercise";
+  return "the discounted spot";
 }
 
 function clearResult() {
@@ -75,8 +134,30 @@ export function initMonteCarlo(wasm, mcPool) {
   });
 }
 
-/** The closed-form price a run of `model` can be checked against: [label, price] or null. */
-function referencePrice(model) {
+/** The European price under the run's model (null when there is no closed form). */
+function europeanPrice(model) {
+  if (model === "gbm" && lastAnalytic) return lastAnalytic.price;
+  const heston = lastAnalytic?.model_price;
+  return model === "heston" && Number.isFinite(heston) ? heston : null;
+}
+
+/** The GBM American price by the engine's QD+ pricer (what Longstaff-Schwartz approaches from below). */
+function americanPrice(p) {
+  try {
+    return engine.american(p.kind, p.spot, p.strike, p.expiry, p.rate, p.dividend, p.vol);
+  } catch {
+    return null;
+  }
+}
+
+/** The closed-form price a run of `params` can be checked against: [label, price] or null. */
+function referencePrice(params) {
+  const { model, payoff } = params;
+  if (payoff === "american" && model === "gbm") {
+    const price = americanPrice(params);
+    return price === null ? null : ["the American (QD+)", price];
+  }
+  if (payoff !== "european") return null;
   if (model === "gbm" && lastAnalytic) return ["Black-Scholes", lastAnalytic.price];
   const heston = lastAnalytic?.model_price;
   if (model === "heston" && Number.isFinite(heston)) return ["Heston (semi-analytic)", heston];
@@ -150,8 +231,9 @@ export function onInputs(analytic) {
     $("mc-status").textContent = model.mc ? "fix the inputs above to simulate" : "";
     return;
   }
-  const params = mcParams(model.mc);
-  clearErrors(["paths", "steps", "seed", ...HESTON, "hurst"]);
+  showPayoffFields();
+  const params = cardParams(model.mc);
+  clearErrors(ERROR_IDS);
   try {
     engine.monte_carlo_plan(params); // errors show as you type, even for runs that wait for Run
   } catch (err) {
@@ -176,8 +258,8 @@ export async function run() {
   const modelName = document.querySelector('input[name="model"]:checked').value;
   const model = MODELS[modelName].mc;
   if (!model) return;
-  clearErrors(["paths", "steps", "seed", ...HESTON, "hurst"]);
-  const params = mcParams(model);
+  clearErrors(ERROR_IDS);
+  const params = cardParams(model);
   const ctl = new AbortController();
   controller = ctl;
   setBusy(true);
@@ -185,11 +267,13 @@ export async function run() {
   $("mc-status").textContent = `running on ${pool.size} worker${pool.size > 1 ? "s" : ""}…`;
   // Independent paths for the picture (the run pairs each path with its mirror image); GBM's
   // single exact step would draw straight lines, so its pictures use more steps.
-  const displaySteps = model === "gbm" ? Math.max(params.steps ?? 1, GBM_DISPLAY_STEPS) : params.steps;
-  const display = { ...params, steps: displaySteps, antithetic: false };
+  const runSteps = params.steps ?? defaultSteps(params);
+  const displaySteps = model === "gbm" ? Math.max(runSteps, GBM_DISPLAY_STEPS) : params.steps;
+  // The pictures are of the model's paths, the same whatever the payoff.
+  const display = { ...mcParams(model), steps: displaySteps, antithetic: false };
   if (display.steps === undefined) delete display.steps;
   const paths = pool.samplePaths(display, SAMPLE_PATHS, SAMPLE_POINTS, { signal: ctl.signal })
-    .then((r) => controller === ctl && drawPaths(r, model, model === "gbm" && displaySteps !== (params.steps ?? 1)))
+    .then((r) => controller === ctl && drawPaths(r, model, model === "gbm" && displaySteps !== runSteps ? runSteps : null, params.barrier ?? null))
     .catch(() => {}); // the run below reports the same errors
   try {
     const result = await pool.run(params, {
@@ -226,14 +310,22 @@ function showResult(r, params, seconds) {
   $("mc-ci").value = estimable ? `[${fmt(r.ci_low, 8)}, ${fmt(r.ci_high, 8)}]` : "– (needs 2 or more independent samples)";
   $("mc-progress").value = 1;
   const p = params;
-  const reference = referencePrice(p.model);
+  const reference = referencePrice(p);
+  const european = europeanPrice(p.model);
   if (reference) {
     $("mc-compare-label").textContent = `${reference[0]} is`;
+    const lower = p.payoff === "american" ? ` (${fmt(reference[1], 8)}; Longstaff-Schwartz is a lower bound)` : "";
     $("mc-z").value = !estimable
       ? "– (no standard error to compare with)"
       : r.std_error > 0
-        ? `${fmt((reference[1] - r.price) / r.std_error, 3)} standard errors away`
+        ? `${fmt((reference[1] - r.price) / r.std_error, 3)} standard errors away${lower}`
         : "exact (no randomness)";
+  } else if (p.payoff !== "european") {
+    // No closed form for this payoff here: the vanilla price says what the feature is worth.
+    $("mc-compare-label").textContent = "The European option is";
+    $("mc-z").value = european === null
+      ? "– (no closed form under this model)"
+      : `${fmt(european, 8)} (difference ${fmt(r.price - european, 6)})`;
   } else {
     $("mc-compare-label").textContent = "Implied vol";
     try {
@@ -242,6 +334,7 @@ function showResult(r, params, seconds) {
       $("mc-z").value = messageOf(err);
     }
   }
+  $("mc-cv-label").textContent = controlLabel(p);
   $("mc-cv").value = r.control_variate
     ? `std. error ${fmt(r.std_error, 3)} with it, ${fmt(r.std_error_without_control, 3)} without ` +
       `(price without: ${fmt(r.price_without_control, 8)})`
@@ -264,7 +357,7 @@ function drawConvergence(r, params) {
     ks.add(Math.max(1, Math.round(blocks ** (i / (CONVERGENCE_POINTS - 1)))));
   }
   const xs = [], est = [], hi = [], lo = [], ref = [];
-  const [referenceLabel, reference] = referencePrice(params.model) ?? [null, null];
+  const [referenceLabel, reference] = referencePrice(params) ?? [null, null];
   for (const k of [...ks].sort((a, b) => a - b)) {
     const prefix = k === blocks ? params : { ...params, paths: k * perBlock };
     const partial = engine.monte_carlo_finish(prefix, r.blockSums.subarray(0, k * r.blockLen));
@@ -291,8 +384,8 @@ export function redrawPaths() {
   if (lastPaths) drawPaths(...lastPaths);
 }
 
-function drawPaths(r, model, denser) {
-  lastPaths = [r, model, denser];
+function drawPaths(r, model, denser, barrier) {
+  lastPaths = [r, model, denser, barrier];
   const showVariance = model !== "gbm" && $("paths-show").value === "variance";
   $("paths-show-field").hidden = model === "gbm";
   const values = showVariance ? r.variance : r.spot;
@@ -305,8 +398,14 @@ function drawPaths(r, model, denser) {
     data.push(Array.from(values.subarray(k * m, (k + 1) * m)));
   }
   const what = showVariance ? (model === "rough_heston" ? "variance (mean over each step)" : "variance") : "spot";
+  const showBarrier = !showVariance && barrier !== null && Number.isFinite(barrier);
+  if (showBarrier) {
+    series.push({ label: "barrier", colour: "--c2", width: 1.5, dash: [6, 4] });
+    data.push(data[0].map(() => barrier));
+  }
   pathsChart.setData(data, { x: "time (years)", y: showVariance ? "variance" : "spot", legend: false, series });
   $("paths-caption").textContent =
     `${count} sample paths of the ${what} (${MODELS[model].label}` +
-    `${denser ? `, drawn with ${m - 1} steps; the price needs only one, GBM's step is exact` : ""})`;
+    `${denser ? `, drawn with ${m - 1} steps; the run takes ${plural(denser, "step")}, GBM's steps are exact` : ""})` +
+    (showBarrier ? `, the barrier dashed` : "");
 }

@@ -7,7 +7,7 @@ const CONTROLS = {
   kind: "kind", exercise: "exercise",
   spot: "spot", strike: "strike", expiry: "expiry", rate: "rate", dividend: "dividend", vol: "vol",
   v0: "v0", kappa: "kappa", theta: "theta", xi: "xi", rho: "rho", hurst: "hurst",
-  paths: "paths", steps: "steps", seed: "seed",
+  paths: "paths", steps: "steps", seed: "seed", payoff: "payoff", barrier: "barrier", exercise_dates: "exercise_dates",
   quote: "quote", plot: "plot", paths_show: "paths-show", smile: "smile-csv", race_paths: "race-paths", race_steps: "race-steps",
 };
 const DEFAULT_MODEL = "gbm";
