@@ -27,7 +27,7 @@ from test_notebook import (
     run_all,
     stream_text,
 )
-from tolerances import IV_ROUND_TRIP_REL_TOL, MC_STD_ERRORS, REL_TOL
+from tolerances import IV_ROUND_TRIP_REL_TOL, MC_LSM_MAX_SHORTFALL_REL, MC_STD_ERRORS, REL_TOL
 
 from pricinglab import reference
 from pricinglab.heston import heston_price
@@ -322,3 +322,85 @@ def test_american_options(example) -> None:  # type: ignore[no-untyped-def]
         expected = pl.american("put", 95.0, **AMERICAN_MARKET, accuracy=accuracy)  # type: ignore[arg-type]
         assert float(value) == pytest.approx(expected, rel=1e-12), line
     assert float(stream_text(cell_by_tag(nb, "implied-vol"))) == pytest.approx(0.25, rel=1e-8)
+
+
+# ------------------------------------------------------------------- exotic options
+
+# The notebook's tables print 8 significant digits; wasm and native give the same doubles.
+EXOTIC_PRINT_TOL = 1e-7
+EXOTIC_MARKET = {"kind": "call", "spot": 100.0, "strike": 100.0, "expiry": 1.0, "rate": 0.05,
+                 "dividend": 0.01}  # fmt: skip
+EXOTIC_GBM = {"model": "gbm", **EXOTIC_MARKET, "vol": 0.25, "paths": 100_000, "seed": 2026}
+EXOTIC_HESTON = {"model": "heston", **EXOTIC_MARKET, "kind": "put", "v0": 0.04, "kappa": 1.5,
+                 "theta": 0.06, "xi": 0.5, "rho": -0.7, "paths": 20_000, "seed": 7}  # fmt: skip
+
+
+def _printed(value: str, expected: float) -> bool:
+    return float(value) == pytest.approx(expected, rel=EXOTIC_PRINT_TOL, abs=1e-12)
+
+
+def test_exotic_options(example) -> None:  # type: ignore[no-untyped-def]
+    from oracles import quantlib_exotics as qx
+
+    import pricinglab as pl  # native: the same engine, checked against QuantLib
+
+    nb = example("exotic_options.ipynb")
+    european = mp_bsm.price_float("call", 100.0, 100.0, 1.0, 0.05, 0.01, 0.25)
+    assert close(float(result_text(cell_by_tag(nb, "setup"))), european, REL_TOL)
+
+    columns = ["barrier", "up_and_out", "out_std_error", "up_and_in", "in_std_error",
+               "in_plus_out"]  # fmt: skip
+    rows = parse_table(result_text(cell_by_tag(nb, "barriers")), columns)
+    assert [float(r["barrier"]) for r in rows] == [105.0, 110.0, 120.0, 130.0, 150.0, 200.0]
+    for row in rows:
+        b = float(row["barrier"])
+        for payoff, se in (("up_and_out", "out_std_error"), ("up_and_in", "in_std_error")):
+            native = pl.monte_carlo(EXOTIC_GBM, payoff=payoff, barrier=b)
+            assert _printed(row[payoff], native["price"]), (row, payoff)
+            assert _printed(row[se], native["std_error"]), (row, se)
+            exact = qx.barrier_gbm("call", payoff, 100.0, 100.0, b, 365, 0.05, 0.01, 0.25)
+            assert abs(float(row[payoff]) - exact) <= MC_STD_ERRORS * float(row[se]), row
+        noise = math.hypot(float(row["out_std_error"]), float(row["in_std_error"]))
+        assert abs(float(row["in_plus_out"]) - european) <= MC_STD_ERRORS * noise, row
+    assert "image/svg+xml" in cell_by_tag(nb, "barrier-chart")["outputs"][0]["data"]
+
+    columns = ["payoff", "price", "std_error", "std_error_without_control"]
+    for row in parse_table(result_text(cell_by_tag(nb, "asians")), columns):
+        native = pl.monte_carlo(EXOTIC_GBM, payoff=row["payoff"], expiry=360 / 365, steps=12)
+        for key in columns[1:]:
+            assert _printed(row[key], native[key]), (row, key)
+        average = row["payoff"].removeprefix("asian_")
+        exact, error = qx.asian_gbm(average, "call", 100.0, 100.0, 30, 12, 0.05, 0.01, 0.25)
+        noise = MC_STD_ERRORS * math.hypot(float(row["std_error"]), error)
+        assert abs(float(row["price"]) - exact) <= noise, (row, exact, error)
+
+    columns = ["strike", "lsm", "std_error", "american", "shortfall"]
+    rows = parse_table(result_text(cell_by_tag(nb, "american")), columns)
+    assert [float(r["strike"]) for r in rows] == [90.0, 100.0, 110.0]
+    for row in rows:
+        k = float(row["strike"])
+        native = pl.monte_carlo(
+            EXOTIC_GBM, kind="put", payoff="american", steps=50, paths=40_000, strike=k
+        )
+        assert _printed(row["lsm"], native["price"]) and _printed(
+            row["std_error"], native["std_error"]
+        )
+        exact = pl.american("put", 100.0, k, 1.0, 0.05, 0.01, 0.25)
+        assert _printed(row["american"], exact)
+        noise = MC_STD_ERRORS * float(row["std_error"])
+        assert -noise <= float(row["shortfall"]) <= MC_LSM_MAX_SHORTFALL_REL * exact + noise, row
+
+    rows = parse_table(result_text(cell_by_tag(nb, "heston-american")),
+                       ["exercise", "price", "std_error"])  # fmt: skip
+    assert [r["exercise"] for r in rows] == ["european (semi-analytic)", "bermudan, 4 dates",
+                                             "american, 50 dates"]  # fmt: skip
+    assert _printed(rows[0]["price"], heston_price("put", 100.0, 100.0, 1.0, 0.05, 0.01, 0.04,
+                                                   1.5, 0.06, 0.5, -0.7))  # fmt: skip
+    bermudan = pl.monte_carlo(EXOTIC_HESTON, payoff="bermudan", exercise_dates=4)
+    american = pl.monte_carlo(EXOTIC_HESTON, payoff="american", steps=50)
+    assert _printed(rows[1]["price"], bermudan["price"])
+    assert _printed(rows[2]["price"], american["price"])
+    heston = {k: EXOTIC_HESTON[k] for k in ("v0", "kappa", "theta", "xi", "rho")}
+    pde = qx.american_heston("put", 100.0, 100.0, 365, 0.05, 0.01, heston, (100, 200, 100))
+    noise = MC_STD_ERRORS * american["std_error"]
+    assert pde * (1 - MC_LSM_MAX_SHORTFALL_REL) - noise <= american["price"] <= pde + noise
