@@ -44,6 +44,6 @@ MC_KERNEL_MEMORY_REL_TOL: Final = 5e-5
 MC_SE_CALIBRATION_REL_TOL: Final = 0.3
 # Longstaff-Schwartz (Bermudan and American Monte Carlo) is a lower bound: its regressed
 # exercise policy is suboptimal, and an "american" run exercises only at its steps. Measured
-# 0.2-0.8 % below the exact price on Longstaff & Schwartz's Table 1 puts (50 dates a year) and
-# 0.5-1.0 % under Heston; this allows half again on top of 4 standard errors.
+# 0.2-0.6 % below the exact price on Longstaff & Schwartz's Table 1 puts (50 dates a year) and
+# 0.15-0.7 % under Heston (docs/api.md); this allows twice that on top of 4 standard errors.
 MC_LSM_MAX_SHORTFALL_REL: Final = 0.015

@@ -18,9 +18,19 @@
 //!
 //! Basis: with `z` the log-moneyness `ln(S_t/K)` standardised over the date's in-the-money paths,
 //! `1, z, z^2, z^3` (Longstaff & Schwartz use three polynomials of the spot besides the constant);
-//! Heston and rough Heston add the standardised variance `y`: `y, y^2, z y`. The normal equations
-//! are solved by Cholesky with a relative ridge of [`RIDGE`] (the standardised basis keeps them
-//! well conditioned; the ridge only guards degenerate dates, e.g. zero volatility).
+//! Heston and rough Heston add the standardised variance `y`: `y, y^2, z y`. Every model adds `e`,
+//! the standardised value of the European option on the remaining life (Black-Scholes-Merton at
+//! the model's volatility; under Heston-type models at the root of the expected mean variance
+//! `theta + (V_t - theta)(1 - e^{-kappa tau}) / (kappa tau)`): the continuation value is close to
+//! it, so a few coefficients fit it far better than polynomials alone (the "European price as a
+//! basis function" of Glasserman 2003, section 8.6.2). The normal equations are solved by Cholesky
+//! with a relative ridge of [`RIDGE`] (the standardised basis keeps them well conditioned; the
+//! ridge only guards degenerate dates, e.g. zero volatility).
+//!
+//! Under GBM the European value is also a bound: holding an American is worth at least the
+//! European on the remaining life, so a path never exercises where the intrinsic value does not
+//! exceed it, whatever the regression says (which removes the regression's worst mistakes, far
+//! out of the money in time value). The rule stays a feasible policy, so the price a lower bound.
 
 use super::engine::Plan;
 use super::lanes::Recorder;
@@ -28,9 +38,10 @@ use super::params::{McParams, Model};
 use super::payoff::Payoff;
 use super::rng::TRAINING_DOMAIN;
 use crate::fastmath;
+use crate::normal::norm_cdf;
 
-/// Most basis functions (Heston: 7).
-const MAX_BASIS: usize = 7;
+/// Most basis functions (Heston: 8).
+const MAX_BASIS: usize = 8;
 /// Relative ridge on the normal equations' diagonal.
 pub(crate) const RIDGE: f64 = 1e-12;
 /// Most states kept by training (2^22: 32 MB per state variable).
@@ -54,7 +65,18 @@ struct Fit {
     u_scale: f64,
     v_mean: f64,
     v_scale: f64,
+    e_mean: f64,
+    e_scale: f64,
     beta: [f64; MAX_BASIS],
+}
+
+/// The European option on the remaining life, for the basis and the GBM bound.
+#[derive(Debug, Clone, Copy)]
+enum Volatility {
+    /// GBM: the model's volatility.
+    Constant(f64),
+    /// Heston-type: the expected mean variance over the remaining life, from `V_t`.
+    MeanReverting { kappa: f64, theta: f64 },
 }
 
 /// The fitted exercise policy of a run (see the module docs).
@@ -67,6 +89,11 @@ pub(crate) struct ExerciseRule {
     /// `e^{-r t_j}` and `e^{-(r-q) t_j}` per date before expiry.
     discount: Vec<f64>,
     carry_discount: Vec<f64>,
+    /// The remaining life `T - t_j` per date before expiry.
+    remaining: Vec<f64>,
+    volatility: Volatility,
+    rate: f64,
+    dividend: f64,
     /// Exercise at `t = 0` (an American whose intrinsic value beats the mean continuation).
     pub at_start: bool,
     stochastic_vol: bool,
@@ -94,7 +121,7 @@ impl ExerciseRule {
     pub fn exercise(&self, j: usize, x: f64, v: f64) -> Option<(f64, f64)> {
         let fit = self.fits.get(j).copied().flatten()?;
         let value = self.discount[j] * self.intrinsic(x);
-        (value > 0.0 && value > fit.continuation(self.basis(&fit, x, v))).then(|| {
+        self.exercises(j, &fit, value, x, v).then(|| {
             (
                 value,
                 self.carry_discount[j] * self.spot_rel * fastmath::exp(x),
@@ -102,15 +129,60 @@ impl ExerciseRule {
         })
     }
 
-    fn basis(&self, fit: &Fit, x: f64, v: f64) -> ([f64; MAX_BASIS], usize) {
+    /// The rule at date `j` for the discounted intrinsic `value` (see the module docs).
+    fn exercises(&self, j: usize, fit: &Fit, value: f64, x: f64, v: f64) -> bool {
+        if value <= 0.0 {
+            return false;
+        }
+        let european = self.european(j, x, v);
+        if !self.stochastic_vol && value <= european {
+            return false;
+        }
+        value > fit.continuation(self.basis(fit, x, v, european))
+    }
+
+    /// The European option on the remaining life at date `j` in state `(x, v)`, discounted to
+    /// `t = 0`, in the run's money units (Black-Scholes-Merton, Hull's "Options, Futures and
+    /// Other Derivatives", eq. 15.20-15.21 with a continuous yield).
+    fn european(&self, j: usize, x: f64, v: f64) -> f64 {
+        let tau = self.remaining[j];
+        let variance = match self.volatility {
+            Volatility::Constant(vol) => vol * vol,
+            Volatility::MeanReverting { kappa, theta } => {
+                let k = kappa * tau;
+                // (1 - e^{-k}) / k, -> 1 as k -> 0.
+                let weight = if k > 1e-8 {
+                    -fastmath::exp_m1(-k) / k
+                } else {
+                    1.0
+                };
+                (theta + (v.max(0.0) - theta) * weight).max(0.0)
+            }
+        };
+        let spot = self.spot_rel * fastmath::exp(x);
+        let forward_spot = spot * fastmath::exp(-self.dividend * tau);
+        let strike = self.strike_rel * fastmath::exp(-self.rate * tau);
+        let total = (variance * tau).sqrt();
+        let price = if total > 0.0 {
+            let d1 = fastmath::ln(forward_spot / strike) / total + 0.5 * total;
+            let theta = self.sign;
+            theta * (forward_spot * norm_cdf(theta * d1) - strike * norm_cdf(theta * (d1 - total)))
+        } else {
+            (self.sign * (forward_spot - strike)).max(0.0)
+        };
+        self.discount[j] * price.max(0.0)
+    }
+
+    fn basis(&self, fit: &Fit, x: f64, v: f64, european: f64) -> ([f64; MAX_BASIS], usize) {
         let z = (self.ln_moneyness + x - fit.u_mean) / fit.u_scale;
+        let e = (european - fit.e_mean) / fit.e_scale;
         let mut b = [0.0; MAX_BASIS];
-        b[..4].copy_from_slice(&[1.0, z, z * z, z * z * z]);
+        b[..5].copy_from_slice(&[1.0, z, z * z, z * z * z, e]);
         if !self.stochastic_vol {
-            return (b, 4);
+            return (b, 5);
         }
         let y = (v - fit.v_mean) / fit.v_scale;
-        b[4..].copy_from_slice(&[y, y * y, z * y]);
+        b[5..].copy_from_slice(&[y, y * y, z * y]);
         (b, MAX_BASIS)
     }
 }
@@ -171,6 +243,18 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
         carry_discount: (1..=decisions)
             .map(|j| fastmath::exp(-(p.rate() - p.dividend()) * dt * (j * stride) as f64))
             .collect(),
+        remaining: (1..=decisions)
+            .map(|j| dt * (steps - j * stride) as f64)
+            .collect(),
+        volatility: match p.model() {
+            Model::Gbm { vol } => Volatility::Constant(vol),
+            Model::Heston(h) | Model::RoughHeston { heston: h, .. } => Volatility::MeanReverting {
+                kappa: h.kappa,
+                theta: h.theta,
+            },
+        },
+        rate: p.rate(),
+        dividend: p.dividend(),
         at_start: false,
         stochastic_vol: !matches!(p.model(), Model::Gbm { .. }),
         ln_moneyness: fastmath::ln(p.spot() / p.strike()),
@@ -203,7 +287,7 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
         }
         first += count;
     }
-    let k = if rule.stochastic_vol { MAX_BASIS } else { 4 };
+    let k = if rule.stochastic_vol { MAX_BASIS } else { 5 };
     let mut itm = Vec::with_capacity(n);
     for j in (0..decisions).rev() {
         let (xs, vs) = (&states.x[j * n..(j + 1) * n], &states.v[j * n..(j + 1) * n]);
@@ -212,10 +296,10 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
         if itm.len() < MIN_PATHS_PER_BASIS * k {
             continue;
         }
-        let fit = fit_date(&rule, &itm, xs, vs, &cash, k);
+        let fit = fit_date(&rule, j, &itm, xs, vs, &cash, k);
         for &i in &itm {
             let value = rule.discount[j] * rule.intrinsic(xs[i]);
-            if value > fit.continuation(rule.basis(&fit, xs[i], vs[i])) {
+            if rule.exercises(j, &fit, value, xs[i], vs[i]) {
                 cash[i] = value;
             }
         }
@@ -230,6 +314,7 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
 /// Least squares of `cash` on the basis over the paths `itm`.
 fn fit_date(
     rule: &ExerciseRule,
+    j: usize,
     itm: &[usize],
     xs: &[f64],
     vs: &[f64],
@@ -245,17 +330,28 @@ fn fit_date(
     };
     let (u_mean, u_scale) = moments(&|i| rule.ln_moneyness + xs[i]);
     let (v_mean, v_scale) = moments(&|i| vs[i]);
+    let europeans: Vec<f64> = itm
+        .iter()
+        .map(|&i| rule.european(j, xs[i], vs[i]))
+        .collect();
+    let (e_mean, e_scale) = {
+        let mean = europeans.iter().sum::<f64>() / m;
+        let var = europeans.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / m;
+        (mean, if var > 0.0 { var.sqrt() } else { 1.0 })
+    };
     let mut fit = Fit {
         u_mean,
         u_scale,
         v_mean,
         v_scale,
+        e_mean,
+        e_scale,
         beta: [0.0; MAX_BASIS],
     };
     let mut a = [[0.0; MAX_BASIS]; MAX_BASIS];
     let mut b = [0.0; MAX_BASIS];
-    for &i in itm {
-        let (phi, _) = rule.basis(&fit, xs[i], vs[i]);
+    for (&i, &european) in itm.iter().zip(&europeans) {
+        let (phi, _) = rule.basis(&fit, xs[i], vs[i], european);
         for r in 0..k {
             b[r] += phi[r] * cash[i];
             for c in 0..=r {
