@@ -10,6 +10,7 @@
 use super::gbm::Gbm;
 use super::heston::Heston;
 use super::lanes::{Lanes, NoRecord, Recorder};
+use super::lsm::ExerciseRule;
 use super::params::{HestonParams, McParams, Model};
 use super::path_payoff::PathTracker;
 use super::rng::SampleStream;
@@ -261,16 +262,33 @@ impl Plan {
 
 /// Simulates blocks `first .. first + count` (the caller checked the range).
 pub(crate) fn simulate_blocks(p: &McParams, first: u64, count: u64) -> Vec<BlockSums> {
+    simulate_blocks_with(p, first, count, None)
+}
+
+/// As [`simulate_blocks`], with an early-exercise payoff's policy already fitted (`rule`, from
+/// [`lsm::train`] on the same params: threads of one run share one fit instead of each fitting
+/// the same one).
+pub(crate) fn simulate_blocks_with(
+    p: &McParams,
+    first: u64,
+    count: u64,
+    rule: Option<&ExerciseRule>,
+) -> Vec<BlockSums> {
     let mut out = Vec::with_capacity(count as usize);
-    for_each_block(p, first, count, |b| out.push(b));
+    for_each_block_with(p, first, count, rule, |b| out.push(b));
     out
 }
 
 /// Simulates blocks `first .. first + count` in order, handing each to `sink` as it is done.
-pub(crate) fn for_each_block(
+pub(crate) fn for_each_block(p: &McParams, first: u64, count: u64, sink: impl FnMut(BlockSums)) {
+    for_each_block_with(p, first, count, None, sink);
+}
+
+fn for_each_block_with(
     p: &McParams,
     first: u64,
     count: u64,
+    rule: Option<&ExerciseRule>,
     mut sink: impl FnMut(BlockSums),
 ) {
     let mut plan = Plan::new(p);
@@ -281,7 +299,7 @@ pub(crate) fn for_each_block(
     let mut tracker = p
         .payoff()
         .path_dependent()
-        .then(|| PathTracker::new(p, &plan));
+        .then(|| PathTracker::new(p, &plan, rule));
     for block in first..first + count {
         let start = block * BLOCK_SAMPLES;
         let end = (start + BLOCK_SAMPLES).min(p.samples());

@@ -89,11 +89,11 @@ pub(crate) struct ExerciseRule {
     /// `e^{-r t_j}` and `e^{-(r-q) t_j}` per date before expiry.
     discount: Vec<f64>,
     carry_discount: Vec<f64>,
-    /// The remaining life `T - t_j` per date before expiry.
+    /// The remaining life `tau = T - t_j` per date before expiry, and `[e^{-q tau}, e^{-r tau},
+    /// (r - q) tau]`.
     remaining: Vec<f64>,
+    remaining_factors: Vec<[f64; 3]>,
     volatility: Volatility,
-    rate: f64,
-    dividend: f64,
     /// Exercise at `t = 0` (an American whose intrinsic value beats the mean continuation).
     pub at_start: bool,
     stochastic_vol: bool,
@@ -134,7 +134,11 @@ impl ExerciseRule {
         if value <= 0.0 {
             return false;
         }
-        let european = self.european(j, x, v);
+        self.decides(fit, value, self.european(j, x, v), x, v)
+    }
+
+    /// As [`ExerciseRule::exercises`] with the date's European value known (`value` > 0).
+    fn decides(&self, fit: &Fit, value: f64, european: f64, x: f64, v: f64) -> bool {
         if !self.stochastic_vol && value <= european {
             return false;
         }
@@ -159,12 +163,13 @@ impl ExerciseRule {
                 (theta + (v.max(0.0) - theta) * weight).max(0.0)
             }
         };
-        let spot = self.spot_rel * fastmath::exp(x);
-        let forward_spot = spot * fastmath::exp(-self.dividend * tau);
-        let strike = self.strike_rel * fastmath::exp(-self.rate * tau);
+        let [dividend_discount, rate_discount, carry] = self.remaining_factors[j];
+        let forward_spot = self.spot_rel * fastmath::exp(x) * dividend_discount;
+        let strike = self.strike_rel * rate_discount;
         let total = (variance * tau).sqrt();
         let price = if total > 0.0 {
-            let d1 = fastmath::ln(forward_spot / strike) / total + 0.5 * total;
+            // ln(forward_spot / strike) without a logarithm: ln(S/K) + x + (r - q) tau.
+            let d1 = (self.ln_moneyness + x + carry) / total + 0.5 * total;
             let theta = self.sign;
             theta * (forward_spot * norm_cdf(theta * d1) - strike * norm_cdf(theta * (d1 - total)))
         } else {
@@ -253,8 +258,16 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
                 theta: h.theta,
             },
         },
-        rate: p.rate(),
-        dividend: p.dividend(),
+        remaining_factors: (1..=decisions)
+            .map(|j| {
+                let tau = dt * (steps - j * stride) as f64;
+                [
+                    fastmath::exp(-p.dividend() * tau),
+                    fastmath::exp(-p.rate() * tau),
+                    (p.rate() - p.dividend()) * tau,
+                ]
+            })
+            .collect(),
         at_start: false,
         stochastic_vol: !matches!(p.model(), Model::Gbm { .. }),
         ln_moneyness: fastmath::ln(p.spot() / p.strike()),
@@ -289,6 +302,7 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
     }
     let k = if rule.stochastic_vol { MAX_BASIS } else { 5 };
     let mut itm = Vec::with_capacity(n);
+    let mut europeans = Vec::with_capacity(n);
     for j in (0..decisions).rev() {
         let (xs, vs) = (&states.x[j * n..(j + 1) * n], &states.v[j * n..(j + 1) * n]);
         itm.clear();
@@ -296,10 +310,12 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
         if itm.len() < MIN_PATHS_PER_BASIS * k {
             continue;
         }
-        let fit = fit_date(&rule, j, &itm, xs, vs, &cash, k);
-        for &i in &itm {
+        europeans.clear();
+        europeans.extend(itm.iter().map(|&i| rule.european(j, xs[i], vs[i])));
+        let fit = fit_date(&rule, &itm, &europeans, xs, vs, &cash, k);
+        for (&i, &european) in itm.iter().zip(&europeans) {
             let value = rule.discount[j] * rule.intrinsic(xs[i]);
-            if rule.exercises(j, &fit, value, xs[i], vs[i]) {
+            if rule.decides(&fit, value, european, xs[i], vs[i]) {
                 cash[i] = value;
             }
         }
@@ -314,8 +330,8 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
 /// Least squares of `cash` on the basis over the paths `itm`.
 fn fit_date(
     rule: &ExerciseRule,
-    j: usize,
     itm: &[usize],
+    europeans: &[f64],
     xs: &[f64],
     vs: &[f64],
     cash: &[f64],
@@ -330,10 +346,6 @@ fn fit_date(
     };
     let (u_mean, u_scale) = moments(&|i| rule.ln_moneyness + xs[i]);
     let (v_mean, v_scale) = moments(&|i| vs[i]);
-    let europeans: Vec<f64> = itm
-        .iter()
-        .map(|&i| rule.european(j, xs[i], vs[i]))
-        .collect();
     let (e_mean, e_scale) = {
         let mean = europeans.iter().sum::<f64>() / m;
         let var = europeans.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / m;
@@ -350,7 +362,7 @@ fn fit_date(
     };
     let mut a = [[0.0; MAX_BASIS]; MAX_BASIS];
     let mut b = [0.0; MAX_BASIS];
-    for (&i, &european) in itm.iter().zip(&europeans) {
+    for (&i, &european) in itm.iter().zip(europeans) {
         let (phi, _) = rule.basis(&fit, xs[i], vs[i], european);
         for r in 0..k {
             b[r] += phi[r] * cash[i];

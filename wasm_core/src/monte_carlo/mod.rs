@@ -210,8 +210,10 @@ pub fn run_threads(p: &McParams, threads: usize) -> Result<McResult, PricingErro
     if crate::parallel::threads_for(usize::try_from(total).unwrap_or(usize::MAX), threads, 1) <= 1 {
         return run(p);
     }
+    // An early-exercise policy is fitted once, before the threads start.
+    let rule = matches!(p.payoff(), Payoff::Exercise { .. }).then(|| lsm::train(p));
     let parts = crate::parallel::map_ranges(total, threads, |first, end| {
-        engine::simulate_blocks(p, first, end - first)
+        engine::simulate_blocks_with(p, first, end - first, rule.as_ref())
     });
     let blocks: Vec<BlockSums> = parts.into_iter().flatten().collect();
     finish(p, &blocks)

@@ -90,7 +90,8 @@ pub(crate) struct PathTracker {
 }
 
 impl PathTracker {
-    pub fn new(p: &McParams, plan: &Plan) -> Self {
+    /// `rule`: the early-exercise policy if already fitted on `p` (else it is fitted here).
+    pub fn new(p: &McParams, plan: &Plan, rule: Option<&ExerciseRule>) -> Self {
         let lanes = plan.lanes.count();
         let signs = plan.lanes.signs;
         let scale = super::engine::money_scale(p.spot());
@@ -131,7 +132,8 @@ impl PathTracker {
             Payoff::Barrier { level, .. } => FACTORS.map(|f| fastmath::ln(level / (f * s))),
             _ => [0.0; 3],
         };
-        let rule = matches!(p.payoff(), Payoff::Exercise { .. }).then(|| lsm::train(p));
+        let rule = matches!(p.payoff(), Payoff::Exercise { .. })
+            .then(|| rule.cloned().unwrap_or_else(|| lsm::train(p)));
         PathTracker {
             payoff: p.payoff(),
             lanes,
