@@ -132,7 +132,8 @@ def main() -> int:
         for name, (seconds, price, se) in rows:
             speed = base[0] / seconds
             work = (base[0] * base[2] ** 2) / (seconds * se**2) if se > 0 else float("inf")
-            print(f"  {name:<32}{seconds:>9.3f}{price:>11.5f}{se:>10.5f}{speed:>7.1f}x{work:>7.0f}x")
+            cells = f"{seconds:>9.3f}{price:>11.5f}{se:>10.5f}{speed:>7.1f}x{work:>7.0f}x"
+            print(f"  {name:<32}{cells}")
     return 0
 
 
