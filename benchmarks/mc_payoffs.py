@@ -114,7 +114,7 @@ def main() -> int:
     parser.add_argument("--paths", type=int, default=100_000)
     args = parser.parse_args()
     try:
-        import QuantLib  # type: ignore[import-untyped]  # noqa: F401
+        import QuantLib  # noqa: F401
     except ImportError:
         print("mc_payoffs: QuantLib is not installed; no baseline")
         return 0
