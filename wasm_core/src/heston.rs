@@ -111,6 +111,23 @@ pub fn prices_at_expiry(
     rel_tol: f64,
     out: &mut [f64],
 ) -> Result<(), PricingError> {
+    priced_nodes(spot, rate, dividend, expiry, h, options, rel_tol, out).map(|_| ())
+}
+
+/// [`prices_at_expiry`], returning the nodes `(u, weight)` of the quadrature it converged on
+/// (`Int_0^inf f(u) du ~ Sum weight f(u)`; none where no integral was needed): a rule that
+/// serves these options near `h` (the calibration's fixed rule reuses it).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn priced_nodes(
+    spot: f64,
+    rate: f64,
+    dividend: f64,
+    expiry: f64,
+    h: &HestonParams,
+    options: &[(OptionKind, f64)],
+    rel_tol: f64,
+    out: &mut [f64],
+) -> Result<Vec<(f64, f64)>, PricingError> {
     let inputs = |kind, strike, vol| Inputs {
         kind,
         spot,
@@ -124,7 +141,7 @@ pub fn prices_at_expiry(
         for ((kind, strike), o) in options.iter().zip(out.iter_mut()) {
             *o = black_scholes::price(&inputs(*kind, *strike, 0.0));
         }
-        return Ok(());
+        return Ok(Vec::new());
     }
     let w = expected_total_variance(expiry, h.v0, h.kappa, h.theta);
     let vol = (w / expiry).sqrt();
@@ -133,7 +150,7 @@ pub fn prices_at_expiry(
         for ((kind, strike), o) in options.iter().zip(out.iter_mut()) {
             *o = black_scholes::price(&inputs(*kind, *strike, 0.0));
         }
-        return Ok(());
+        return Ok(Vec::new());
     }
     let carry = (rate - dividend) * expiry;
     let ks: Vec<f64> = options
@@ -144,13 +161,19 @@ pub fn prices_at_expiry(
         let q = u * u + 0.25;
         let lcf = log_cf(u, expiry, h);
         let (bs_m, model_m) = ((-0.5 * w * q).exp(), lcf.re.exp());
-        // Re[e^{iuk} (phi_BS - phi)] with |phi_BS| = bs_m, phi = model_m e^{i lcf.im}.
+        // Re[e^{iuk} (phi_BS - phi)] with |phi_BS| = bs_m, phi = model_m e^{i lcf.im}:
+        // (bs_m - Re phi) cos(uk) + Im phi sin(uk), one sin_cos per strike.
+        let (im_sin, im_cos) = lcf.im.sin_cos();
+        let (re, im) = ((bs_m - model_m * im_cos) / q, model_m * im_sin / q);
+        let size = (bs_m + model_m) / q;
         for (j, k) in ks.iter().enumerate() {
-            values[j] = (bs_m * (u * k).cos() - model_m * (lcf.im + u * k).cos()) / q;
-            sizes[j] = (bs_m + model_m) / q;
+            let (sin_uk, cos_uk) = (u * k).sin_cos();
+            values[j] = re * cos_uk + im * sin_uk;
+            sizes[j] = size;
         }
     };
-    let integrals = integrate_0_inf(integrand, options.len(), 2.0 / w.sqrt(), rel_tol)?;
+    let c = 2.0 / w.sqrt();
+    let (integrals, panels) = integrate_0_inf(integrand, options.len(), c, rel_tol)?;
     let discount_product = (-dividend * expiry).exp() * spot * (-rate * expiry).exp();
     for (j, (kind, strike)) in options.iter().enumerate() {
         let control = black_scholes::price(&inputs(*kind, *strike, vol));
@@ -160,7 +183,22 @@ pub fn prices_at_expiry(
         // no-arbitrage lower bound, the discounted intrinsic value of the forward.
         out[j] = value.max(black_scholes::price(&inputs(*kind, *strike, 0.0)));
     }
-    Ok(())
+    let mut nodes = Vec::with_capacity(15 * panels.len());
+    for (a, b) in panels {
+        let (mid, half) = (0.5 * (a + b), 0.5 * (b - a));
+        for j in 0..8 {
+            let signs: &[f64] = if j == 7 { &[0.0] } else { &[-1.0, 1.0] };
+            for &sign in signs {
+                let t = mid + half * sign * XGK[j];
+                let one_minus = 1.0 - t;
+                nodes.push((
+                    c * t / one_minus,
+                    half * WGK[j] * c / (one_minus * one_minus),
+                ));
+            }
+        }
+    }
+    Ok(nodes)
 }
 
 /// Checks `price`'s arguments (the same rules, in the same order) without pricing.
@@ -230,6 +268,9 @@ fn log1p_over(w: C64) -> C64 {
     (C64::new(1.0, 0.0) + w).ln() / w
 }
 
+/// The panels `[a, b]` in `t` an adaptive quadrature converged on.
+type Panels = Vec<(f64, f64)>;
+
 /// A panel of the adaptive quadrature: `[a, b]` in `t`, each integral's K15 value and error.
 struct Panel {
     a: f64,
@@ -295,14 +336,15 @@ fn panel(
 /// `Int_0^inf f_i(u) du` for `m` smooth integrands decaying at least like `1/u^2`, evaluated
 /// together (`f(u, values, sizes)` fills each integrand's value and the size of the terms it
 /// was computed from, for the rounding floor). The panel refined next is the one whose error
-/// is the largest fraction of some integrand's tolerance.
+/// is the largest fraction of some integrand's tolerance. Returns the integrals and the final
+/// panels `[a, b]` in `t`.
 #[allow(clippy::needless_range_loop)] // integrand i across panels: an index reads best
 fn integrate_0_inf(
     f: impl Fn(f64, &mut [f64], &mut [f64]),
     m: usize,
     c: f64,
     rel_tol: f64,
-) -> Result<Vec<f64>, PricingError> {
+) -> Result<(Vec<f64>, Panels), PricingError> {
     let mut scratch = (vec![0.0; m], vec![0.0; m]);
     let mut panels: Vec<Panel> = (0..4)
         .map(|i| panel(&f, m, c, i as f64 / 4.0, (i + 1) as f64 / 4.0, &mut scratch))
@@ -323,9 +365,10 @@ fn integrate_0_inf(
             done &= error <= tolerance[i];
         }
         if done {
-            return Ok((0..m)
+            let integrals = (0..m)
                 .map(|i| panels.iter().map(|p| p.value[i]).sum())
-                .collect());
+                .collect();
+            return Ok((integrals, panels.iter().map(|p| (p.a, p.b)).collect()));
         }
         if panels.len() >= MAX_PANELS {
             return Err(PricingError::Invalid {
