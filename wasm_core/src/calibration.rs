@@ -731,6 +731,41 @@ mod tests {
     }
 
     #[test]
+    fn recovers_an_extreme_surface() {
+        // A large vol of vol with rho near -1: the short expiries' Fourier tails oscillate for
+        // long, no small Gauss-Legendre rule prices them, and the fit must still find the model.
+        for h in [
+            HestonParams {
+                v0: 0.02,
+                kappa: 3.0,
+                theta: 0.04,
+                xi: 1.5,
+                rho: -0.9,
+            },
+            HestonParams {
+                v0: 0.09,
+                kappa: 0.3,
+                theta: 0.02,
+                xi: 1.2,
+                rho: -0.95,
+            },
+        ] {
+            let fit = calibrate(100.0, 0.02, 0.01, &surface_of(h), None).unwrap();
+            let m = fit.model;
+            assert!(fit.converged, "{fit:?}");
+            for (got, want) in [
+                (m.v0, h.v0),
+                (m.kappa, h.kappa),
+                (m.theta, h.theta),
+                (m.xi, h.xi),
+            ] {
+                assert!((got / want - 1.0).abs() < 1e-4, "{h:?}: {m:?}");
+            }
+            assert!((m.rho - h.rho).abs() < 1e-4, "{h:?}: {m:?}");
+        }
+    }
+
+    #[test]
     fn bad_quotes_are_named() {
         let mut q = surface_of(HestonParams {
             v0: 0.04,
