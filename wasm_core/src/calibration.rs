@@ -703,6 +703,24 @@ mod tests {
         }
     }
 
+    /// Calibrates to `h`'s own surface from the fit's own start: converged, every parameter to
+    /// 1e-4 (relative; rho absolute).
+    fn assert_recovers(h: HestonParams) -> Calibration {
+        let fit = calibrate(100.0, 0.02, 0.01, &surface_of(h), None).unwrap();
+        let m = fit.model;
+        assert!(fit.converged, "{h:?}: {fit:?}");
+        for (got, want) in [
+            (m.v0, h.v0),
+            (m.kappa, h.kappa),
+            (m.theta, h.theta),
+            (m.xi, h.xi),
+        ] {
+            assert!((got / want - 1.0).abs() < 1e-4, "{h:?}: {fit:?}");
+        }
+        assert!((m.rho - h.rho).abs() < 1e-4, "{h:?}: {fit:?}");
+        fit
+    }
+
     #[test]
     fn recovers_the_parameters_of_its_own_surface() {
         let h = HestonParams {
@@ -712,18 +730,7 @@ mod tests {
             xi: 0.5,
             rho: -0.6,
         };
-        let fit = calibrate(100.0, 0.02, 0.01, &surface_of(h), None).unwrap();
-        let m = fit.model;
-        assert!(fit.converged, "{fit:?}");
-        for (got, want) in [
-            (m.v0, h.v0),
-            (m.kappa, h.kappa),
-            (m.theta, h.theta),
-            (m.xi, h.xi),
-        ] {
-            assert!((got / want - 1.0).abs() < 1e-4, "{fit:?}");
-        }
-        assert!((m.rho - h.rho).abs() < 1e-4, "{fit:?}");
+        let fit = assert_recovers(h);
         // The quotes were priced one at a time, the fit's model prices an expiry at a time: the
         // quadratures differ by ~1e-14 in price, 1e-7 in vol at the 2e-11 price of the
         // shortest 150 call (the rest agree far better).
@@ -750,18 +757,7 @@ mod tests {
                 rho: -0.95,
             },
         ] {
-            let fit = calibrate(100.0, 0.02, 0.01, &surface_of(h), None).unwrap();
-            let m = fit.model;
-            assert!(fit.converged, "{fit:?}");
-            for (got, want) in [
-                (m.v0, h.v0),
-                (m.kappa, h.kappa),
-                (m.theta, h.theta),
-                (m.xi, h.xi),
-            ] {
-                assert!((got / want - 1.0).abs() < 1e-4, "{h:?}: {m:?}");
-            }
-            assert!((m.rho - h.rho).abs() < 1e-4, "{h:?}: {m:?}");
+            assert_recovers(h);
         }
     }
 
