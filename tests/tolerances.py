@@ -47,3 +47,8 @@ MC_SE_CALIBRATION_REL_TOL: Final = 0.3
 # 0.2-0.6 % below the exact price on Longstaff & Schwartz's Table 1 puts (50 dates a year) and
 # 0.15-0.7 % under Heston (docs/api.md); this allows twice that on top of 4 standard errors.
 MC_LSM_MAX_SHORTFALL_REL: Final = 0.015
+# An implied vol inverts the price it came from: repriced in exact arithmetic (mpmath), it
+# lands within this many ulps of that price, plus the reach of the vol's own half-ulp
+# rounding (vega·ulp(vol)/2). The budget: the price's rounding, √(D F·D K) and 2 sinh(x/2) in
+# the intrinsic value that put-call parity subtracts (a few ulps each, docs/api.md).
+IV_REPRICE_ULPS: Final = 6.0

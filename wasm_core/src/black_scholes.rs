@@ -40,7 +40,7 @@
 use crate::fastmath;
 use crate::inputs::{Inputs, OptionKind};
 use crate::normal::erf;
-use crate::normalised_black::{ln_ratio, normalised_intrinsic, otm_black};
+use crate::normalised_black::{ln_ratio, normalised_intrinsic_dd, otm_black, two_product, two_sum};
 
 /// Black-Scholes-Merton price of a European option on an asset with a continuous dividend
 /// yield (Black & Scholes 1973; Merton 1973; Haug 2007 §1.1.6): `D·Black(F, K, σ√T, θ)`.
@@ -85,10 +85,26 @@ impl Market {
             } else {
                 otm_black(m.x, m.x_lo, m.total_vol).b
             };
-            let b = normalised_intrinsic(m.theta * m.x) + time_value;
+            let b = normalised_intrinsic_dd(m.theta * m.x, m.theta * m.x_lo) + time_value;
             m.sdf.sqrt() * m.kdr.sqrt() * b
         };
         mul_exp(scaled, m.ln_scale)
+    }
+}
+
+impl Market {
+    /// The discounted intrinsic value of the forward, `e^{-rT} max(θ(F - K), 0)` (divided by
+    /// `e^{ln_scale}`). At expiry 0, S - K: one rounding. Otherwise √(S e^{-qT}·K e^{-rT})·
+    /// 2 sinh(θx/2) from the double-double x, a few ulps of itself, where the difference of
+    /// the two rounded products would cost ε·max(F, K) (hundreds of ulps just in the money).
+    /// `implied_vol` subtracts this same value by put-call parity, so the two agree.
+    pub(crate) fn intrinsic(&self) -> f64 {
+        if self.sqrt_t == 0.0 || self.x.abs() > MAX_RESCALED_LOG_RATIO {
+            return intrinsic(self.theta, self.sdf, self.kdr);
+        }
+        self.sdf.sqrt()
+            * self.kdr.sqrt()
+            * normalised_intrinsic_dd(self.theta * self.x, self.theta * self.x_lo)
     }
 }
 
@@ -115,8 +131,8 @@ pub(crate) struct Market {
     pub sqrt_t: f64,
     /// ln(F/K) = ln(S/K) + (r - q)T, computed without forming F (may be ±inf) ...
     pub x: f64,
-    /// ... and the rounding error of `x`: x + x_lo is ln(S/K) + (r - q)T to ~1e-19 when the
-    /// product (r - q)·T is exact (double-double, `ln_ratio` and Knuth's TwoSum).
+    /// ... and the rounding error of `x`: x + x_lo is ln(S/K) + (r - q)T to ~1e-19·max(1, |x|)
+    /// (double-double: `ln_ratio`, and r - q and its product with T carried exactly).
     pub x_lo: f64,
     /// S e^{-qT}, divided by e^{ln_scale}.
     pub sdf: f64,
@@ -149,7 +165,7 @@ impl Market {
         // Products with expiry = 0 must be 0 even when the rate difference overflows.
         let times_expiry = |rate: f64| if expiry == 0.0 { 0.0 } else { rate * expiry };
         let (q_t, r_t) = (times_expiry(dividend), times_expiry(rate));
-        let (x, x_lo) = log_moneyness(spot, strike, times_expiry(rate - dividend));
+        let (x, x_lo) = log_moneyness(spot, strike, carry(rate, dividend, expiry));
 
         let sdf = spot * fastmath::exp(-q_t);
         let kdr = strike * fastmath::exp(-r_t);
@@ -198,7 +214,7 @@ impl Market {
     /// The price (divided by `e^{ln_scale}`) in the limits σ√T = 0 and σ√T = ∞.
     fn limit_price(&self) -> f64 {
         if self.total_vol == 0.0 {
-            intrinsic(self.theta, self.sdf, self.kdr)
+            self.intrinsic()
         } else if self.theta > 0.0 {
             self.sdf // σ√T → ∞: N(d1) → 1, N(d2) → 0
         } else {
@@ -207,16 +223,34 @@ impl Market {
     }
 }
 
+/// The carry (r - q)·T as a double-double (Knuth's TwoSum for r - q, Dekker's product with
+/// T): its rounding, ε·|(r - q)T|, would otherwise reach the intrinsic value e^{-rT}|F - K|
+/// that put-call parity subtracts, a relative error of ε·|(r - q)T|/|x| there. 0 at expiry 0
+/// (even when r - q overflows); a non-finite product is returned as it is.
+fn carry(rate: f64, dividend: f64, expiry: f64) -> (f64, f64) {
+    if expiry == 0.0 {
+        return (0.0, 0.0);
+    }
+    let (difference, difference_lo) = two_sum(rate, -dividend);
+    let product = difference * expiry;
+    // Veltkamp's split is exact only well inside the double range.
+    if !(difference_lo.is_finite() && product.abs() < 1e150 && difference.abs() < 1e150) {
+        return (product, 0.0);
+    }
+    let (hi, lo) = two_product(difference, expiry);
+    (hi, lo + difference_lo * expiry)
+}
+
 /// x = ln(S/K) + bT as a double-double (x, x_lo): ln(S/K) from `ln_ratio` (a few 1e-19),
-/// added to the carry b·T with Knuth's TwoSum. A non-finite bT (absurd rates) gives (±inf, 0).
-fn log_moneyness(spot: f64, strike: f64, carry: f64) -> (f64, f64) {
+/// added to the double-double carry b·T with Knuth's TwoSum. A non-finite bT (absurd rates)
+/// gives (±inf, 0).
+fn log_moneyness(spot: f64, strike: f64, (carry, carry_lo): (f64, f64)) -> (f64, f64) {
     let (l_hi, l_lo) = ln_ratio(spot, strike);
     if !carry.is_finite() {
         return (carry, 0.0);
     }
-    let sum = l_hi + carry;
-    let bb = sum - l_hi;
-    let err = (l_hi - (sum - bb)) + (carry - bb) + l_lo;
+    let (sum, err) = two_sum(l_hi, carry);
+    let err = err + l_lo + carry_lo;
     let x = sum + err;
     (x, err - (x - sum))
 }
@@ -304,15 +338,18 @@ mod tests {
         // One ulp above the strike: ln(S/K) = (S - K)/K to within (S - K)²/K².
         let k = 100.0f64;
         let s = f64::from_bits(k.to_bits() + 1);
-        let (x, lo) = log_moneyness(s, k, 0.0);
+        let (x, lo) = log_moneyness(s, k, (0.0, 0.0));
         assert!(((x + lo) / ((s - k) / k) - 1.0).abs() < 1e-15);
-        assert_eq!(log_moneyness(5.0, 5.0, 0.0), (0.0, 0.0));
+        assert_eq!(log_moneyness(5.0, 5.0, (0.0, 0.0)), (0.0, 0.0));
         // ln(S/K) cancelling the carry: 0.5 - 0.5 leaves only the low parts.
-        let (x, lo) = log_moneyness(1.0, 0.5f64.exp(), 0.5);
+        let (x, lo) = log_moneyness(1.0, 0.5f64.exp(), (0.5, 0.0));
         assert!((x + lo).abs() < 1e-16, "{x} {lo}");
-        let (wide, _) = log_moneyness(1e300, 1e-300, 0.0);
+        let (wide, _) = log_moneyness(1e300, 1e-300, (0.0, 0.0));
         assert!((wide / (600.0 * std::f64::consts::LN_10) - 1.0).abs() < 1e-15);
-        assert_eq!(log_moneyness(1.0, 1.0, f64::INFINITY), (f64::INFINITY, 0.0));
+        assert_eq!(
+            log_moneyness(1.0, 1.0, (f64::INFINITY, 0.0)),
+            (f64::INFINITY, 0.0)
+        );
     }
 
     #[test]

@@ -2,11 +2,21 @@
 //! P. Jäckel, "Let's Be Rational", Wilmott, January 2015, pp. 40-53 (and its 2017 revision).
 //!
 //! # Method
-//! With D = e^{−rT} and F = S·e^{(r−q)T}, the undiscounted price p = price/D is a Black price.
-//! In the money it is first reduced by put-call parity to the out-of-the-money price
-//! p − max(θ(F − K), 0) (ibid.): this is what keeps deep in-the-money options
-//! invertible, where the plain price is all intrinsic value. Normalising by √(F K) gives
-//! β = b(x, s) with x = −|ln(F/K)| <= 0, inverted by the `lets_be_rational` submodule. σ = s/√T.
+//! With D = e^{−rT} and F = S·e^{(r−q)T}, price = D·Black(F, K, s) = √(D F·D K)·b(x, s, θ),
+//! x = ln(F/K), s = σ√T (Jäckel's normalised Black function b). In the money the price is
+//! first reduced by put-call parity to the out-of-the-money option's price,
+//! price − D·max(θ(F − K), 0) (ibid.): this is what keeps deep in-the-money options
+//! invertible, where the plain price is all intrinsic value. Normalising by √(D F·D K) gives
+//! β = b(−|x|, s), inverted by the `lets_be_rational` submodule. σ = s/√T.
+//!
+//! **The subtraction is where digits go.** The time value left after parity can be far
+//! smaller than the price (a low-vol option just in the money), so every rounding in the
+//! intrinsic value shows in it. D·|F − K| is therefore never formed from a rounded F: it is
+//! √(D F·D K)·2·sinh(|x|/2), with x = ln(S/K) + (r − q)T carried in double-double (the same
+//! quantities [`crate::black_scholes::price`] uses), accurate to a few ulps of itself. The
+//! subtraction from the given price then costs a few ulps of the price, so the vol reprices
+//! (in exact arithmetic) to within a few ulps of the price it came from. Forming F first
+//! instead costs ε·F, hundreds of price-ulps for an option priced 1 on a forward of 100.
 //!
 //! # Bounds (docs/api.md, "Implied volatility")
 //! - lower bound D·max(θ(F − K), 0): a price below it is [`PricingError::PriceBelowLowerBound`];
@@ -29,8 +39,9 @@
 mod lets_be_rational;
 mod rational_cubic;
 
+use crate::black_scholes::Market;
 use crate::errors::{finite, non_negative, positive, PricingError};
-use crate::inputs::{market_in_range, OptionKind};
+use crate::inputs::{market_in_range, Inputs, OptionKind};
 use crate::normalised_black::ln_ratio;
 use lets_be_rational::{implied_normalised_vol, Unattainable};
 
@@ -78,8 +89,22 @@ pub fn implied_vol(
     if !undiscounted.is_finite() {
         return Err(out_of_range_market());
     }
-    let total_vol = implied_black_total_vol(theta, undiscounted, forward, strike)
-        .map_err(|violation| violation.into_error(price, discount))?;
+    let market = Market::new(&Inputs {
+        kind,
+        spot,
+        strike,
+        expiry,
+        rate,
+        dividend,
+        vol: 0.0,
+    });
+    let total_vol = if market.ln_scale == 0.0 {
+        discounted_total_vol(&market, price).map_err(|violation| violation.into_error(price, 1.0))
+    } else {
+        // D·F or D·K outside the normal range (while D and F are not): the undiscounted form.
+        implied_black_total_vol(theta, undiscounted, forward, strike)
+            .map_err(|violation| violation.into_error(price, discount))
+    }?;
     let vol = total_vol / expiry.sqrt();
     if vol.is_finite() && vol >= 0.0 {
         Ok(vol)
@@ -119,7 +144,7 @@ pub fn check_arguments(
     market_in_range(spot, strike, expiry, rate, dividend)
 }
 
-/// A no-arbitrage bound an undiscounted price violates, with that bound (undiscounted).
+/// A no-arbitrage bound a price violates, with that bound (in the price's units).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BoundViolation {
     Below { bound: f64 },
@@ -127,7 +152,8 @@ pub enum BoundViolation {
 }
 
 impl BoundViolation {
-    /// The API error for the discounted `price`, with the bound discounted alike.
+    /// The API error for the discounted `price`, with the bound multiplied by `discount`
+    /// (1 when it already is discounted).
     fn into_error(self, price: f64, discount: f64) -> PricingError {
         match self {
             BoundViolation::Below { bound } => PricingError::PriceBelowLowerBound {
@@ -154,24 +180,75 @@ pub fn implied_black_total_vol(
     forward: f64,
     strike: f64,
 ) -> Result<f64, BoundViolation> {
-    let intrinsic = intrinsic(theta, forward, strike);
-    let upper = upper(theta, forward, strike);
+    let (x, x_lo) = ln_ratio(forward, strike);
+    invert(
+        price,
+        &Parity {
+            // F and K are the caller's doubles: F − K is one rounding of the exact difference.
+            intrinsic: intrinsic(theta, forward, strike),
+            upper: upper(theta, forward, strike),
+            larger: forward.max(strike),
+            root: forward.sqrt() * strike.sqrt(),
+            x,
+            x_lo,
+        },
+    )
+}
+
+/// The total implied volatility of a discounted BSM `price` on the market quantities the
+/// pricer uses (`ln_scale` = 0): D·F = `sdf`, D·K = `kdr`, x = ln(F/K) in double-double, the
+/// intrinsic value √(D F·D K)·2·sinh(θx/2) (module note).
+fn discounted_total_vol(market: &Market, price: f64) -> Result<f64, BoundViolation> {
+    let theta = market.theta;
+    invert(
+        price,
+        &Parity {
+            intrinsic: market.intrinsic(),
+            upper: upper(theta, market.sdf, market.kdr),
+            larger: market.sdf.max(market.kdr),
+            root: market.sdf.sqrt() * market.kdr.sqrt(),
+            x: market.x,
+            x_lo: market.x_lo,
+        },
+    )
+}
+
+/// What the inversion needs of a price's market, in the price's units: its intrinsic value
+/// and upper bound, the larger of the (discounted) forward and strike that sets the rounding
+/// noise of the lower bound, √(F K), and x = ln(F/K) as a double-double.
+struct Parity {
+    intrinsic: f64,
+    upper: f64,
+    larger: f64,
+    root: f64,
+    x: f64,
+    x_lo: f64,
+}
+
+/// Checks the bounds (module note), subtracts the intrinsic value and inverts the
+/// out-of-the-money option's normalised price.
+fn invert(price: f64, market: &Parity) -> Result<f64, BoundViolation> {
+    let upper = market.upper;
     if price >= upper {
         return Err(BoundViolation::AtOrAbove { bound: upper });
     }
-    let noise = LOWER_BOUND_NOISE_ULPS * f64::EPSILON * forward.max(strike);
-    if price < intrinsic - noise {
-        return Err(BoundViolation::Below { bound: intrinsic });
+    let noise = LOWER_BOUND_NOISE_ULPS * f64::EPSILON * market.larger;
+    if price < market.intrinsic - noise {
+        return Err(BoundViolation::Below {
+            bound: market.intrinsic,
+        });
     }
     // Put-call parity: the out-of-the-money option's price.
-    let otm_price = price - intrinsic;
+    let otm_price = price - market.intrinsic;
     if otm_price <= 0.0 {
         return Ok(0.0);
     }
-    let (x, x_lo) = ln_ratio(forward, strike);
-    let (x, x_lo) = if x > 0.0 { (-x, -x_lo) } else { (x, x_lo) };
-    let beta = otm_price / (forward.sqrt() * strike.sqrt());
-    implied_normalised_vol(beta, x, x_lo)
+    let (x, x_lo) = if market.x > 0.0 {
+        (-market.x, -market.x_lo)
+    } else {
+        (market.x, market.x_lo)
+    };
+    implied_normalised_vol(otm_price / market.root, x, x_lo)
         .map_err(|Unattainable::AtOrAboveMaximum| BoundViolation::AtOrAbove { bound: upper })
 }
 

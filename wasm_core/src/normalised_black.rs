@@ -34,8 +34,8 @@ mod mills;
 mod yprime_table;
 
 use crate::normal::{erf, erfcx, norm_cdf};
-pub(crate) use double_double::ln_ratio;
-use double_double::{split, two_product_split, two_sum};
+pub(crate) use double_double::{ln_ratio, two_product, two_sum};
+use double_double::{split, two_product_split};
 use gauss_legendre_table as gl;
 
 /// 1/√(2π).
@@ -152,12 +152,25 @@ pub fn black(forward: f64, strike: f64, total_vol: f64, theta: f64) -> f64 {
 /// With m = e^{x/2} − 1 (`exp_m1`, no cancellation), 2·sinh(x/2) = m + m/(m + 1): two positive
 /// terms, so the result keeps exp_m1's accuracy (about 2 ulps, tested against mpmath).
 pub(crate) fn normalised_intrinsic(x: f64) -> f64 {
+    normalised_intrinsic_dd(x, 0.0)
+}
+
+/// max(2·sinh((x + x_lo)/2), 0) for a double-double x + x_lo (|x_lo| <= ulp(x)): as
+/// [`normalised_intrinsic`], plus the first-order term x_lo·cosh(x/2). That term is at most
+/// half an ulp of the result, but put-call parity subtracts this value from a price, so every
+/// half ulp of it shows in the time value that remains.
+pub(crate) fn normalised_intrinsic_dd(x: f64, x_lo: f64) -> f64 {
     if x > 0.0 {
         let m = crate::fastmath::exp_m1(0.5 * x);
         if m.is_infinite() {
             return m; // beyond e^{709}: m/(m + 1) would be NaN
         }
-        m + m / (m + 1.0)
+        let sinh = m + m / (m + 1.0);
+        if x_lo == 0.0 {
+            return sinh;
+        }
+        let cosh = 0.5 * ((m + 1.0) + 1.0 / (m + 1.0));
+        sinh + x_lo * cosh
     } else {
         0.0
     }
