@@ -1,12 +1,19 @@
 //! Heston calibration: the five parameters that best reprice a set of option quotes.
 //!
 //! # Objective
-//! Weighted least squares on vega-scaled price residuals, `r_i = sqrt(w_i) (V_i - P_i) / vega_i`
-//! (`vega_i` the Black-Scholes vega at the quote's own implied vol), which to first order are
-//! implied-vol residuals: a common choice, and one that weighs a cheap out-of-the-money quote
-//! like an expensive in-the-money one. (Y. Cui, S. del Baño Rollin and G. Germano, "Full and
-//! fast calibration of the Heston stochastic volatility model", European Journal of Operational
-//! Research 263 (2017), give the analytic gradient this module does not use yet.)
+//! Weighted least squares on implied-vol residuals, `r_i = sqrt(w_i) (σ(V_i) - σ_i)`: the
+//! implied vol of the model price minus the quote's own (QuantLib's `ImpliedVolError`), which
+//! weighs a cheap out-of-the-money quote like an expensive in-the-money one. Their Jacobian is
+//! the price gradient over the Black-Scholes vega at the model's implied vol,
+//! `dσ(V)/dp = (dV/dp) / vega(σ(V))` (the analytic price gradient of Y. Cui, S. del Baño Rollin
+//! and G. Germano, "Full and fast calibration of the Heston stochastic volatility model",
+//! European Journal of Operational Research 263 (2017), `calibration/fixed_rule.rs`). The
+//! vega-scaled price residual `(V_i - P_i)/vega(σ_i)` agrees to first order only: on a real
+//! surface whose fit leaves errors of a vol point or more (Sepp's DAX surface,
+//! tests/test_calibration.py) its minimum is a visibly worse fit in implied vol. A model price
+//! with no implied vol (outside the no-arbitrage bounds, by quadrature rounding far from the
+//! money) falls back to that scaled residual, and so does a quote whose vega is at the floor
+//! [`MIN_VEGA_REL`] (where the pricer's rounding over the true vega would swamp its vol).
 //!
 //! # Method
 //! Levenberg-Marquardt (K. Madsen, H. B. Nielsen, O. Tingleff, "Methods for Non-Linear Least
@@ -104,10 +111,15 @@ struct Surface {
     /// (expiry, indices of its quotes)
     expiries: Vec<(f64, Vec<usize>)>,
     quotes: Vec<Quote>,
-    /// Black-Scholes vega at each quote's implied vol (floored), for the residual scale.
+    /// Black-Scholes vega at each quote's implied vol (floored): the scale of a residual whose
+    /// model price has no implied vol, and of the fixed rule's accuracy.
     vega: Vec<f64>,
     /// Each quote's implied vol (NaN where it has none).
     market_vol: Vec<f64>,
+    /// Whether the quote's vega is at the floor: so far from the money that the pricer's
+    /// rounding, divided by the true vega, would swamp its vol residual. Such a quote keeps the
+    /// floored scaled price residual.
+    vega_floored: Vec<bool>,
 }
 
 impl Surface {
@@ -142,12 +154,55 @@ impl Surface {
         self.scaled(prices, r);
     }
 
-    /// The scaled residuals of the model prices `prices`.
+    /// The residuals of the model prices `prices` (module docs).
     fn scaled(&self, prices: &[f64], r: &mut [f64]) {
         for i in 0..r.len() {
-            let q = &self.quotes[i];
-            r[i] = q.weight.sqrt() * (prices[i] - q.price) / self.vega[i];
+            r[i] = self.residual(i, prices[i]).0;
         }
+    }
+
+    /// Quote `i`'s residual at the model price `price`, and the vega that scales its gradient:
+    /// `sqrt(w) (σ(price) - σ_i)` with the vega at σ(price), or, where `price` has no implied
+    /// vol, `sqrt(w) (price - P_i) / vega(σ_i)`.
+    fn residual(&self, i: usize, price: f64) -> (f64, f64) {
+        let q = &self.quotes[i];
+        let root_w = q.weight.sqrt();
+        let iv = if price.is_finite() && !self.vega_floored[i] {
+            implied_vol::implied_vol(
+                q.kind,
+                price,
+                self.spot,
+                q.strike,
+                q.expiry,
+                self.rate,
+                self.dividend,
+            )
+            .ok()
+        } else {
+            None
+        };
+        match iv {
+            Some(vol) => (
+                root_w * (vol - self.market_vol[i]),
+                bs_vega(self.spot, self.rate, self.dividend, q, vol),
+            ),
+            None => (root_w * (price - q.price) / self.vega[i], self.vega[i]),
+        }
+    }
+}
+
+/// The Black-Scholes vega of quote `q` at `vol`, floored at [`MIN_VEGA_REL`] of the spot (so no
+/// residual's gradient is scaled without bound far from the money, at expiry, or at vol 0).
+fn bs_vega(spot: f64, rate: f64, dividend: f64, q: &Quote, vol: f64) -> f64 {
+    let sd = vol * q.expiry.sqrt();
+    let f = spot * ((rate - dividend) * q.expiry).exp();
+    let d1 = (f / q.strike).ln() / sd + 0.5 * sd;
+    let pdf = (-0.5 * d1 * d1).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let v = spot * (-dividend * q.expiry).exp() * pdf * q.expiry.sqrt();
+    if v.is_finite() {
+        v.max(MIN_VEGA_REL * spot)
+    } else {
+        MIN_VEGA_REL * spot
     }
 }
 
@@ -240,16 +295,7 @@ fn surface(spot: f64, rate: f64, dividend: f64, quotes: &[Quote]) -> Result<Surf
         let vol =
             implied_vol::implied_vol(q.kind, q.price, spot, q.strike, q.expiry, rate, dividend)?;
         market_vol.push(vol);
-        let sd = vol * q.expiry.sqrt();
-        let f = spot * ((rate - dividend) * q.expiry).exp();
-        let d1 = (f / q.strike).ln() / sd + 0.5 * sd;
-        let pdf = (-0.5 * d1 * d1).exp() / (2.0 * std::f64::consts::PI).sqrt();
-        let v = spot * (-dividend * q.expiry).exp() * pdf * q.expiry.sqrt();
-        vega.push(if v.is_finite() {
-            v.max(MIN_VEGA_REL * spot)
-        } else {
-            MIN_VEGA_REL * spot
-        });
+        vega.push(bs_vega(spot, rate, dividend, q, vol));
     }
     let mut expiries: Vec<(f64, Vec<usize>)> = Vec::new();
     for (i, q) in quotes.iter().enumerate() {
@@ -259,6 +305,7 @@ fn surface(spot: f64, rate: f64, dividend: f64, quotes: &[Quote]) -> Result<Surf
         }
     }
     expiries.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let vega_floored = vega.iter().map(|&v| v <= MIN_VEGA_REL * spot).collect();
     Ok(Surface {
         spot,
         rate,
@@ -267,6 +314,7 @@ fn surface(spot: f64, rate: f64, dividend: f64, quotes: &[Quote]) -> Result<Surf
         quotes: quotes.to_vec(),
         vega,
         market_vol,
+        vega_floored,
     })
 }
 
@@ -517,16 +565,16 @@ fn levenberg_marquardt(
     }
 }
 
-/// The scaled residuals' Jacobian in the unconstrained coordinates at `x`, from the fixed
-/// rule's price gradient (`v0, kappa, theta, xi = e^x`: `dp/dx = p`; `rho = tanh x`:
-/// `1 - rho^2`).
+/// The residuals' Jacobian in the unconstrained coordinates at `x`, from the fixed rule's
+/// price gradient over the vega at each model price's implied vol (module docs; `v0, kappa,
+/// theta, xi = e^x`: `dp/dx = p`; `rho = tanh x`: `1 - rho^2`).
 fn jacobian_at(s: &Surface, rule: &FixedRule, x: &[f64; 5], jac: &mut [[f64; 5]]) {
     let h = from_x(x);
     let mut prices = vec![0.0; s.quotes.len()];
     rule.prices_and_gradient(s, &h, &mut prices, jac);
     let chain = [h.v0, h.kappa, h.theta, h.xi, 1.0 - h.rho * h.rho];
     for (i, row) in jac.iter_mut().enumerate() {
-        let scale = s.quotes[i].weight.sqrt() / s.vega[i];
+        let scale = s.quotes[i].weight.sqrt() / s.residual(i, prices[i]).1;
         for p in 0..5 {
             row[p] *= chain[p] * scale;
         }
