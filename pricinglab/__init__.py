@@ -402,15 +402,17 @@ def calibrate_heston(
 ) -> dict[str, Any]:
     """Heston parameters fitted to option quotes.
 
-    ``params`` (a dict, or keyword arguments; both: the keywords win): ``spot, rate, dividend``;
-    ``kind`` one of "call"/"put" or one per quote; ``strike, expiry, price`` (and ``weight``,
-    default 1) numbers or sequences of one length; ``initial`` an optional start
-    ``{v0, kappa, theta, xi, rho}`` (else the engine's own, from the quotes' implied vols).
+    ``params`` (a dict, or keyword arguments; both: the keywords win): ``spot``; ``rate,
+    dividend`` numbers, or one per quote (a term structure, or each expiry's values inferred
+    from put-call parity by :func:`read_chain`); ``kind`` one of "call"/"put" or one per quote;
+    ``strike, expiry, price`` (and ``weight``, default 1) numbers or sequences of one length;
+    ``initial`` an optional start ``{v0, kappa, theta, xi, rho}`` (else the engine's own, from
+    the quotes' implied vols).
 
-    Levenberg-Marquardt on vega-scaled price errors (about implied-vol errors) in coordinates
-    that keep ``v0, kappa, theta, xi > 0`` and ``rho`` in (-1, 1); the quotes of one expiry are
-    priced together by the engine's Heston pricer. Feller's condition is reported
-    (``feller``), not imposed.
+    Levenberg-Marquardt on implied-vol errors (the model price's implied vol minus the quote's)
+    in coordinates that keep ``v0, kappa, theta, xi > 0`` and ``rho`` in (-1, 1); the quotes of
+    one expiry are priced together by the engine's Heston pricer. Feller's condition is
+    reported (``feller``), not imposed.
 
     Returns
     -------

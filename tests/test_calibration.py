@@ -4,6 +4,7 @@ The quotes are QuantLib's numbers, not ours, so a bias in our pricer would show 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -104,53 +105,41 @@ def test_the_reference_backend_says_it_does_not_calibrate() -> None:
         pl.use_backend("native")
 
 
-def _vol_sse(kinds: list[str], strikes: list[float], expiries: list[float],
-             prices: list[float], vols: list[float]) -> float:  # fmt: skip
-    """QuantLib's calibration error: sum((100 (model vol - market vol))^2), on r = q = 0."""
-    return sum(
-        (100.0 * (pl.implied_vol(k, p, sepp_dax.SPOT, x, t, 0.0, 0.0) - v)) ** 2
-        for k, x, t, p, v in zip(kinds, strikes, expiries, prices, vols, strict=True)
-    )
-
-
 def test_fits_sepps_dax_surface_as_well_as_published() -> None:
-    """A real market: Sepp's DAX surface (tests/oracles/sepp_dax.py), 104 quotes, whose Heston
-    fit leaves 177.2 (QuantLib's test, "see article by A. Sepp"): ours must too, and be no worse
-    than QuantLib-Python's own calibration of the same quotes.
-
-    The quotes sit on a zero curve, one rate per maturity; calibrate_heston takes one rate. A
-    Heston (and Black) price is D F c(K/F, T) with c independent of the rates, so each quote is
-    moved, exactly, to r = q = 0 with the same spot: strike K D (= K S/F, as q = 0) and the
-    Black-Scholes price at its market vol there. The implied vols, and so the fit, are unchanged.
-    """
+    """A real market: Sepp's DAX surface (tests/oracles/sepp_dax.py), 104 quotes on a zero curve
+    (one rate per quote), whose Heston fit leaves 177.2 (QuantLib's test, "see article by
+    A. Sepp"): ours must too, and be no worse than QuantLib-Python's own calibration."""
     import QuantLib as ql
 
     quotes = sepp_dax.quotes()
     kinds = [q[0] for q in quotes]
-    strikes = [q[1] * q[3] for q in quotes]
+    strikes = [q[1] for q in quotes]
     expiries = [q[2] for q in quotes]
+    rates = [-math.log(q[3]) / q[2] for q in quotes]  # the zero rate: D = e^{-rT}
     vols = [q[4] for q in quotes]
-    prices = [pl.black_scholes(k, sepp_dax.SPOT, x, t, 0.0, 0.0, v)
-              for k, x, t, v in zip(kinds, strikes, expiries, vols, strict=True)]  # fmt: skip
-    fit = pl.calibrate_heston(spot=sepp_dax.SPOT, rate=0.0, dividend=0.0, kind=kinds,
+    rows = list(zip(kinds, strikes, expiries, rates, vols, strict=True))
+    prices = [pl.black_scholes(k, sepp_dax.SPOT, x, t, r, 0.0, v) for k, x, t, r, v in rows]
+    fit = pl.calibrate_heston(spot=sepp_dax.SPOT, rate=rates, dividend=0.0, kind=kinds,
                               strike=strikes, expiry=expiries, price=prices)  # fmt: skip
     assert fit["converged"], fit["message"]
-    sse = _vol_sse(kinds, strikes, expiries, fit["model_price"], vols)
+    model_vols = [
+        pl.implied_vol(k, p, sepp_dax.SPOT, x, t, r, 0.0)
+        for p, (k, x, t, r, _) in zip(fit["model_price"], rows, strict=True)
+    ]
+    sse = sum((100.0 * (m - v)) ** 2 for m, v in zip(model_vols, vols, strict=True))
     assert abs(sse - sepp_dax.CALIBRATION_ERROR) <= sepp_dax.CALIBRATION_ERROR_TOL, (sse, fit)
     assert fit["rmse_vol"] == pytest.approx((sse / len(quotes)) ** 0.5 / 100.0, rel=1e-9)
 
-    # QuantLib-Python on the same flat-market quotes, from QuantLib's test's start.
-    zero = ql.FlatForward(0, ql.NullCalendar(), 0.0, ql.Actual365Fixed())
-    flat = ql.YieldTermStructureHandle(zero)
+    # QuantLib-Python's calibration of the same quotes, from QuantLib's test's start.
+    curve, dividend = sepp_dax.quantlib_curves()
     spot = ql.QuoteHandle(ql.SimpleQuote(sepp_dax.SPOT))
-    process = ql.HestonProcess(flat, flat, spot, 0.1, 1.0, 0.1, 0.5, -0.5)
-    model = ql.HestonModel(process)
+    model = ql.HestonModel(ql.HestonProcess(curve, dividend, spot, 0.1, 1.0, 0.1, 0.5, -0.5))
     engine = ql.AnalyticHestonEngine(model, 64)
     helpers = []
     for x, t, v in zip(strikes, expiries, vols, strict=True):
         helper = ql.HestonModelHelper(
-            ql.Period(max(1, round(t * 365)), ql.Days), ql.NullCalendar(), sepp_dax.SPOT, x,
-            ql.QuoteHandle(ql.SimpleQuote(v)), flat, flat,
+            ql.Period(round(t * 365), ql.Days), ql.NullCalendar(), sepp_dax.SPOT, x,
+            ql.QuoteHandle(ql.SimpleQuote(v)), curve, dividend,
             ql.BlackCalibrationHelper.ImpliedVolError,
         )  # fmt: skip
         helper.setPricingEngine(engine)
@@ -159,3 +148,15 @@ def test_fits_sepps_dax_surface_as_well_as_published() -> None:
                     ql.EndCriteria(400, 40, 1e-8, 1e-8, 1e-8))  # fmt: skip
     ql_sse = sum((100.0 * h.calibrationError()) ** 2 for h in helpers)
     assert sse <= ql_sse * (1.0 + 1e-6), (sse, ql_sse)
+
+
+def test_rates_per_quote_follow_the_batch_conventions() -> None:
+    """One rate per quote equal to a scalar rate gives the scalar's fit; a rate column of the
+    wrong length is the batch error."""
+    surface = quantlib_surface(MODELS["equity-skew"])
+    n = len(surface["price"])
+    one = pl.calibrate_heston(surface)
+    per_quote = pl.calibrate_heston(surface, rate=[RATE] * n, dividend=[DIVIDEND] * n)
+    assert list(per_quote["model_price"]) == list(one["model_price"])
+    with pytest.raises(pl.PricingError, match="same length"):
+        pl.calibrate_heston(surface, rate=[RATE] * (n - 1))

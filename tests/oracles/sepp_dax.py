@@ -14,6 +14,8 @@ the zero rates linearly interpolated (``ZeroCurve``), and each quote the out-of-
 
 from __future__ import annotations
 
+from typing import Any
+
 SPOT = 4468.17
 DAYS = (13, 41, 75, 165, 256, 345, 524, 703)
 ZERO_RATES = (0.0357, 0.0349, 0.0341, 0.0355, 0.0359, 0.0368, 0.0386, 0.0401)
@@ -39,16 +41,27 @@ CALIBRATION_ERROR = 177.2
 CALIBRATION_ERROR_TOL = 1.0
 
 
-def quotes() -> list[tuple[str, float, float, float, float]]:
-    """(kind, strike, expiry in years, discount factor e^{-rT}, market vol) for every quote,
-    on QuantLib's dates and curve (see the module note)."""
+def quantlib_curves() -> tuple[Any, Any]:
+    """QuantLib's zero curve and (zero) dividend curve, as handles; sets the evaluation date."""
     import QuantLib as ql  # type: ignore[import-untyped]
 
     settle = ql.Date(5, ql.July, 2002)
     ql.Settings.instance().evaluationDate = settle
-    day_count, calendar = ql.Actual365Fixed(), ql.TARGET()
+    day_count = ql.Actual365Fixed()
     dates = [settle] + [settle + d for d in DAYS]
     curve = ql.ZeroCurve(dates, [ZERO_RATES[0], *ZERO_RATES], day_count)
+    dividend = ql.FlatForward(settle, 0.0, day_count)
+    return ql.YieldTermStructureHandle(curve), ql.YieldTermStructureHandle(dividend)
+
+
+def quotes() -> list[tuple[str, float, float, float, float]]:
+    """(kind, strike, expiry in years, discount factor e^{-rT}, market vol) for every quote,
+    on QuantLib's dates and curve (see the module note)."""
+    import QuantLib as ql
+
+    curve, _ = quantlib_curves()
+    settle = ql.Settings.instance().evaluationDate
+    day_count, calendar = ql.Actual365Fixed(), ql.TARGET()
     out = []
     for i, strike in enumerate(STRIKES):
         for j, days in enumerate(DAYS):

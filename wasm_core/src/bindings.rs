@@ -42,9 +42,10 @@ export interface AmericanGreeks {
 /** What american_boundary returns: calendar times from today to expiry, the critical spots. */
 export interface ExerciseBoundary { time: Float64Array; boundary: Float64Array; }
 export interface HestonModel { v0: number; kappa: number; theta: number; xi: number; rho: number; }
-/** What calibrate_heston takes: a market and its quotes (batch columns). */
+/** What calibrate_heston takes: a market and its quotes (batch columns; a rate and dividend
+ * per quote for a term structure). */
 export interface HestonCalibrationParams {
-  spot: number; rate: number; dividend: number; kind: OptionKind | OptionKind[];
+  spot: number; rate: NumberColumn; dividend: NumberColumn; kind: OptionKind | OptionKind[];
   strike: NumberColumn; expiry: NumberColumn; price: NumberColumn; weight?: NumberColumn;
   initial?: HestonModel;
 }
@@ -354,8 +355,8 @@ pub fn heston_price(
 /// Fits Heston's parameters to option quotes (Levenberg-Marquardt on vega-scaled price errors).
 ///
 /// `params`: `{spot, rate, dividend, kind, strike, expiry, price, weight?, initial?}` with `kind` one
-/// string or an array, `strike`/`expiry`/`price` (and `weight`, default 1) numbers or arrays of one
-/// length, `initial` an optional `{v0, kappa, theta, xi, rho}` start. Returns `{v0, kappa, theta, xi,
+/// string or an array, `rate`/`dividend`/`strike`/`expiry`/`price` (and `weight`, default 1)
+/// numbers or arrays of one length, `initial` an optional `{v0, kappa, theta, xi, rho}` start. Returns `{v0, kappa, theta, xi,
 /// rho, rmse_vol, rmse_price, iterations, converged, feller, message, model_price}`.
 #[wasm_bindgen(unchecked_return_type = "HestonCalibration")]
 pub fn calibrate_heston(
@@ -374,8 +375,8 @@ pub fn calibrate_heston(
         |k: &str| Reflect::get(&params, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     let (spot, rate, dividend) = (
         number("spot", &field("spot"))?,
-        number("rate", &field("rate"))?,
-        number("dividend", &field("dividend"))?,
+        column("rate", &field("rate"))?,
+        column("dividend", &field("dividend"))?,
     );
     let kinds = kind_column(&field("kind"))?;
     let (strike, expiry, price) = (
@@ -417,6 +418,8 @@ pub fn calibrate_heston(
         })
     };
     let quotes = calibration::quotes_from_columns(
+        rate.view(),
+        dividend.view(),
         &kinds,
         strike.view(),
         expiry.view(),
@@ -424,7 +427,7 @@ pub fn calibrate_heston(
         weight.as_ref().map(ColumnBuf::view),
     )
     .map_err(js_error)?;
-    let fit = calibration::calibrate(spot, rate, dividend, &quotes, initial).map_err(js_error)?;
+    let fit = calibration::calibrate(spot, &quotes, initial).map_err(js_error)?;
     let obj = Object::new();
     let m = fit.model;
     for (k, v) in [

@@ -74,7 +74,8 @@ pub const MIN_QUOTES: usize = 5;
 /// quote's residual is scaled without bound.
 const MIN_VEGA_REL: f64 = 1e-6;
 
-/// One market quote.
+/// One market quote, with the rate and dividend yield of its expiry (a term structure, or each
+/// expiry's forward and discount factor inferred from put-call parity, gives one pair per expiry).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quote {
     pub kind: OptionKind,
@@ -82,6 +83,8 @@ pub struct Quote {
     pub expiry: f64,
     pub price: f64,
     pub weight: f64,
+    pub rate: f64,
+    pub dividend: f64,
 }
 
 /// What [`calibrate`] returns.
@@ -106,9 +109,8 @@ pub struct Calibration {
 /// The quotes grouped by expiry, with what the pricer needs per quote.
 struct Surface {
     spot: f64,
-    rate: f64,
-    dividend: f64,
-    /// (expiry, indices of its quotes)
+    /// (expiry, indices of its quotes): quotes of one expiry with one rate and dividend (an
+    /// expiry quoted on two markets makes two slices).
     expiries: Vec<(f64, Vec<usize>)>,
     quotes: Vec<Quote>,
     /// Black-Scholes vega at each quote's implied vol (floored): the scale of a residual whose
@@ -132,10 +134,11 @@ impl Surface {
                 .map(|&i| (self.quotes[i].kind, self.quotes[i].strike))
                 .collect();
             let mut prices = vec![0.0; idx.len()];
+            let (rate, dividend) = self.market_of(idx);
             let ok = heston::prices_at_expiry(
                 self.spot,
-                self.rate,
-                self.dividend,
+                rate,
+                dividend,
                 *t,
                 h,
                 &options,
@@ -146,6 +149,13 @@ impl Surface {
                 out[i] = if ok.is_ok() { prices[j] } else { f64::NAN };
             }
         }
+    }
+
+    /// The rate and dividend yield a slice's quotes share.
+    fn market_of(&self, idx: &[usize]) -> (f64, f64) {
+        idx.first().map_or((0.0, 0.0), |&i| {
+            (self.quotes[i].rate, self.quotes[i].dividend)
+        })
     }
 
     /// The scaled residuals under `h`.
@@ -169,13 +179,7 @@ impl Surface {
         let root_w = q.weight.sqrt();
         let iv = if price.is_finite() && !self.vega_floored[i] {
             implied_vol::implied_vol(
-                q.kind,
-                price,
-                self.spot,
-                q.strike,
-                q.expiry,
-                self.rate,
-                self.dividend,
+                q.kind, price, self.spot, q.strike, q.expiry, q.rate, q.dividend,
             )
             .ok()
         } else {
@@ -184,7 +188,7 @@ impl Surface {
         match iv {
             Some(vol) => (
                 root_w * (vol - self.market_vol[i]),
-                bs_vega(self.spot, self.rate, self.dividend, q, vol),
+                bs_vega(self.spot, q, vol),
             ),
             None => (root_w * (price - q.price) / self.vega[i], self.vega[i]),
         }
@@ -193,17 +197,21 @@ impl Surface {
 
 /// The Black-Scholes vega of quote `q` at `vol`, floored at [`MIN_VEGA_REL`] of the spot (so no
 /// residual's gradient is scaled without bound far from the money, at expiry, or at vol 0).
-fn bs_vega(spot: f64, rate: f64, dividend: f64, q: &Quote, vol: f64) -> f64 {
+fn bs_vega(spot: f64, q: &Quote, vol: f64) -> f64 {
     let sd = vol * q.expiry.sqrt();
-    let f = spot * ((rate - dividend) * q.expiry).exp();
-    let d1 = (f / q.strike).ln() / sd + 0.5 * sd;
+    let d1 = (forward(spot, q) / q.strike).ln() / sd + 0.5 * sd;
     let pdf = (-0.5 * d1 * d1).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    let v = spot * (-dividend * q.expiry).exp() * pdf * q.expiry.sqrt();
+    let v = spot * (-q.dividend * q.expiry).exp() * pdf * q.expiry.sqrt();
     if v.is_finite() {
         v.max(MIN_VEGA_REL * spot)
     } else {
         MIN_VEGA_REL * spot
     }
+}
+
+/// The forward of quote `q`'s expiry.
+fn forward(spot: f64, q: &Quote) -> f64 {
+    spot * ((q.rate - q.dividend) * q.expiry).exp()
 }
 
 /// Unconstrained coordinates of a parameter set, and back.
@@ -275,7 +283,7 @@ fn solve5(a: &[[f64; 5]; 5], b: &[f64; 5]) -> Option<[f64; 5]> {
 }
 
 /// Checks the quotes and builds the surface.
-fn surface(spot: f64, rate: f64, dividend: f64, quotes: &[Quote]) -> Result<Surface, PricingError> {
+fn surface(spot: f64, quotes: &[Quote]) -> Result<Surface, PricingError> {
     if quotes.len() < MIN_QUOTES {
         return Err(PricingError::Invalid {
             param: "price".into(),
@@ -288,18 +296,26 @@ fn surface(spot: f64, rate: f64, dividend: f64, quotes: &[Quote]) -> Result<Surf
     let mut vega = Vec::with_capacity(quotes.len());
     let mut market_vol = Vec::with_capacity(quotes.len());
     for q in quotes {
-        Inputs::new(q.kind, spot, q.strike, q.expiry, rate, dividend, 0.0)?;
+        Inputs::new(q.kind, spot, q.strike, q.expiry, q.rate, q.dividend, 0.0)?;
         crate::errors::positive("expiry", q.expiry)?;
         crate::errors::non_negative("weight", q.weight)?;
         // A quote must carry time value: its implied vol is what scales its residual.
-        let vol =
-            implied_vol::implied_vol(q.kind, q.price, spot, q.strike, q.expiry, rate, dividend)?;
+        let vol = implied_vol::implied_vol(
+            q.kind, q.price, spot, q.strike, q.expiry, q.rate, q.dividend,
+        )?;
         market_vol.push(vol);
-        vega.push(bs_vega(spot, rate, dividend, q, vol));
+        vega.push(bs_vega(spot, q, vol));
     }
     let mut expiries: Vec<(f64, Vec<usize>)> = Vec::new();
     for (i, q) in quotes.iter().enumerate() {
-        match expiries.iter_mut().find(|(t, _)| *t == q.expiry) {
+        let same = |j: &usize| {
+            let o = &quotes[*j];
+            (o.expiry, o.rate, o.dividend) == (q.expiry, q.rate, q.dividend)
+        };
+        match expiries
+            .iter_mut()
+            .find(|(t, idx)| *t == q.expiry && idx.first().is_some_and(same))
+        {
             Some((_, idx)) => idx.push(i),
             None => expiries.push((q.expiry, vec![i])),
         }
@@ -308,8 +324,6 @@ fn surface(spot: f64, rate: f64, dividend: f64, quotes: &[Quote]) -> Result<Surf
     let vega_floored = vega.iter().map(|&v| v <= MIN_VEGA_REL * spot).collect();
     Ok(Surface {
         spot,
-        rate,
-        dividend,
         expiries,
         quotes: quotes.to_vec(),
         vega,
@@ -321,7 +335,7 @@ fn surface(spot: f64, rate: f64, dividend: f64, quotes: &[Quote]) -> Result<Surf
 /// The implied variance of the quote nearest the money at the expiry `t`.
 fn atm_variance(s: &Surface, t: f64) -> f64 {
     let idx = &s.expiries.iter().find(|(e, _)| *e == t).map(|e| &e.1);
-    let f = |q: &Quote| s.spot * ((s.rate - s.dividend) * q.expiry).exp();
+    let f = |q: &Quote| forward(s.spot, q);
     let best = idx
         .iter()
         .flat_map(|v| v.iter())
@@ -410,12 +424,15 @@ pub fn check_fields(
     Ok(())
 }
 
-/// The quotes of a calibration request given as batch columns (`kind` one or per row; `strike`,
-/// `expiry`, `price` and the optional `weight`, default 1, scalars or arrays of one length).
+/// The quotes of a calibration request given as batch columns (`kind` one or per row; `rate`,
+/// `dividend`, `strike`, `expiry`, `price` and the optional `weight`, default 1, scalars or
+/// arrays of one length).
 ///
 /// # Errors
 /// Columns of different lengths; a row's kind that is not "call" or "put", named by its index.
 pub fn quotes_from_columns(
+    rate: Column<'_>,
+    dividend: Column<'_>,
     kind: &KindColumn,
     strike: Column<'_>,
     expiry: Column<'_>,
@@ -426,6 +443,8 @@ pub fn quotes_from_columns(
     let n = batch_len(
         kind,
         &[
+            ("rate", rate),
+            ("dividend", dividend),
             ("strike", strike),
             ("expiry", expiry),
             ("price", price),
@@ -444,6 +463,8 @@ pub fn quotes_from_columns(
                 expiry: expiry.get(i),
                 price: price.get(i),
                 weight: weight.get(i),
+                rate: rate.get(i),
+                dividend: dividend.get(i),
             })
         })
         .collect()
@@ -581,7 +602,7 @@ fn jacobian_at(s: &Surface, rule: &FixedRule, x: &[f64; 5], jac: &mut [[f64; 5]]
     }
 }
 
-/// Fits Heston's parameters to `quotes` on the market `(spot, rate, dividend)`.
+/// Fits Heston's parameters to `quotes` (each with its expiry's rate and dividend) on `spot`.
 ///
 /// Two stages (module docs): Levenberg-Marquardt on the fixed rule's prices with its analytic
 /// gradient, then on the adaptive pricer's prices (full accuracy) with the gradient of a rule
@@ -596,12 +617,10 @@ fn jacobian_at(s: &Surface, rule: &FixedRule, x: &[f64; 5], jac: &mut [[f64; 5]]
 /// `converged` is false and `message` says why.
 pub fn calibrate(
     spot: f64,
-    rate: f64,
-    dividend: f64,
     quotes: &[Quote],
     initial: Option<HestonParams>,
 ) -> Result<Calibration, PricingError> {
-    let s = surface(spot, rate, dividend, quotes)?;
+    let s = surface(spot, quotes)?;
     let start = match initial {
         Some(h) => h.validate()?,
         None => starting_point(&s),
@@ -681,7 +700,8 @@ pub fn calibrate(
     for (i, q) in quotes.iter().enumerate() {
         let p = model_prices[i];
         se_price += (p - q.price) * (p - q.price);
-        if let Ok(v) = implied_vol::implied_vol(q.kind, p, spot, q.strike, q.expiry, rate, dividend)
+        if let Ok(v) =
+            implied_vol::implied_vol(q.kind, p, spot, q.strike, q.expiry, q.rate, q.dividend)
         {
             se_vol += (v - s.market_vol[i]) * (v - s.market_vol[i]);
             n_vol += 1;
@@ -725,6 +745,8 @@ mod tests {
                     expiry: t,
                     price,
                     weight: 1.0,
+                    rate: 0.02,
+                    dividend: 0.01,
                 });
             }
         }
@@ -741,7 +763,7 @@ mod tests {
             rho: -0.75,
         };
         let quotes = surface_of(h);
-        let s = surface(100.0, 0.02, 0.01, &quotes).unwrap();
+        let s = surface(100.0, &quotes).unwrap();
         let mut prices = vec![0.0; quotes.len()];
         s.prices(&h, heston::REL_TOL, &mut prices);
         for (q, p) in quotes.iter().zip(&prices) {
@@ -754,7 +776,7 @@ mod tests {
     /// Calibrates to `h`'s own surface from the fit's own start: converged, every parameter to
     /// 1e-4 (relative; rho absolute).
     fn assert_recovers(h: HestonParams) -> Calibration {
-        let fit = calibrate(100.0, 0.02, 0.01, &surface_of(h), None).unwrap();
+        let fit = calibrate(100.0, &surface_of(h), None).unwrap();
         let m = fit.model;
         assert!(fit.converged, "{h:?}: {fit:?}");
         for (got, want) in [
@@ -818,14 +840,12 @@ mod tests {
             xi: 0.3,
             rho: -0.7,
         });
-        assert!(calibrate(100.0, 0.02, 0.01, &q[..3], None)
+        assert!(calibrate(100.0, &q[..3], None)
             .unwrap_err()
             .to_string()
             .contains("at least 5 quotes"));
         q[2].price = 1e6;
-        let e = calibrate(100.0, 0.02, 0.01, &q, None)
-            .unwrap_err()
-            .to_string();
+        let e = calibrate(100.0, &q, None).unwrap_err().to_string();
         assert!(e.contains("upper bound"), "{e}");
     }
 }

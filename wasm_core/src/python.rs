@@ -465,8 +465,9 @@ fn calibrate_heston<'py>(
     let field = |k: &str| dict.get_item(k).ok().flatten();
     let required = |k: &str| field(k).ok_or_else(|| invalid(py, k, "is required".into()));
     let spot = number("spot", &required("spot")?)?;
-    let rate = number("rate", &required("rate")?)?;
-    let dividend = number("dividend", &required("dividend")?)?;
+    let (rate_obj, dividend_obj) = (required("rate")?, required("dividend")?);
+    let rate = column("rate", &rate_obj)?;
+    let dividend = column("dividend", &dividend_obj)?;
     let kinds = kind_column(&required("kind")?)?;
     let (strike_obj, expiry_obj, price_obj) =
         (required("strike")?, required("expiry")?, required("price")?);
@@ -512,6 +513,8 @@ fn calibrate_heston<'py>(
         }
     };
     let quotes = calibration::quotes_from_columns(
+        rate.view(),
+        dividend.view(),
         &kinds,
         strike.view(),
         expiry.view(),
@@ -520,7 +523,7 @@ fn calibrate_heston<'py>(
     )
     .or_raise(py)?;
     let fit = py
-        .detach(|| calibration::calibrate(spot, rate, dividend, &quotes, initial))
+        .detach(|| calibration::calibrate(spot, &quotes, initial))
         .or_raise(py)?;
     let out = PyDict::new(py);
     let m = fit.model;

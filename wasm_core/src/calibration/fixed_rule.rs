@@ -173,7 +173,8 @@ impl ExpiryRule {
 
     /// The rule of nodes `(u, weight)` (weights of `du`).
     fn new(s: &Surface, expiry: f64, quotes: &[usize], nodes: &[(f64, f64)]) -> Self {
-        let carry = (s.rate - s.dividend) * expiry;
+        let (rate, dividend) = s.market_of(quotes);
+        let carry = (rate - dividend) * expiry;
         let ks: Vec<f64> = quotes
             .iter()
             .map(|&i| (s.spot / s.quotes[i].strike).ln() + carry)
@@ -190,15 +191,15 @@ impl ExpiryRule {
                 sin.push(sn);
             }
         }
-        let discount_product = (-s.dividend * expiry).exp() * s.spot * (-s.rate * expiry).exp();
+        let discount_product = (-dividend * expiry).exp() * s.spot * (-rate * expiry).exp();
         let amp = quotes
             .iter()
             .map(|&i| (discount_product * s.quotes[i].strike).sqrt() / std::f64::consts::PI)
             .collect();
-        let spot_discounted = s.spot * (-s.dividend * expiry).exp();
+        let spot_discounted = s.spot * (-dividend * expiry).exp();
         let strike_discounted: Vec<f64> = quotes
             .iter()
-            .map(|&i| s.quotes[i].strike * (-s.rate * expiry).exp())
+            .map(|&i| s.quotes[i].strike * (-rate * expiry).exp())
             .collect();
         let floor = quotes
             .iter()
@@ -326,7 +327,8 @@ impl FixedRule {
                     .map(|&i| (s.quotes[i].kind, s.quotes[i].strike))
                     .collect();
                 let mut p = vec![0.0; idx.len()];
-                let (spot, rate, dividend) = (s.spot, s.rate, s.dividend);
+                let (rate, dividend) = s.market_of(idx);
+                let spot = s.spot;
                 match heston::priced_nodes(
                     spot,
                     rate,
@@ -424,6 +426,8 @@ mod tests {
                     expiry: t,
                     price,
                     weight: 1.0,
+                    rate: 0.03,
+                    dividend: 0.01,
                 });
             }
         }
@@ -460,7 +464,7 @@ mod tests {
     fn prices_agree_with_the_adaptive_pricer_where_built() {
         for h in MODELS {
             let q = quotes(&h);
-            let s = surface(100.0, 0.03, 0.01, &q).unwrap();
+            let s = surface(100.0, &q).unwrap();
             let rule = FixedRule::build(&s, &h);
             assert!(rule.accurate, "{h:?}: {} nodes", rule.nodes());
             let mut p = vec![0.0; q.len()];
@@ -484,7 +488,7 @@ mod tests {
     fn gradient_matches_central_differences_of_the_adaptive_pricer() {
         for h in &MODELS {
             let q = quotes(h);
-            let s = surface(100.0, 0.03, 0.01, &q).unwrap();
+            let s = surface(100.0, &q).unwrap();
             let rule = FixedRule::build(&s, h);
             let (mut p, mut jac) = (vec![0.0; q.len()], vec![[0.0; 5]; q.len()]);
             rule.prices_and_gradient(&s, h, &mut p, &mut jac);
