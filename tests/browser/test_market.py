@@ -87,3 +87,31 @@ def test_a_bad_chain_says_why(lab: Page) -> None:
     errors = lab.get_by_test_id("market-errors")
     expect(errors).to_contain_text("line 2: bid 5 is above ask 4 (a crossed quote)")
     expect(errors).to_contain_text('line 3: strike "abc" is not a number')
+
+
+def test_published_dax_chain_fits_as_well_as_quantlib(lab: Page) -> None:
+    """The DAX example (Sepp 2003, scripts/dax_chain.py): a rate per row, one smile per maturity,
+    and a Heston fit whose implied-vol rmse is no worse than QuantLib-Python's own calibration
+    of the published vols on the same maturities and zero rates (tests/oracles/sepp_dax.py)."""
+    from oracles import sepp_dax
+
+    lab.get_by_role("button", name="DAX 2002 (Sepp)").click()
+    expect(lab.locator("#spot")).to_have_value("4468.17")
+    lab.get_by_role("button", name="Fit smiles and Heston").click()
+    expect(lab.get_by_test_id("market-status")).to_contain_text(
+        "104 quotes over 8 expiries fitted", timeout=FIT_TIMEOUT_MS
+    )
+    expect(lab.get_by_test_id("market-errors")).to_have_text("")
+    expect(lab.get_by_test_id("market-body").locator("tr")).to_have_count(8)
+    heston = lab.get_by_test_id("market-heston")
+    assert heston.get_attribute("data-converged") == "true"
+    page_rmse = float(heston.get_attribute("data-rmse-vol") or "nan")
+    strikes, days, vols = [], [], []
+    for j, d in enumerate(sepp_dax.DAYS):
+        for i, k in enumerate(sepp_dax.STRIKES):
+            strikes.append(float(k))
+            days.append(d)
+            vols.append(sepp_dax.VOLS[i][j])
+    ql_rmse = math.sqrt(sepp_dax.quantlib_calibration_error(strikes, days, vols) / 104) / 100
+    assert page_rmse <= ql_rmse * (1 + 1e-6), (page_rmse, ql_rmse)
+    assert page_rmse > 0.5 * ql_rmse  # a real market: Heston leaves errors of about a vol point

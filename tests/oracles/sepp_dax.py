@@ -71,3 +71,27 @@ def quotes() -> list[tuple[str, float, float, float, float]]:
             kind = "call" if strike * discount >= SPOT else "put"
             out.append((kind, float(strike), expiry, discount, VOLS[i][j]))
     return out
+
+
+def quantlib_calibration_error(strikes: list[float], days: list[int], vols: list[float]) -> float:
+    """QuantLib-Python's own Heston calibration of these quotes (maturities in days from the
+    evaluation date, on :func:`quantlib_curves`), from QuantLib's test's start and with its
+    optimiser settings: the calibration error ``sum((100 (model vol - market vol))^2)``."""
+    import QuantLib as ql
+
+    curve, dividend = quantlib_curves()
+    spot = ql.QuoteHandle(ql.SimpleQuote(SPOT))
+    model = ql.HestonModel(ql.HestonProcess(curve, dividend, spot, 0.1, 1.0, 0.1, 0.5, -0.5))
+    engine = ql.AnalyticHestonEngine(model, 64)
+    helpers = []
+    for strike, d, vol in zip(strikes, days, vols, strict=True):
+        helper = ql.HestonModelHelper(
+            ql.Period(d, ql.Days), ql.NullCalendar(), SPOT, strike,
+            ql.QuoteHandle(ql.SimpleQuote(vol)), curve, dividend,
+            ql.BlackCalibrationHelper.ImpliedVolError,
+        )  # fmt: skip
+        helper.setPricingEngine(engine)
+        helpers.append(helper)
+    model.calibrate(helpers, ql.LevenbergMarquardt(1e-8, 1e-8, 1e-8),
+                    ql.EndCriteria(400, 40, 1e-8, 1e-8, 1e-8))  # fmt: skip
+    return float(sum((100.0 * h.calibrationError()) ** 2 for h in helpers))

@@ -5,7 +5,9 @@
 //
 // Columns, by header name in any order (without a header: strike, price, kind, expiry):
 //   strike; price (or mid, last, premium), or bid and ask (the mid is priced); kind (or type,
-//   cp, right: call/put/c/p); expiry in years (or maturity, t), or days (dte): days / 365.
+//   cp, right: call/put/c/p); expiry in years (or maturity, t), or days (dte): days / 365;
+//   optionally rate (r) and dividend (q, div), each row's continuously compounded rate and yield
+//   (a term structure: one pair per expiry), else the defaults'.
 
 /** Header names -> the field they fill. */
 const NAMES = {
@@ -15,6 +17,7 @@ const NAMES = {
   kind: "kind", type: "kind", cp: "kind", right: "kind", option_type: "kind",
   expiry: "expiry", maturity: "expiry", t: "expiry", years: "expiry",
   days: "days", dte: "days", expiry_days: "days",
+  rate: "rate", r: "rate", dividend: "dividend", q: "dividend", div: "dividend", dividend_yield: "dividend",
 };
 const DEFAULT_ORDER = ["strike", "price", "kind", "expiry"];
 const KINDS = { call: "call", c: "call", put: "put", p: "put" };
@@ -75,7 +78,7 @@ export function readNumber(field, sep) {
 }
 
 /** Parses the CSV: `{rows, errors, header}`; each row `{line, strike, price, kind, expiry,
- * bid?, ask?}`. Missing kind/expiry come from `defaults`. */
+ * bid?, ask?, rate?, dividend?}`. Missing kind/expiry come from `defaults`. */
 export function parseQuotes(text, defaults) {
   const lines = text.split(/\r?\n/);
   const rows = [];
