@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -115,3 +117,39 @@ def test_published_dax_chain_fits_as_well_as_quantlib(lab: Page) -> None:
     ql_rmse = math.sqrt(sepp_dax.quantlib_calibration_error(strikes, days, vols) / 104) / 100
     assert page_rmse <= ql_rmse * (1 + 1e-6), (page_rmse, ql_rmse)
     assert page_rmse > 0.5 * ql_rmse  # a real market: Heston leaves errors of about a vol point
+
+
+def _ssvi_vol(fit: dict[str, Any], t: float, k: float) -> float:
+    """sqrt(w/T) of the SSVI surface (Gatheral & Jacquier 2014, eqs. (4.1), (4.5)), the ATM
+    total variance linear in T between the fitted expiries."""
+    ts, thetas = fit["expiry"], fit["theta"]
+    e = 0
+    while e < len(ts) - 2 and ts[e + 1] < t:
+        e += 1
+    f = min(1.0, max(0.0, (t - ts[e]) / (ts[e + 1] - ts[e])))
+    theta = thetas[e] + f * (thetas[e + 1] - thetas[e])
+    rho, eta, gamma = fit["rho"], fit["eta"], fit["gamma"]
+    phi = eta / (theta**gamma * (1 + theta) ** (1 - gamma))
+    w = theta / 2 * (1 + rho * phi * k + math.sqrt((phi * k + rho) ** 2 + 1 - rho**2))
+    return math.sqrt(w / t)
+
+
+def test_surface_heatmap_shows_the_ssvi_vols(lab: Page) -> None:
+    """The heatmap's range is the SSVI surface's implied vol over its grid (24 expiries from the
+    first to the last, evenly spaced in sqrt(T); 41 log-moneyness points in [-0.5, 0.5]),
+    recomputed here from the fitted parameters the card shows."""
+    fit_example(lab)
+    box = lab.get_by_test_id("heatmap-surface")
+    expect(box.locator("svg rect").first).to_be_visible()
+    assert int(box.get_attribute("data-cells") or "0") == 24 * 41
+    label = box.locator("svg").get_attribute("aria-label") or ""
+    assert label.startswith("SSVI implied vol over log-moneyness and expiry: from ")
+    fit = json.loads(lab.get_by_test_id("market-surface").get_attribute("data-fit") or "{}")
+    a, b = math.sqrt(fit["expiry"][0]), math.sqrt(fit["expiry"][-1])
+    vols = [
+        _ssvi_vol(fit, (a + (b - a) * i / 23) ** 2, -0.5 + j / 40)
+        for i in range(24)
+        for j in range(41)
+    ]
+    assert float(box.get_attribute("data-min") or "nan") == pytest.approx(min(vols), rel=1e-12)
+    assert float(box.get_attribute("data-max") or "nan") == pytest.approx(max(vols), rel=1e-12)

@@ -6,6 +6,7 @@
 // reports each stage; a new Fit while one runs replaces it.
 import { $, h, fmt } from "./dom.js";
 import { Chart } from "./charts.js";
+import { drawHeatmap } from "./heatmap.js";
 import { HESTON } from "./fields.js";
 import { parseQuotes } from "./quotes.js";
 import { engineModule } from "../workers/pool.js";
@@ -13,6 +14,9 @@ import { engineModule } from "../workers/pool.js";
 const COLOURS = ["--c1", "--c2", "--c3", "--c4", "--c5"];
 /** Points per fitted SVI curve on the chart. */
 const CURVE_POINTS = 61;
+/** Columns (log-moneyness) and rows (expiry) of the surface heatmap. */
+const HEATMAP_COLUMNS = 41;
+const HEATMAP_ROWS = 24;
 /** The example chains, each with the lab market it belongs to. */
 const EXAMPLES = {
   "market-example": {
@@ -170,6 +174,7 @@ function showSurface(fit) {
   if (!fit) {
     out.textContent = "–";
     surfaceChart.setData([[]], { ...surfaceChart.spec, series: [] });
+    $("heatmap-surface").replaceChildren();
     return;
   }
   out.textContent = `rho ${fmt(fit.rho, 4)}, eta ${fmt(fit.eta, 4)}, gamma ${fmt(fit.gamma, 4)}; ` +
@@ -177,18 +182,50 @@ function showSurface(fit) {
     `butterfly arbitrage ${fit.butterfly_free ? "none" : "present"}`;
   out.dataset.calendarFree = fit.calendar_free;
   out.dataset.butterflyFree = fit.butterfly_free;
+  out.dataset.fit = JSON.stringify({ rho: fit.rho, eta: fit.eta, gamma: fit.gamma, expiry: fit.expiry, theta: fit.theta });
   const ks = Array.from({ length: CURVE_POINTS }, (_, i) => -0.5 + i / (CURVE_POINTS - 1));
   const series = [];
   const data = [ks];
   fit.expiry.forEach((t, e) => {
-    const theta = fit.theta[e];
-    const phi = fit.eta / (theta ** fit.gamma * (1 + theta) ** (1 - fit.gamma));
-    // Gatheral & Jacquier (2014), eq. (4.1).
-    data.push(ks.map((k) => theta / 2 * (1 + fit.rho * phi * k + Math.sqrt((phi * k + fit.rho) ** 2 + 1 - fit.rho ** 2))));
+    data.push(ks.map((k) => ssviVariance(fit, fit.theta[e], k)));
     series.push({ label: `T=${fmt(t, 3)}`, colour: COLOURS[e % COLOURS.length], width: 1.5 });
   });
   surfaceChart.setData(data, { ...surfaceChart.spec, series });
   $("chart-surface").dataset.series = String(series.length);
+  drawSurfaceHeatmap(fit);
+}
+
+/** SSVI total variance at ATM total variance `theta` and log-moneyness `k` (Gatheral &
+ * Jacquier 2014, eq. (4.1), with their power-law phi, eq. (4.5)). */
+function ssviVariance(fit, theta, k) {
+  const phi = fit.eta / (theta ** fit.gamma * (1 + theta) ** (1 - fit.gamma));
+  return theta / 2 * (1 + fit.rho * phi * k + Math.sqrt((phi * k + fit.rho) ** 2 + 1 - fit.rho ** 2));
+}
+
+/** The surface's implied vol sqrt(w/T) on a grid from the first to the last fitted expiry
+ * (evenly spaced in sqrt(T), so the short end, where the smile changes fastest, is not squashed). The
+ * ATM total variance between fitted expiries is interpolated linearly in T: non-decreasing, so
+ * the SSVI surface stays free of calendar arbitrage (Gatheral & Jacquier 2014, Theorem 4.1). */
+function drawSurfaceHeatmap(fit) {
+  const ts = fit.expiry;
+  const first = ts[0], last = ts[ts.length - 1];
+  const rows = ts.length > 1 ? HEATMAP_ROWS : 1;
+  const [a, b] = [Math.sqrt(first), Math.sqrt(last)];
+  const ys = Array.from({ length: rows }, (_, i) => (rows > 1 ? (a + (b - a) * i / (rows - 1)) ** 2 : first));
+  const xs = Array.from({ length: HEATMAP_COLUMNS }, (_, j) => -0.5 + j / (HEATMAP_COLUMNS - 1));
+  const atm = (t) => {
+    if (ts.length === 1) return fit.theta[0];
+    let e = 0;
+    while (e < ts.length - 2 && ts[e + 1] < t) e++;
+    const f = (t - ts[e]) / (ts[e + 1] - ts[e]);
+    return fit.theta[e] + Math.min(1, Math.max(0, f)) * (fit.theta[e + 1] - fit.theta[e]);
+  };
+  const values = ys.map((t) => xs.map((k) => Math.sqrt(ssviVariance(fit, atm(t), k) / t)));
+  drawHeatmap($("heatmap-surface"), {
+    xs, ys, values, xLabel: "log-moneyness ln(K/F)", yLabel: "expiry (years)",
+    label: "SSVI implied vol over log-moneyness and expiry",
+    format: (v) => `${fmt(100 * v, 3)} %`, tick: (v) => fmt(v, 2),
+  });
 }
 
 function showSmiles(smiles) {
