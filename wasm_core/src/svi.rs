@@ -16,7 +16,13 @@
 //! model", white paper ZWP-0005, 2009): with `y = (k - m)/sigma`, `w = a + d y + c sqrt(y^2 + 1)`,
 //! `c = b sigma`, `d = rho b sigma`, is linear in `(a, d, c)` for fixed `(m, sigma)`; its weighted
 //! least squares is solved exactly on the domain `0 <= c <= 4 sigma`, `|d| <= c`,
-//! `|d| <= 4 sigma - c`, `0 <= a <= max w` (which keeps Lee's moment bound on both wings) by
+//! `|d| <= 4 sigma - c` (which keeps Lee's moment bound on both wings) and
+//! `max(-(c - |d|), -max w) <= a <= max w`. Zeliade's paper has `a >= 0`; the bound
+//! `a >= -(c - |d|)` is the linear condition that keeps the smallest total variance,
+//! `a + c sqrt(1 - rho^2)`, >= 0 (as `sqrt(c^2 - d^2) >= c - |d|`), and lets the fit reach the
+//! negative `a` that steep short smiles need (Sepp's 13-day DAX smile); `a >= -max w` keeps it
+//! from the degenerate parabola of a huge `sigma` with `a` and `b sigma` cancelling. It is
+//! solved exactly by
 //! checking the unconstrained optimum and the optimum on every face, edge and vertex the active
 //! constraints can form. The outer problem over `(m, ln sigma)` is a Nelder-Mead search from
 //! several starts. The objective adds a penalty on negative Durrleman `g` (below) on a grid over
@@ -96,6 +102,8 @@ const NM_MAX_EVALS: usize = 2000;
 const NM_TOL: f64 = 1e-12;
 /// Fewest quotes: five parameters.
 pub const MIN_POINTS: usize = 5;
+/// The linear constraints of the inner `(a, d, c)` problem (module docs).
+const CONSTRAINTS: usize = 10;
 
 /// Checks the fit's inputs; returns log-moneyness and total variance per quote.
 fn points(
@@ -187,59 +195,69 @@ fn inner(k: &[f64], w: &[f64], wt: &[f64], m: f64, sigma: f64, w_max: f64) -> ([
     };
     // Constraints n . x <= r, in (a, d, c).
     let s4 = 4.0 * sigma;
-    let cons: [([f64; 3], f64); 8] = [
-        ([0.0, 0.0, -1.0], 0.0),  // c >= 0
-        ([0.0, 0.0, 1.0], s4),    // c <= 4 sigma
-        ([0.0, 1.0, -1.0], 0.0),  // d <= c
-        ([0.0, -1.0, -1.0], 0.0), // -d <= c
-        ([0.0, 1.0, 1.0], s4),    // d <= 4 sigma - c
-        ([0.0, -1.0, 1.0], s4),   // -d <= 4 sigma - c
-        ([-1.0, 0.0, 0.0], 0.0),  // a >= 0
-        ([1.0, 0.0, 0.0], w_max), // a <= max w
+    let cons: [([f64; 3], f64); CONSTRAINTS] = [
+        ([0.0, 0.0, -1.0], 0.0),   // c >= 0
+        ([0.0, 0.0, 1.0], s4),     // c <= 4 sigma
+        ([0.0, 1.0, -1.0], 0.0),   // d <= c
+        ([0.0, -1.0, -1.0], 0.0),  // -d <= c
+        ([0.0, 1.0, 1.0], s4),     // d <= 4 sigma - c
+        ([0.0, -1.0, 1.0], s4),    // -d <= 4 sigma - c
+        ([-1.0, 1.0, -1.0], 0.0),  // a + c - d >= 0
+        ([-1.0, -1.0, -1.0], 0.0), // a + c + d >= 0
+        ([-1.0, 0.0, 0.0], w_max), // a >= -max w
+        ([1.0, 0.0, 0.0], w_max),  // a <= max w
     ];
     let feasible = |x: &[f64; 3]| {
         cons.iter()
             .all(|(n, r)| n[0] * x[0] + n[1] * x[1] + n[2] * x[2] <= r + 1e-12 * (1.0 + r.abs()))
     };
     let mut best = ([0.0, 0.0, 0.0], f64::INFINITY);
+    // Records `x` if it is feasible and better; whether it was feasible.
     let mut consider = |x: [f64; 3]| {
-        if x.iter().all(|v| v.is_finite()) && feasible(&x) {
+        let ok = x.iter().all(|v| v.is_finite()) && feasible(&x);
+        if ok {
             let c = cost(&x);
             if c < best.1 {
                 best = (x, c);
             }
         }
+        ok
     };
     // Minimise the quadratic with the active constraints as equalities (KKT via a bordered
-    // system): every subset of at most 3 constraints, the empty one first.
-    let subsets = (0u32..256).filter(|s| s.count_ones() <= 3);
+    // system): every subset of at most 3 constraints, the empty one first. The problem is
+    // convex, so a feasible unconstrained minimum is the answer.
+    let subsets = (0u32..1 << CONSTRAINTS).filter(|s| s.count_ones() <= 3);
     for set in subsets {
-        let active: Vec<usize> = (0..8).filter(|i| set & (1 << i) != 0).collect();
-        let n = 3 + active.len();
-        let mut a = vec![vec![0.0; n]; n];
-        let mut b = vec![0.0; n];
+        let mut a = [[0.0; KKT]; KKT];
+        let mut b = [0.0; KKT];
         for p in 0..3 {
             a[p][..3].copy_from_slice(&g[p]);
             b[p] = h[p];
         }
-        for (j, &ci) in active.iter().enumerate() {
+        let mut n = 3;
+        for ci in (0..CONSTRAINTS).filter(|i| set & (1 << i) != 0) {
             for p in 0..3 {
-                a[p][3 + j] = cons[ci].0[p];
-                a[3 + j][p] = cons[ci].0[p];
+                a[p][n] = cons[ci].0[p];
+                a[n][p] = cons[ci].0[p];
             }
-            b[3 + j] = cons[ci].1;
+            b[n] = cons[ci].1;
+            n += 1;
         }
-        if let Some(x) = solve_dense(a, b) {
-            consider([x[0], x[1], x[2]]);
+        let feasible = solve_dense(&mut a, &mut b, n).is_some_and(|x| consider([x[0], x[1], x[2]]));
+        if set == 0 && feasible {
+            break;
         }
     }
     best
 }
 
-/// Gaussian elimination with partial pivoting on a small dense system.
+/// The largest KKT system: 3 unknowns and 3 active constraints.
+const KKT: usize = 6;
+
+/// Gaussian elimination with partial pivoting on the leading `n` x `n` block of a small dense
+/// system (in place, no allocation: the SVI fit solves thousands of these).
 #[allow(clippy::needless_range_loop)]
-fn solve_dense(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
-    let n = b.len();
+fn solve_dense(a: &mut [[f64; KKT]; KKT], b: &mut [f64; KKT], n: usize) -> Option<[f64; KKT]> {
     for col in 0..n {
         let pivot = (col..n).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
         if a[pivot][col].abs() < 1e-14 {
@@ -255,7 +273,7 @@ fn solve_dense(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
             b[row] -= f * b[col];
         }
     }
-    let mut x = vec![0.0; n];
+    let mut x = [0.0; KKT];
     for row in (0..n).rev() {
         let mut s = b[row];
         for c in row + 1..n {
