@@ -212,7 +212,7 @@ fn inner(k: &[f64], w: &[f64], wt: &[f64], m: f64, sigma: f64, w_max: f64) -> ([
             .all(|(n, r)| n[0] * x[0] + n[1] * x[1] + n[2] * x[2] <= r + 1e-12 * (1.0 + r.abs()))
     };
     let mut best = ([0.0, 0.0, 0.0], f64::INFINITY);
-    // Records `x` if it is feasible and better; whether it was feasible.
+    // Records `x` if it is feasible and better; returns whether it was feasible.
     let mut consider = |x: [f64; 3]| {
         let ok = x.iter().all(|v| v.is_finite()) && feasible(&x);
         if ok {
@@ -243,8 +243,8 @@ fn inner(k: &[f64], w: &[f64], wt: &[f64], m: f64, sigma: f64, w_max: f64) -> ([
             b[n] = cons[ci].1;
             n += 1;
         }
-        let feasible = solve_dense(&mut a, &mut b, n).is_some_and(|x| consider([x[0], x[1], x[2]]));
-        if set == 0 && feasible {
+        let accepted = solve_dense(&mut a, &mut b, n).is_some_and(|x| consider([x[0], x[1], x[2]]));
+        if set == 0 && accepted {
             break;
         }
     }
