@@ -607,8 +607,9 @@ def test_restart_stops_a_cell_that_interrupt_cannot(notebook: Page) -> None:
     cells(page).nth(0).get_by_role("button", name="Run cell").click()
     expect(page.get_by_test_id("kernel-status")).to_have_text("busy")
     page.get_by_role("button", name="Interrupt").click()
-    # The interrupt reaches the worker between bytecodes; on a loaded machine that took over 5 s.
-    expect(outputs(page).nth(0)).to_contain_text("ignored", timeout=15_000)
+    # The interrupt reaches the worker between bytecodes; on a loaded machine that took over 5 s,
+    # and once (a fresh-clone CI run beside other jobs) over 15 s.
+    expect(outputs(page).nth(0)).to_contain_text("ignored", timeout=30_000)
     expect(page.get_by_role("alert")).to_contain_text("Restart stops it", timeout=10_000)
     page.get_by_role("button", name="Restart").click()
     expect_ready(page)
