@@ -172,8 +172,12 @@ INVALID: Final[list[tuple[str, Any, str]]] = [
      "exercise_dates must be a number (got bool)"),
     ("bermudan-steps", params(GBM, payoff="bermudan", exercise_dates=4, steps=10),
      'steps must be a multiple of exercise_dates for payoff "bermudan" (got 10)'),
-    ("american-steps", params(HESTON, payoff="american", steps=513),
-     'steps must be <= 512 for payoff "american" (an exercise date per step) (got 513)'),
+    ("american-steps", params(HESTON, payoff="american", steps=514),
+     'steps must be an even integer in [2, 512] for payoff "american" (it is extrapolated from '
+     "exercise at every step and every other step) (got 514)"),
+    ("american-steps-odd", params(GBM, payoff="american", steps=51),
+     'steps must be an even integer in [2, 512] for payoff "american" (it is extrapolated from '
+     "exercise at every step and every other step) (got 51)"),
     ("american-greeks", params(GBM, payoff="american", greeks=True),
      'greeks is not available for payoff "american" (an exercise rule does not survive '
      "bump-and-reprice; american_greeks has the Black-Scholes-Merton ones)"),

@@ -42,11 +42,14 @@ MC_KERNEL_MEMORY_REL_TOL: Final = 5e-5
 # standard error to this relative accuracy (the sample s.d. of 100 normal estimates has
 # relative s.d. 1/sqrt(2 * 99) = 0.071; 0.3 is about 4 of those).
 MC_SE_CALIBRATION_REL_TOL: Final = 0.3
-# Longstaff-Schwartz (Bermudan and American Monte Carlo) is a lower bound: its regressed
-# exercise policy is suboptimal, and an "american" run exercises only at its steps. Measured
-# 0.2-0.6 % below the exact price on Longstaff & Schwartz's Table 1 puts (50 dates a year) and
-# 0.15-0.7 % under Heston (docs/api.md); this allows twice that on top of 4 standard errors.
+# Longstaff-Schwartz for a Bermudan (and under Heston for an American) is a lower bound: its
+# regressed exercise policy is suboptimal. Measured 0.15-0.7 % below QuantLib's PDE under Heston
+# before the American's extrapolation (docs/api.md); this allows twice that on top of 4 standard
+# errors.
 MC_LSM_MAX_SHORTFALL_REL: Final = 0.015
+# Issue 11's goal for payoff "american" (extrapolated from two Bermudans): within 4 standard
+# errors plus this (absolute, on strikes of 40-110) of the converged American price.
+MC_LSM_AMERICAN_ABS_TOL: Final = 1e-3
 # An implied vol inverts the price it came from: repriced in exact arithmetic (mpmath), it
 # lands within this many ulps of that price, plus the reach of the vol's own half-ulp
 # rounding (vega·ulp(vol)/2). The budget: the price's rounding, √(D F·D K) and 2 sinh(x/2) in

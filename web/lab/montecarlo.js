@@ -90,7 +90,7 @@ function showPayoffFields() {
     asian: "The average of the spot at every step (steps = fixings, default 100), S0 not included.",
     barrier: "Monitored continuously (a Brownian bridge between steps; exact for GBM on its one default step). No rebate.",
     bermudan: "Exercisable at the given number of evenly spaced dates up to expiry (steps: a multiple of them). Longstaff-Schwartz: a lower bound.",
-    american: "Exercisable now and at every step (default 100, at most 512). Longstaff-Schwartz: a lower bound; for GBM the Exercise: American price above is exact.",
+    american: "Exercisable now and at every step (steps even, default 100, at most 512). Longstaff-Schwartz at every step and every other step, extrapolated (2 B(n) - B(n/2)): close to the American, not a bound; for GBM the Exercise: American price above is exact.",
   }[payoff.startsWith("asian") ? "asian" : BARRIERS.includes(payoff) ? "barrier" : payoff];
 }
 
@@ -99,6 +99,7 @@ function controlLabel(params) {
   const { model, payoff } = params;
   if (payoff === "asian_arithmetic" && model === "gbm") return "the geometric Asian, priced in closed form";
   if (payoff.startsWith("asian")) return "the discounted average spot";
+  if (model === "gbm" && EXERCISES.includes(payoff)) return "the European price at exercise, by Black-Scholes";
   if (model === "gbm" && payoff !== "european") return "the European payoff, priced by Black-Scholes";
   if (EXERCISES.includes(payoff)) return "the discounted spot at exercise";
   return "the discounted spot";
@@ -141,7 +142,7 @@ function europeanPrice(model) {
   return model === "heston" && Number.isFinite(heston) ? heston : null;
 }
 
-/** The GBM American price by the engine's QD+ pricer (what Longstaff-Schwartz approaches from below). */
+/** The GBM American price by the engine's QD+ pricer (what the extrapolated Longstaff-Schwartz estimates). */
 function americanPrice(p) {
   try {
     return engine.american(p.kind, p.spot, p.strike, p.expiry, p.rate, p.dividend, p.vol);
@@ -314,7 +315,7 @@ function showResult(r, params, seconds) {
   const european = europeanPrice(p.model);
   if (reference) {
     $("mc-compare-label").textContent = `${reference[0]} is`;
-    const lower = p.payoff === "american" ? ` (${fmt(reference[1], 8)}; Longstaff-Schwartz is a lower bound)` : "";
+    const lower = p.payoff === "american" ? ` (${fmt(reference[1], 8)}; Longstaff-Schwartz extrapolated from two Bermudans)` : "";
     $("mc-z").value = !estimable
       ? "– (no standard error to compare with)"
       : r.std_error > 0

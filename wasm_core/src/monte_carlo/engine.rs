@@ -10,7 +10,7 @@
 use super::gbm::Gbm;
 use super::heston::Heston;
 use super::lanes::{Lanes, NoRecord, Recorder};
-use super::lsm::ExerciseRule;
+use super::lsm::Policy;
 use super::params::{HestonParams, McParams, Model};
 use super::path_payoff::PathTracker;
 use super::rng::SampleStream;
@@ -272,7 +272,7 @@ pub(crate) fn simulate_blocks_with(
     p: &McParams,
     first: u64,
     count: u64,
-    rule: Option<&ExerciseRule>,
+    rule: Option<&Policy>,
 ) -> Vec<BlockSums> {
     let mut out = Vec::with_capacity(count as usize);
     for_each_block_with(p, first, count, rule, |b| out.push(b));
@@ -288,7 +288,7 @@ fn for_each_block_with(
     p: &McParams,
     first: u64,
     count: u64,
-    rule: Option<&ExerciseRule>,
+    rule: Option<&Policy>,
     mut sink: impl FnMut(BlockSums),
 ) {
     let mut plan = Plan::new(p);

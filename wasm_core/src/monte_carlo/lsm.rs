@@ -16,6 +16,18 @@
 //!    payoff depends only on its own stream and the fits, so blocks split among workers as for
 //!    every other payoff.
 //!
+//! # From Bermudan to American
+//! A Bermudan exercisable at `n` evenly spaced dates is worth less than the American by
+//! `c / n + O(n^-2)` (the exercise boundary is a smooth curve, and the value lost by waiting for
+//! the next date is first order in the spacing: e.g. Longstaff & Schwartz's put `S = K = 40`,
+//! `r = 0.06`, `vol = 0.4`, `T = 2` has `n (A - B_n)` = 0.623, 0.640, 0.648, 0.664 at `n` = 10,
+//! 73, 365, 730 by QuantLib's finite differences). So payoff `american` prices, on the same
+//! paths, the Bermudan with a date at every step (`n` = `steps`) and at every other step, and
+//! records the Richardson extrapolation `2 B_n - B_(n/2)` per sample (the two-point form of the
+//! extrapolation in the number of exercise dates of R. Geske and H. E. Johnson, "The American
+//! put option valued analytically", Journal of Finance 39(5), 1984). The estimate is no longer a lower bound;
+//! `bermudan` with `exercise_dates = steps` is (the docs say so).
+//!
 //! Basis: with `z` the log-moneyness `ln(S_t/K)` standardised over the date's in-the-money paths,
 //! `1, z, z^2, z^3` (Longstaff & Schwartz use three polynomials of the spot besides the constant);
 //! Heston and rough Heston add the standardised variance `y`: `y, y^2, z y`. Every model adds `e`,
@@ -27,15 +39,29 @@
 //! with a relative ridge of [`RIDGE`] (the standardised basis keeps them well conditioned; the
 //! ridge only guards degenerate dates, e.g. zero volatility).
 //!
+//! # The regression's control (GBM)
+//! The regressed cash flow `Y` of a path (its discounted payoff at its exercise time `tau`) is
+//! noisy; `M_tau - M_t`, with `M_u` the discounted European price on the remaining life at
+//! time `u` (a martingale, stopped at `tau`), has conditional mean zero given the date's state
+//! and is strongly correlated with `Y`. The regression therefore fits `Y - (M_tau - M_t)`, with
+//! the same conditional mean (the continuation value) and far less noise: with 2^15 training
+//! paths, the fitted policy loses under 1e-3 against the finite-difference Bermudan on the put
+//! above and on `S = 36, vol = 0.2, T = 1` at 100-200 dates (3e-3 to 7e-3 without: more than
+//! eight times the training paths do less). The value of holding at `t = 0` is estimated so too.
+//! (The same martingale is the pricing phase's control variate, after N. S. Rasmussen,
+//! "Control variates for Monte Carlo valuation of American options", Journal of Computational
+//! Finance 9(1), 2005.)
+//!
 //! Under GBM the European value is also a bound: holding an American is worth at least the
 //! European on the remaining life, so a path never exercises where the intrinsic value does not
 //! exceed it, whatever the regression says (which removes the regression's worst mistakes, far
-//! out of the money in time value). The rule stays a feasible policy, so the price a lower bound.
+//! out of the money in time value). The rule stays a feasible policy, so each Bermudan price a
+//! lower bound.
 
 use super::engine::Plan;
 use super::lanes::Recorder;
 use super::params::{McParams, Model};
-use super::payoff::Payoff;
+use super::payoff::{self, Payoff};
 use super::rng::TRAINING_DOMAIN;
 use crate::fastmath;
 use crate::normal::norm_cdf;
@@ -116,25 +142,28 @@ impl ExerciseRule {
     }
 
     /// Exercising at date `j` in state `(x, v)`: the discounted cash flow and the stopped
-    /// martingale `e^{-(r-q) t_j} S_t` (the control variate), or `None` to hold.
+    /// martingale of the control variate (`path_payoff.rs`), or `None` to hold.
     #[inline]
     pub fn exercise(&self, j: usize, x: f64, v: f64) -> Option<(f64, f64)> {
         let fit = self.fits.get(j).copied().flatten()?;
         let value = self.discount[j] * self.intrinsic(x);
-        self.exercises(j, &fit, value, x, v).then(|| {
-            (
-                value,
-                self.carry_discount[j] * self.spot_rel * fastmath::exp(x),
-            )
-        })
+        if value <= 0.0 {
+            return None;
+        }
+        let european = self.european(j, x, v);
+        self.decides(&fit, value, european, x, v)
+            .then(|| (value, self.martingale(j, x, european)))
     }
 
-    /// The rule at date `j` for the discounted intrinsic `value` (see the module docs).
-    fn exercises(&self, j: usize, fit: &Fit, value: f64, x: f64, v: f64) -> bool {
-        if value <= 0.0 {
-            return false;
+    /// The stopped martingale at date `j`: under GBM the European option on the remaining life
+    /// discounted to `t = 0` (`european`), else `e^{-(r-q) t_j} S_t`; both in money units.
+    #[inline]
+    fn martingale(&self, j: usize, x: f64, european: f64) -> f64 {
+        if self.stochastic_vol {
+            self.carry_discount[j] * self.spot_rel * fastmath::exp(x)
+        } else {
+            european
         }
-        self.decides(fit, value, self.european(j, x, v), x, v)
     }
 
     /// As [`ExerciseRule::exercises`] with the date's European value known (`value` > 0).
@@ -222,59 +251,79 @@ impl Recorder for States {
     }
 }
 
+/// The fitted exercise policy of a run: the rule at the run's dates, and for an American the
+/// rule at every other one, whose price the extrapolation needs (module docs).
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    pub fine: ExerciseRule,
+    pub coarse: Option<ExerciseRule>,
+}
+
+impl ExerciseRule {
+    /// The unfitted rule of `p` with an exercise date every `stride` steps.
+    fn new(p: &McParams, stride: usize) -> Self {
+        let steps = p.steps() as usize;
+        // Decision dates before expiry; the last date is expiry itself.
+        let decisions = steps / stride - 1;
+        let scale = super::engine::money_scale(p.spot());
+        let dt = p.expiry() / steps as f64;
+        let time = |j: usize| dt * (j * stride) as f64;
+        let remaining = |j: usize| dt * (steps - j * stride) as f64;
+        ExerciseRule {
+            stride,
+            fits: vec![None; decisions],
+            discount: (1..=decisions)
+                .map(|j| fastmath::exp(-p.rate() * time(j)))
+                .collect(),
+            carry_discount: (1..=decisions)
+                .map(|j| fastmath::exp(-(p.rate() - p.dividend()) * time(j)))
+                .collect(),
+            remaining: (1..=decisions).map(remaining).collect(),
+            volatility: match p.model() {
+                Model::Gbm { vol } => Volatility::Constant(vol),
+                Model::Heston(h) | Model::RoughHeston { heston: h, .. } => {
+                    Volatility::MeanReverting {
+                        kappa: h.kappa,
+                        theta: h.theta,
+                    }
+                }
+            },
+            remaining_factors: (1..=decisions)
+                .map(|j| {
+                    let tau = remaining(j);
+                    [
+                        fastmath::exp(-p.dividend() * tau),
+                        fastmath::exp(-p.rate() * tau),
+                        (p.rate() - p.dividend()) * tau,
+                    ]
+                })
+                .collect(),
+            at_start: false,
+            stochastic_vol: !matches!(p.model(), Model::Gbm { .. }),
+            ln_moneyness: fastmath::ln(p.spot() / p.strike()),
+            spot_rel: p.spot() / scale,
+            strike_rel: p.strike() / scale,
+            sign: p.kind().sign(),
+        }
+    }
+}
+
 /// Fits the exercise policy of `p` (an `american` or `bermudan` payoff) on its training paths.
-pub(crate) fn train(p: &McParams) -> ExerciseRule {
+pub(crate) fn train(p: &McParams) -> Policy {
     let Payoff::Exercise { dates, at_start } = p.payoff() else {
         unreachable!("train is only called for exercise payoffs")
     };
-    let steps = p.steps() as usize;
-    let stride = steps / dates as usize;
-    // Decision dates before expiry; the last date is expiry itself.
-    let decisions = dates as usize - 1;
+    let stride = p.steps() as usize / dates as usize;
+    let mut fine = ExerciseRule::new(p, stride);
+    // An American is extrapolated from its dates and every other one (`steps` is even).
+    let mut coarse = at_start.then(|| ExerciseRule::new(p, 2 * stride));
     let mut plan = Plan::new(p);
     plan.domain = TRAINING_DOMAIN;
     let signs = plan.lanes.signs;
     let lanes = plan.lanes.count();
     let samples = (training_paths(dates) as usize) / signs;
     let n = samples * signs;
-    let scale = super::engine::money_scale(p.spot());
-    let dt = p.expiry() / steps as f64;
-    let mut rule = ExerciseRule {
-        stride,
-        fits: vec![None; decisions],
-        discount: (1..=decisions)
-            .map(|j| fastmath::exp(-p.rate() * dt * (j * stride) as f64))
-            .collect(),
-        carry_discount: (1..=decisions)
-            .map(|j| fastmath::exp(-(p.rate() - p.dividend()) * dt * (j * stride) as f64))
-            .collect(),
-        remaining: (1..=decisions)
-            .map(|j| dt * (steps - j * stride) as f64)
-            .collect(),
-        volatility: match p.model() {
-            Model::Gbm { vol } => Volatility::Constant(vol),
-            Model::Heston(h) | Model::RoughHeston { heston: h, .. } => Volatility::MeanReverting {
-                kappa: h.kappa,
-                theta: h.theta,
-            },
-        },
-        remaining_factors: (1..=decisions)
-            .map(|j| {
-                let tau = dt * (steps - j * stride) as f64;
-                [
-                    fastmath::exp(-p.dividend() * tau),
-                    fastmath::exp(-p.rate() * tau),
-                    (p.rate() - p.dividend()) * tau,
-                ]
-            })
-            .collect(),
-        at_start: false,
-        stochastic_vol: !matches!(p.model(), Model::Gbm { .. }),
-        ln_moneyness: fastmath::ln(p.spot() / p.strike()),
-        spot_rel: p.spot() / scale,
-        strike_rel: p.strike() / scale,
-        sign: p.kind().sign(),
-    };
+    let decisions = fine.fits.len();
     let mut states = States {
         stride,
         dates: decisions,
@@ -284,7 +333,7 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
         n,
         first: 0,
     };
-    let mut cash = vec![0.0; n];
+    let mut payoffs = vec![0.0; n];
     let final_discount = fastmath::exp(-p.rate() * p.expiry());
     let batch = super::engine::BATCH;
     let mut x = vec![0.0; batch * lanes];
@@ -295,16 +344,56 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
         plan.simulate_batch(p.seed(), first as u64, count, &mut x, &mut states);
         for i in 0..count {
             for s in 0..signs {
-                cash[(first + i) * signs + s] = final_discount * rule.intrinsic(x[i * lanes + s]);
+                payoffs[(first + i) * signs + s] =
+                    final_discount * fine.intrinsic(x[i * lanes + s]);
             }
         }
         first += count;
     }
+    // GBM: the European price at t = 0 (money units), the mean of the regression's control.
+    let european_now = match p.model() {
+        Model::Gbm { vol } => {
+            let (s, k, t, r, q) = (p.spot(), p.strike(), p.expiry(), p.rate(), p.dividend());
+            payoff::black_scholes_price(p.kind(), s, k, t, r, q, vol)
+                .map(|v| v / super::engine::money_scale(s))
+        }
+        _ => None,
+    };
+    let mut hold = induct(&mut fine, &states, &payoffs, european_now);
+    if let Some(c) = &mut coarse {
+        hold = 2.0 * hold - induct(c, &states, &payoffs, european_now);
+    }
+    let now = at_start && fine.intrinsic(0.0) > hold;
+    fine.at_start = now;
+    if let Some(c) = &mut coarse {
+        c.at_start = now;
+    }
+    Policy { fine, coarse }
+}
+
+/// Backward induction of `rule` on the training paths' `states` (kept at every date of the
+/// finest rule) from their discounted `payoffs` at expiry; returns the value of holding at
+/// `t = 0`, the mean cash flow (under GBM with its control, `european_now` its mean).
+fn induct(
+    rule: &mut ExerciseRule,
+    states: &States,
+    payoffs: &[f64],
+    european_now: Option<f64>,
+) -> f64 {
+    let n = states.n;
+    let ratio = rule.stride / states.stride;
+    let mut cash = payoffs.to_vec();
+    // GBM: the European price martingale stopped at each path's exercise time (at expiry, the
+    // payoff: the cash flow itself), the regression's control (module docs).
+    let mut stopped = european_now.map(|_| payoffs.to_vec());
     let k = if rule.stochastic_vol { MAX_BASIS } else { 5 };
     let mut itm = Vec::with_capacity(n);
     let mut europeans = Vec::with_capacity(n);
-    for j in (0..decisions).rev() {
-        let (xs, vs) = (&states.x[j * n..(j + 1) * n], &states.v[j * n..(j + 1) * n]);
+    let mut targets = Vec::with_capacity(n);
+    for j in (0..rule.fits.len()).rev() {
+        let row = (j + 1) * ratio - 1;
+        let xs = &states.x[row * n..(row + 1) * n];
+        let vs = &states.v[row * n..(row + 1) * n];
         itm.clear();
         itm.extend((0..n).filter(|&i| rule.intrinsic(xs[i]) > 0.0));
         if itm.len() < MIN_PATHS_PER_BASIS * k {
@@ -312,29 +401,39 @@ pub(crate) fn train(p: &McParams) -> ExerciseRule {
         }
         europeans.clear();
         europeans.extend(itm.iter().map(|&i| rule.european(j, xs[i], vs[i])));
-        let fit = fit_date(&rule, &itm, &europeans, xs, vs, &cash, k);
+        targets.clear();
+        targets.extend(itm.iter().zip(&europeans).map(|(&i, &e)| match &stopped {
+            Some(m) => cash[i] - (m[i] - e),
+            None => cash[i],
+        }));
+        let fit = fit_date(rule, &itm, &europeans, xs, vs, &targets, k);
         for (&i, &european) in itm.iter().zip(&europeans) {
             let value = rule.discount[j] * rule.intrinsic(xs[i]);
             if rule.decides(&fit, value, european, xs[i], vs[i]) {
                 cash[i] = value;
+                if let Some(m) = &mut stopped {
+                    m[i] = european;
+                }
             }
         }
         rule.fits[j] = Some(fit);
     }
     // At t = 0 every path has the same state: the continuation value is the mean cash flow.
-    let hold = cash.iter().sum::<f64>() / n as f64;
-    rule.at_start = at_start && rule.intrinsic(0.0) > hold;
-    rule
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / n as f64;
+    match (&stopped, european_now) {
+        (Some(m), Some(e)) => mean(&cash) - (mean(m) - e),
+        _ => mean(&cash),
+    }
 }
 
-/// Least squares of `cash` on the basis over the paths `itm`.
+/// Least squares of `targets` (one per path of `itm`) on the basis over the paths `itm`.
 fn fit_date(
     rule: &ExerciseRule,
     itm: &[usize],
     europeans: &[f64],
     xs: &[f64],
     vs: &[f64],
-    cash: &[f64],
+    targets: &[f64],
     k: usize,
 ) -> Fit {
     let m = itm.len() as f64;
@@ -362,10 +461,10 @@ fn fit_date(
     };
     let mut a = [[0.0; MAX_BASIS]; MAX_BASIS];
     let mut b = [0.0; MAX_BASIS];
-    for (&i, &european) in itm.iter().zip(europeans) {
+    for ((&i, &european), &target) in itm.iter().zip(europeans).zip(targets) {
         let (phi, _) = rule.basis(&fit, xs[i], vs[i], european);
         for r in 0..k {
-            b[r] += phi[r] * cash[i];
+            b[r] += phi[r] * target;
             for c in 0..=r {
                 a[r][c] += phi[r] * phi[c];
             }

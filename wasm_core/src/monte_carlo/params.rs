@@ -249,11 +249,13 @@ impl McParams {
                 dates,
                 at_start: true,
             } => {
-                if steps > MAX_EXERCISE_DATES {
+                if steps > MAX_EXERCISE_DATES || steps % 2 != 0 {
                     return Err(PricingError::OutOfRange {
                         param: "steps",
                         value: steps as f64,
-                        rule: "must be <= 512 for payoff \"american\" (an exercise date per step)",
+                        rule: "must be an even integer in [2, 512] for payoff \"american\" \
+                               (it is extrapolated from exercise at every step and every other \
+                               step)",
                     });
                 }
                 *dates = steps;

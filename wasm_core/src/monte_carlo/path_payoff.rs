@@ -17,14 +17,20 @@
 //! * arithmetic Asian under GBM: the geometric Asian payoff on the same path, whose price is in
 //!   closed form (`payoff::geometric_asian_price`; Kemna & Vorst 1990, the classic control);
 //! * other Asians: the discounted average spot, mean `e^{-rT} S (1/n) sum_k e^{(r-q) t_k}`;
-//! * barriers and early exercise under GBM: the European payoff (Black-Scholes-Merton mean);
+//! * barriers under GBM: the European payoff (Black-Scholes-Merton mean);
+//! * early exercise under GBM: the European option's discounted price `e^{-r tau} BS(S_tau,
+//!   T - tau)` at the exercise time `tau` (the payoff itself when held to expiry), a martingale
+//!   stopped at a bounded time, so its mean is the Black-Scholes-Merton price at `t = 0`; it
+//!   follows the American's cash flow far more closely than the terminal payoff (N. S.
+//!   Rasmussen, "Control variates for Monte Carlo valuation of American options", Journal of
+//!   Computational Finance 9(1), 2005, section 3);
 //! * early exercise under Heston and rough Heston: `e^{-(r-q) tau} S_tau` at the exercise time
 //!   `tau` (expiry when held), a martingale stopped at a bounded time: its mean is `S`;
 //! * otherwise the European engine's control, the discounted terminal spot.
 
 use super::engine::{Plan, SPOT_BUMP_REL};
 use super::lanes::Recorder;
-use super::lsm::{self, ExerciseRule};
+use super::lsm::{self, ExerciseRule, Policy};
 use super::params::{McParams, Model};
 use super::payoff::{self, Average, BarrierStyle, Payoff};
 use super::stats::{C, D, G, QUANTITIES, V, Y};
@@ -45,9 +51,9 @@ struct LaneState {
     prev_x: f64,
     prev_v: f64,
     survival: [f64; 3],
-    /// Early exercise, once exercised: the discounted cash flow and the stopped martingale
-    /// `e^{-(r-q) tau} S_tau` (money units).
-    cash: Option<(f64, f64)>,
+    /// Early exercise, once exercised by the policy's rule (fine, then coarse): the discounted
+    /// cash flow and the control's stopped martingale (money units).
+    cash: [Option<(f64, f64)>; 2],
 }
 
 /// How the control variate is formed, and its exact mean (in the run's money units).
@@ -61,6 +67,10 @@ enum Control {
         mean: f64,
     },
     European {
+        mean: f64,
+    },
+    /// The European price at the exercise time `tau`, discounted (the payoff when held).
+    StoppedEuropean {
         mean: f64,
     },
     /// `e^{-(r-q) tau} S_tau` at the exercise time `tau` (expiry when held): a martingale
@@ -86,12 +96,12 @@ pub(crate) struct PathTracker {
     /// `e^{-rT}`, and `e^{qT}` (turns `e^{-rT} S_T` into `e^{-(r-q)T} S_T`).
     discount: f64,
     discount_carry_ratio: f64,
-    rule: Option<ExerciseRule>,
+    policy: Option<Policy>,
 }
 
 impl PathTracker {
-    /// `rule`: the early-exercise policy if already fitted on `p` (else it is fitted here).
-    pub fn new(p: &McParams, plan: &Plan, rule: Option<&ExerciseRule>) -> Self {
+    /// `policy`: the early-exercise policy if already fitted on `p` (else it is fitted here).
+    pub fn new(p: &McParams, plan: &Plan, policy: Option<&Policy>) -> Self {
         let lanes = plan.lanes.count();
         let signs = plan.lanes.signs;
         let scale = super::engine::money_scale(p.spot());
@@ -125,15 +135,18 @@ impl PathTracker {
                 .map_or_else(average_spot, |m| Control::Geometric { mean: m / scale }),
             Payoff::Asian(Average::Geometric) => average_spot(),
             Payoff::Barrier { .. } => european(),
-            Payoff::Exercise { .. } if gbm_vol.is_some() => european(),
+            Payoff::Exercise { .. } if gbm_vol.is_some() => match european() {
+                Control::European { mean } => Control::StoppedEuropean { mean },
+                other => other,
+            },
             Payoff::Exercise { .. } => Control::StoppedSpot,
         };
         let log_barrier = match p.payoff() {
             Payoff::Barrier { level, .. } => FACTORS.map(|f| fastmath::ln(level / (f * s))),
             _ => [0.0; 3],
         };
-        let rule = matches!(p.payoff(), Payoff::Exercise { .. })
-            .then(|| rule.cloned().unwrap_or_else(|| lsm::train(p)));
+        let policy = matches!(p.payoff(), Payoff::Exercise { .. })
+            .then(|| policy.cloned().unwrap_or_else(|| lsm::train(p)));
         PathTracker {
             payoff: p.payoff(),
             lanes,
@@ -147,7 +160,7 @@ impl PathTracker {
             control,
             discount,
             discount_carry_ratio: fastmath::exp(q * t),
-            rule,
+            policy,
         }
     }
 
@@ -163,15 +176,21 @@ impl PathTracker {
 
     /// Every lane back at `t = 0`, before a batch.
     pub fn reset(&mut self) {
-        let start_cash = self
-            .rule
-            .as_ref()
-            .and_then(|r| r.at_start.then(|| (r.intrinsic(0.0), r.spot())));
+        // Exercised at t = 0, the stopped martingale is its own value at 0: the control's mean.
+        let start_martingale = |r: &ExerciseRule| match self.control {
+            Control::StoppedEuropean { mean } => mean,
+            _ => r.spot(),
+        };
+        let start_cash = self.policy.as_ref().and_then(|p| {
+            p.fine
+                .at_start
+                .then(|| (p.fine.intrinsic(0.0), start_martingale(&p.fine)))
+        });
         for (i, st) in self.states.iter_mut().enumerate() {
             let variant = (i % self.lanes) / self.signs;
             *st = LaneState {
                 prev_v: self.start_variance[variant],
-                cash: start_cash,
+                cash: [start_cash; 2],
                 ..LaneState::default()
             };
         }
@@ -234,7 +253,9 @@ impl PathTracker {
                         survival
                     }
             }
-            Payoff::Exercise { .. } => st.cash.map_or_else(|| plan.payoff(d, 1.0), |c| c.0),
+            Payoff::Exercise { .. } => {
+                self.extrapolate(st, |c| c.map_or_else(|| plan.payoff(d, 1.0), |c| c.0))
+            }
         }
     }
 
@@ -252,6 +273,16 @@ impl PathTracker {
         self.discount * plan.spot_rel() * mean
     }
 
+    /// An early-exercise quantity `f` of the lane's cash flows: the fine rule's, or for an
+    /// American the Richardson extrapolation `2 f(fine) - f(coarse)` (module docs of `lsm.rs`).
+    #[inline]
+    fn extrapolate(&self, st: &LaneState, f: impl Fn(Option<(f64, f64)>) -> f64) -> f64 {
+        match self.policy.as_ref().map(|p| p.coarse.is_some()) {
+            Some(true) => 2.0 * f(st.cash[0]) - f(st.cash[1]),
+            _ => f(st.cash[0]),
+        }
+    }
+
     fn control(&self, plan: &Plan, st: &LaneState, d: f64) -> f64 {
         match self.control {
             Control::TerminalSpot => d - plan.control_mean(),
@@ -262,9 +293,12 @@ impl PathTracker {
                 plan.payoff(self.discounted_average(plan, st, Average::Geometric), 1.0) - mean
             }
             Control::European { mean } => plan.payoff(d, 1.0) - mean,
+            Control::StoppedEuropean { mean } => {
+                self.extrapolate(st, |c| c.map_or_else(|| plan.payoff(d, 1.0), |c| c.1)) - mean
+            }
             Control::StoppedSpot => {
-                let stopped = st.cash.map_or(d * self.discount_carry_ratio, |c| c.1);
-                stopped - plan.spot_rel()
+                self.extrapolate(st, |c| c.map_or(d * self.discount_carry_ratio, |c| c.1))
+                    - plan.spot_rel()
             }
         }
     }
@@ -310,10 +344,15 @@ impl Recorder for PathTracker {
                 st.prev_v = v;
             }
             Payoff::Exercise { .. } => {
-                let Some(rule) = &self.rule else { return };
+                let Some(policy) = &self.policy else { return };
                 let st = &mut self.states[idx];
-                if st.cash.is_none() && step.is_multiple_of(rule.stride) {
-                    st.cash = rule.exercise(step / rule.stride - 1, x, v);
+                let rules = [Some(&policy.fine), policy.coarse.as_ref()];
+                for (cash, rule) in st.cash.iter_mut().zip(rules) {
+                    if let Some(rule) = rule {
+                        if cash.is_none() && step.is_multiple_of(rule.stride) {
+                            *cash = rule.exercise(step / rule.stride - 1, x, v);
+                        }
+                    }
                 }
             }
         }
