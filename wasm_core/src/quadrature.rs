@@ -122,6 +122,33 @@ pub(crate) fn gauss_kronrod<const N: usize>(
     }
 }
 
+/// `(node, weight)` of the `n`-point Gauss-Legendre rule on `[-1, 1]`, by Newton's method on the
+/// Legendre three-term recurrence from Tricomi's initial guesses (W. H. Press et al., "Numerical
+/// Recipes", 3rd ed., section 4.6, routine `gauleg`).
+pub(crate) fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
+            let mut dp = 1.0;
+            for _ in 0..100 {
+                let (mut p0, mut p1) = (1.0, x);
+                for k in 2..=n {
+                    let p2 = ((2 * k - 1) as f64 * x * p1 - (k - 1) as f64 * p0) / k as f64;
+                    p0 = p1;
+                    p1 = p2;
+                }
+                dp = n as f64 * (x * p1 - p0) / (x * x - 1.0);
+                let dx = p1 / dp;
+                x -= dx;
+                if dx.abs() <= 1e-16 {
+                    break;
+                }
+            }
+            (x, 2.0 / ((1.0 - x * x) * dp * dp))
+        })
+        .collect()
+}
+
 /// A tanh-sinh (double-exponential) rule on [-1, 1] (Takahasi & Mori, "Double exponential
 /// formulas for numerical integration", Publ. RIMS Kyoto 9, 1974): nodes
 /// `x_k = tanh(pi/2 sinh(k h))`, weights `h pi/2 cosh(k h) / cosh^2(pi/2 sinh(k h))`. Its error
@@ -165,10 +192,6 @@ impl TanhSinh {
         }
         rule
     }
-
-    pub fn len(&self) -> usize {
-        self.weight.len()
-    }
 }
 
 #[cfg(test)]
@@ -196,7 +219,7 @@ mod tests {
         for h in [1.0 / 8.0, 1.0 / 16.0] {
             let rule = TanhSinh::new(h);
             let (mut a, mut b) = (0.0, 0.0);
-            for i in 0..rule.len() {
+            for i in 0..rule.weight.len() {
                 let (p, m, w) = (rule.one_plus[i], rule.one_minus[i], rule.weight[i]);
                 a += w * m.sqrt();
                 b += w * (p * m).sqrt();

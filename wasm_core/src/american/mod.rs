@@ -21,7 +21,7 @@ use crate::greeks;
 use crate::implied_vol;
 use crate::inputs::{Inputs, OptionKind};
 use crate::quadrature::TanhSinh;
-use boundary::{PutBoundary, Scheme};
+use boundary::{AngleRule, PutBoundary, Scheme};
 use illinois::illinois;
 
 /// The speed/accuracy settings of the American functions.
@@ -56,42 +56,51 @@ impl Accuracy {
     }
 
     /// The discretisation of each setting (nodes, iterations, quadrature), chosen by convergence
-    /// studies against the reference PDE (wasm_core/tests/american_reference.rs).
+    /// studies against the reference PDE and the method on far finer settings
+    /// (wasm_core/tests/american_reference.rs): on 1,000 random contracts over the tests' ranges
+    /// the worst error is 0.54, 0.24 and 0.52 of each setting's claim.
     fn scheme(self) -> Scheme<'static> {
-        // Tanh-sinh steps 1/4, 1/8 and 1/16 (1/2 cost 2e-5 on five-year puts, 1/8 1e-7 at
-        // vol 10 % with r - q 10 %).
-        static RULES: [OnceLock<TanhSinh>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-        let rule = |level: usize| {
-            RULES[level].get_or_init(|| TanhSinh::new(0.25 * 0.5_f64.powi(level as i32)))
-        };
+        // Gauss-Legendre in the angle of boundary.rs (analytic integrands: exponential
+        // convergence). The points must grow with the nodes: the integrands carry the
+        // interpolant, a polynomial of the nodes' degree in sin(theta).
+        static RULES: [OnceLock<AngleRule>; 4] = [const { OnceLock::new() }; 4];
+        const SIZES: [usize; 4] = [GL_COARSE, GL_FAST, GL_ACCURATE, GL_HIGH];
+        let rule =
+            |level: usize| RULES[level].get_or_init(|| AngleRule::gauss_legendre(SIZES[level]));
         match self {
             Accuracy::Fast => Scheme {
                 nodes: 16,
                 max_steps: 6,
                 step_tol: 1e-7,
-                rule: rule(0),
+                rule: rule(1),
                 coarse_rule: None,
                 price_tol: 1e-8,
             },
             Accuracy::Accurate => Scheme {
-                nodes: 28,
+                nodes: 30,
                 max_steps: 12,
                 step_tol: 1e-9,
-                rule: rule(1),
+                rule: rule(2),
                 coarse_rule: Some(rule(0)),
                 price_tol: 1e-11,
             },
             Accuracy::High => Scheme {
-                nodes: 48,
+                nodes: 64,
                 max_steps: 24,
                 step_tol: 1e-12,
-                rule: rule(2),
-                coarse_rule: Some(rule(1)),
+                rule: rule(3),
+                coarse_rule: Some(rule(2)),
                 price_tol: 1e-13,
             },
         }
     }
 }
+
+/// Gauss-Legendre points of the fixed-point integrals: the coarse first steps, and each setting.
+const GL_COARSE: usize = 12;
+const GL_FAST: usize = 12;
+const GL_ACCURATE: usize = 24;
+const GL_HIGH: usize = 64;
 
 /// The price and Greeks of an American option, each a partial derivative of the price with the
 /// conventions of the European [`greeks::Greeks`] (theta per year of calendar time).
@@ -312,7 +321,7 @@ pub fn price_on_scheme(
     tanh_sinh_step: f64,
     price_tol: f64,
 ) -> f64 {
-    let rule = TanhSinh::new(tanh_sinh_step);
+    let rule = AngleRule::tanh_sinh(&TanhSinh::new(tanh_sinh_step));
     let p = as_put(i).unwrap();
     let scheme = Scheme {
         nodes,

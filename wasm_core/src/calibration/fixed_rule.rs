@@ -46,9 +46,8 @@ const SIZES: [usize; 4] = [32, 64, 128, 256];
 /// returns are far more accurate).
 const ADAPTIVE_TOL: f64 = 1e-9;
 
-/// `(node, weight)` of the `n`-point Gauss-Legendre rule on `[-1, 1]`, by Newton's method on the
-/// Legendre three-term recurrence from Tricomi's initial guesses (W. H. Press et al., "Numerical
-/// Recipes", 3rd ed., section 4.6, routine `gauleg`), computed once per size.
+/// `(node, weight)` of the `n`-point Gauss-Legendre rule on `[-1, 1]`
+/// ([`crate::quadrature::gauss_legendre`]), computed once per size.
 fn gauss_legendre(n: usize) -> &'static [(f64, f64)] {
     static RULES: [OnceLock<Vec<(f64, f64)>>; SIZES.len()] =
         [const { OnceLock::new() }; SIZES.len()];
@@ -56,30 +55,7 @@ fn gauss_legendre(n: usize) -> &'static [(f64, f64)] {
         .iter()
         .position(|&s| s == n)
         .unwrap_or(SIZES.len() - 1);
-    RULES[slot].get_or_init(|| {
-        let n = SIZES[slot];
-        (0..n)
-            .map(|i| {
-                let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
-                let mut dp = 1.0;
-                for _ in 0..100 {
-                    let (mut p0, mut p1) = (1.0, x);
-                    for k in 2..=n {
-                        let p2 = ((2 * k - 1) as f64 * x * p1 - (k - 1) as f64 * p0) / k as f64;
-                        p0 = p1;
-                        p1 = p2;
-                    }
-                    dp = n as f64 * (x * p1 - p0) / (x * x - 1.0);
-                    let dx = p1 / dp;
-                    x -= dx;
-                    if dx.abs() <= 1e-16 {
-                        break;
-                    }
-                }
-                (x, 2.0 / ((1.0 - x * x) * dp * dp))
-            })
-            .collect()
-    })
+    RULES[slot].get_or_init(|| crate::quadrature::gauss_legendre(SIZES[slot]))
 }
 
 /// `ln phi(u - i/2)` (as `heston::log_cf`) and its derivatives in `v0, kappa, theta, xi, rho`.
