@@ -63,6 +63,7 @@ __all__ = [
     "implied_vol",
     "implied_vol_many",
     "monte_carlo",
+    "parity_forward",
     "read_chain",
     "status_message",
     "use_backend",
@@ -479,6 +480,35 @@ def fit_svi(
         smallest ``g`` over the quotes' range widened by half its width each side.
     """
     return _backend.fit_svi(strike, vol, expiry, forward, weight)
+
+
+def parity_forward(
+    strike: NumberOrSequence,
+    call: NumberOrSequence,
+    put: NumberOrSequence,
+    discount: Number | None = None,
+) -> dict[str, Any]:
+    """The forward and discount factor of one expiry by put-call parity, ``C - P = D (F - K)``.
+
+    A least-median-of-squares line through ``(strike, call - put)`` over the strikes quoted on
+    both sides (Rousseeuw 1984: stale or mis-keyed quotes cannot drag it), then least squares
+    without the pairs more than 5 median absolute deviations off it.
+
+    Parameters
+    ----------
+    strike, call, put : sequences of one length
+        Prices per strike; ``nan`` where that side is not quoted. At least 2 distinct strikes
+        must have both.
+    discount : float, optional
+        The discount factor if known (then only the forward is fitted).
+
+    Returns
+    -------
+    dict
+        ``{forward, discount, pairs, used_pairs, used}``: ``used[i]`` is whether row ``i`` is a
+        pair the final fit used.
+    """
+    return _backend.parity_forward(strike, call, put, discount)
 
 
 def monte_carlo(

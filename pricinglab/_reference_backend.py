@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-from . import _engine, heston, reference, reference_mc
+from . import _engine, heston, reference, reference_mc, reference_parity
 from ._errors import PricingError
 
 __all__ = ["ReferenceBackend"]
@@ -107,6 +107,11 @@ class ReferenceBackend:
         raise NotImplementedError(
             "fit_svi runs in the engine only: pl.use_backend('native') (or 'wasm')"
         )
+
+    def parity_forward(
+        self, strike: Any, call: Any, put: Any, discount: Any = None
+    ) -> dict[str, Any]:
+        return reference_parity.parity_forward(strike, call, put, discount)
 
     def fit_ssvi(self, strike: Any, vol: Any, expiry: Any, forward: Any) -> dict[str, Any]:
         raise NotImplementedError(

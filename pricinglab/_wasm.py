@@ -267,6 +267,21 @@ class WasmBackend:
             values[key] = float(values[key])
         return values
 
+    def parity_forward(
+        self, strike: Any, call: Any, put: Any, discount: Any = None
+    ) -> dict[str, Any]:
+        result = self._call(
+            "parity_forward", self._column(strike), self._column(call), self._column(put),
+            None if discount is None else self._scalar(discount),
+        )  # fmt: skip
+        values = dict(result.to_py()) if hasattr(result, "to_py") else dict(result)
+        for key in ("forward", "discount"):
+            values[key] = float(values[key])
+        for key in ("pairs", "used_pairs"):
+            values[key] = int(values[key])
+        values["used"] = [bool(u) for u in values["used"]]
+        return values
+
     def fit_ssvi(self, strike: Any, vol: Any, expiry: Any, forward: Any) -> dict[str, Any]:
         result = self._call(
             "fit_ssvi", self._column(strike), self._column(vol), self._column(expiry),

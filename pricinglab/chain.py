@@ -11,11 +11,9 @@ call/put/C/P); ``bid`` and ``ask``, or ``mid``/``price``/``last``; optional ``vo
 ``open_interest``. Rows that cannot be used are kept with a ``flags`` list saying why (crossed
 bid/ask, no price, below intrinsic, above the upper bound, duplicate), never dropped.
 
-Forward and discount per expiry (put-call parity, ``C - P = D (F - K)``): a least-squares line
-through ``(K, C - P)`` over the strikes quoted on both sides, refitted without the pairs whose
-residual is beyond 5 median absolute deviations (stale or mis-keyed quotes), so
-``D = -slope`` and ``F = intercept / D``; the first line is a least-median-of-squares one, so a
-mis-keyed pair does not drag it. With ``rate`` given, ``D = e^{-rate T}`` and only ``F``
+Forward and discount per expiry: :func:`pricinglab.parity_forward` (put-call parity
+``C - P = D (F - K)``, a least-median-of-squares line refitted without the outliers) over the
+strikes quoted on both sides. With ``rate`` given, ``D = e^{-rate T}`` and only ``F``
 is fitted (and with ``dividend`` too, neither). The implied vols are the engine's
 (:func:`pricinglab.implied_vol_many`), one batch call for bid, ask and mid.
 """
@@ -27,8 +25,7 @@ import datetime as dt
 import io
 import json
 import math
-import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,9 +44,6 @@ _NAMES = {
 }  # fmt: skip
 _KINDS = {"call": "call", "c": "call", "put": "put", "p": "put"}
 _DAYS_PER_YEAR = 365.0
-# Parity pairs whose residual exceeds this many median absolute deviations are refitted without.
-_OUTLIER_MADS = 5.0
-_MIN_PAIRS = 2
 
 
 @dataclass
@@ -167,7 +161,7 @@ def read_chain(
         rows.append(row)
     _flag_duplicates(rows)
     chain = Chain(spot=spot, rows=rows)
-    _infer_forwards(chain, rate, dividend)
+    _infer_forwards(chain, rate, dividend, pl)
     _implied_vols(chain, pl)
     return chain
 
@@ -182,42 +176,14 @@ def _flag_duplicates(rows: list[dict[str, Any]]) -> None:
             seen[key] = r["row"]
 
 
-def _line(xs: Sequence[float], ys: Sequence[float], slope: float | None) -> tuple[float, float]:
-    """Least squares ``y = a + b x`` (``b`` fixed when given)."""
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    if slope is None:
-        sxx = sum((x - mx) ** 2 for x in xs)
-        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    return my - slope * mx, slope
-
-
-def _robust_line(pairs: Sequence[tuple[float, float]], slope: float | None) -> tuple[float, float]:
-    """The least-median-of-squares line (P. J. Rousseeuw, "Least median of squares regression",
-    JASA 79 (1984)) over the lines through every two points: one mis-keyed quote in five cannot
-    move it. With ``slope`` fixed, the intercept is the median of ``y - slope x``."""
-    if slope is not None:
-        return statistics.median(y - slope * x for x, y in pairs), slope
-    best = (math.inf, 0.0, 0.0)
-    for i, (x1, y1) in enumerate(pairs):
-        for x2, y2 in pairs[i + 1 :]:
-            if x2 == x1:
-                continue
-            b = (y2 - y1) / (x2 - x1)
-            a = y1 - b * x1
-            score = statistics.median((y - a - b * x) ** 2 for x, y in pairs)
-            if score < best[0]:
-                best = (score, a, b)
-    return best[1], best[2]
-
-
-def _infer_forwards(chain: Chain, rate: float | None, dividend: float | None) -> None:
+def _infer_forwards(chain: Chain, rate: float | None, dividend: float | None, pl: Any) -> None:
     by_expiry: dict[float, dict[float, dict[str, float]]] = {}
     for r in chain.rows:
         if r["flags"] or r["expiry"] is None:
             continue
         by_expiry.setdefault(r["expiry"], {}).setdefault(r["strike"], {})[r["kind"]] = r["mid"]
     for t, strikes in sorted(by_expiry.items()):
-        info: dict[str, float] = {}
+        info: dict[str, Any] = {}
         if rate is not None:
             info["discount"] = math.exp(-rate * t)
             info["rate"] = rate
@@ -226,27 +192,20 @@ def _infer_forwards(chain: Chain, rate: float | None, dividend: float | None) ->
             info["dividend"] = dividend
             chain.expiries[t] = info
             continue
-        pairs = [(k, q["call"] - q["put"]) for k, q in sorted(strikes.items()) if len(q) == 2]
-        if len(pairs) < _MIN_PAIRS:
+        ks = sorted(strikes)
+        try:
+            fit = pl.parity_forward(
+                ks, [strikes[k].get("call", math.nan) for k in ks],
+                [strikes[k].get("put", math.nan) for k in ks], info.get("discount"),
+            )  # fmt: skip
+        except pl.PricingError as e:
+            info["error"] = str(e)
             chain.expiries[t] = info
             continue
-        fixed = -info["discount"] if "discount" in info else None
-        a, b = _robust_line(pairs, fixed)
-        residuals = [y - (a + b * x) for x, y in pairs]
-        mad = statistics.median(abs(e) for e in residuals)
-        level = max(abs(y) for _, y in pairs) + 1.0
-        keep = [
-            p for p, e in zip(pairs, residuals, strict=True)
-            if abs(e) <= _OUTLIER_MADS * mad + 1e-9 * level
-        ]  # fmt: skip
-        if len(keep) >= _MIN_PAIRS:
-            a, b = _line([k for k, _ in keep], [y for _, y in keep], fixed)
-        discount = -b
-        if discount > 0:
-            info.update(discount=discount, forward=a / discount, pairs=float(len(keep)))
-            info["rate"] = -math.log(discount) / t
-            if chain.spot is not None:
-                info["dividend"] = info["rate"] - math.log(info["forward"] / chain.spot) / t
+        info.update(discount=fit["discount"], forward=fit["forward"], pairs=fit["used_pairs"])
+        info["rate"] = -math.log(fit["discount"]) / t
+        if chain.spot is not None:
+            info["dividend"] = info["rate"] - math.log(info["forward"] / chain.spot) / t
         chain.expiries[t] = info
 
 
@@ -259,7 +218,8 @@ def _implied_vols(chain: Chain, pl: Any) -> None:
         info = chain.expiries.get(r["expiry"], {}) if r["expiry"] else {}
         if r["flags"] or "forward" not in info or "discount" not in info:
             if not r["flags"] and r["expiry"]:
-                r["flags"].append("no forward for this expiry (fewer than 2 put-call pairs)")
+                reason = info.get("error", "not inferred")
+                r["flags"].append(f"no forward for this expiry: {reason}")
             continue
         for side in ("bid", "ask", "mid"):
             if r[side] is not None and r[side] > 0:

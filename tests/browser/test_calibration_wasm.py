@@ -77,3 +77,25 @@ def test_wasm_fit_ssvi_matches_native(lab: Page) -> None:
         assert fit[key] == pytest.approx(native[key], abs=NATIVE_AGREEMENT)
     assert fit["theta"] == pytest.approx(native["theta"], rel=1e-15)
     assert fit["calendar_free"] is True and fit["butterfly_free"] is True
+
+
+def test_wasm_parity_forward_matches_native(lab: Page) -> None:
+    from test_parity import noisy_chain
+
+    strikes, calls, puts, _ = noisy_chain(3)
+    fit = lab.evaluate(
+        "([k, c, p]) => { const r = window.pricingLab.parity_forward("
+        "Float64Array.from(k), Float64Array.from(c.map((x) => x ?? NaN)),"
+        " Float64Array.from(p.map((x) => x ?? NaN)));"
+        " return {...r, used: Array.from(r.used)}; }",
+        [strikes, [None if c != c else c for c in calls], [None if p != p else p for p in puts]],
+    )
+    native = pl.parity_forward(strikes, calls, puts)
+    assert fit["forward"] == pytest.approx(native["forward"], rel=1e-15)
+    assert fit["discount"] == pytest.approx(native["discount"], rel=1e-15)
+    assert [bool(u) for u in fit["used"]] == native["used"]
+    message = lab.evaluate(
+        "() => { try { window.pricingLab.parity_forward([100], [1], [1, 2]); }"
+        " catch (e) { return e.message; } }"
+    )
+    assert message == "put must have one price per strike (1); got 2"

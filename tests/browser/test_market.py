@@ -4,8 +4,6 @@ from, and the fitted parameters loaded into the lab."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from pathlib import Path
@@ -51,26 +49,50 @@ def test_example_chain_is_fitted(lab: Page) -> None:
 
 def test_page_smile_matches_native_python(lab: Page) -> None:
     """The 30-day SVI fit of the page against pl.fit_svi on the same out-of-the-money mids,
-    read here with csv."""
+    read here with pl.read_chain (the forward by put-call parity at the lab's rate)."""
     fit_example(lab)
     t = 30 / 365
-    forward = SPOT * math.exp((RATE - DIVIDEND) * t)
+    chain = pl.read_chain(CHAIN, spot=SPOT, rate=RATE)
+    forward, dividend = chain.expiries[t]["forward"], chain.expiries[t]["dividend"]
     quotes = [
-        r for r in csv.DictReader(io.StringIO(CHAIN.read_text()))
-        if r["days"] == "30" and (r["type"] == "P") == (float(r["strike"]) < forward)
+        r for r in chain.rows
+        if r["expiry"] == t and (r["kind"] == "put") == (r["strike"] < forward)
     ]  # fmt: skip
-    strikes = [float(r["strike"]) for r in quotes]
-    mids = [(float(r["bid"]) + float(r["ask"])) / 2 for r in quotes]
-    kinds = ["call" if r["type"] == "C" else "put" for r in quotes]
+    strikes = [r["strike"] for r in quotes]
     vols = [
-        pl.implied_vol(k, m, SPOT, s, t, RATE, DIVIDEND)
-        for k, m, s in zip(kinds, mids, strikes, strict=True)
+        pl.implied_vol(r["kind"], r["mid"], SPOT, r["strike"], t, RATE, dividend) for r in quotes
     ]
     native = pl.fit_svi(strikes, vols, t, forward)
     cells = lab.get_by_test_id("market-body").locator("tr").first.locator("td")
     shown = [float(x) for x in cells.nth(3).inner_text().split(",")]
     expected = [native[k] for k in ("a", "b", "rho", "m", "sigma")]
     assert shown == pytest.approx(expected, rel=1e-3, abs=1e-4)  # shown to 4 digits
+
+
+def test_forwards_come_from_put_call_parity(lab: Page) -> None:
+    """Each expiry's forward is the parity fit of its call-put pairs, whatever the lab's dividend
+    says: with the dividend field wrong (5 % instead of the chain's 1 %) the page shows the same
+    forwards as pl.read_chain, and they are the chain's market (r 3 %, q 1 %) to a few cents."""
+    lab.get_by_role("button", name="Example chain").click()
+    expect(lab.locator("#market-csv")).not_to_have_value("")
+    lab.locator("#dividend").fill("0.05")
+    lab.get_by_role("button", name="Fit smiles and Heston").click()
+    expect(lab.get_by_test_id("market-status")).to_contain_text("fitted", timeout=FIT_TIMEOUT_MS)
+    shown = json.loads(lab.get_by_test_id("market-forwards").get_attribute("data-forwards") or "[]")
+    chain = pl.read_chain(CHAIN, spot=SPOT, rate=RATE)
+    assert [f["expiry"] for f in shown] == sorted(chain.expiries)
+    for f in shown:
+        info = chain.expiries[f["expiry"]]
+        assert f["forward"] == pytest.approx(info["forward"], rel=1e-13)
+        assert f["dividend"] == pytest.approx(info["dividend"], rel=1e-9, abs=1e-12)
+        assert f["forward"] == pytest.approx(
+            SPOT * math.exp((RATE - DIVIDEND) * f["expiry"]), abs=0.05
+        )
+    expect(lab.get_by_test_id("market-forwards")).to_contain_text(
+        "Forwards by put-call parity: 30 d"
+    )
+    heston = lab.get_by_test_id("market-heston")
+    assert float(heston.get_attribute("data-v0") or "nan") == pytest.approx(TRUE["v0"], abs=0.005)
 
 
 def test_fitted_parameters_load_into_the_lab(lab: Page) -> None:

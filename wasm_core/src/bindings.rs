@@ -15,7 +15,7 @@ use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
-use crate::{black_scholes, calibration, heston, implied_vol, ssvi, svi};
+use crate::{black_scholes, calibration, heston, implied_vol, parity, ssvi, svi};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -58,6 +58,10 @@ export interface SviFit {
 export interface SsviFit {
   rho: number; eta: number; gamma: number; expiry: Float64Array; theta: Float64Array;
   rmse_vol: number; calendar_free: boolean; butterfly_free: boolean;
+}
+/** What parity_forward returns: `used[i]` is 1 where row i is a call-put pair the final fit used. */
+export interface ParityFit {
+  forward: number; discount: number; pairs: number; used_pairs: number; used: Uint8Array;
 }
 /** What calibrate_heston returns. */
 export interface HestonCalibration extends HestonModel {
@@ -504,6 +508,51 @@ pub fn fit_svi(
         "butterfly_free",
         &JsValue::from_bool(fit.min_g >= 0.0),
     );
+    Ok(obj.into())
+}
+
+/// The forward and discount factor of one expiry by put-call parity, `C - P = D (F - K)`: a
+/// least-median-of-squares line through `(strike, call - put)` over the strikes quoted on both
+/// sides, refitted by least squares without the outliers (stale or mis-keyed quotes). `call`,
+/// `put`: prices per strike, NaN where that side is not quoted; `discount` optional (then only
+/// the forward is fitted). Returns `{forward, discount, pairs, used_pairs, used}`.
+#[wasm_bindgen(unchecked_return_type = "ParityFit")]
+pub fn parity_forward(
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] call: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] put: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number | undefined")] discount: JsValue,
+) -> Result<JsValue, JsValue> {
+    let values = |name: &'static str, v: &JsValue| -> Result<Vec<f64>, JsValue> {
+        match column(name, v)? {
+            ColumnBuf::Values(x) => Ok(x),
+            ColumnBuf::Scalar(_) => Err(js_error(PricingError::wrong_type(
+                name,
+                "a Float64Array or an array of numbers",
+                type_name(v),
+            ))),
+        }
+    };
+    let strike = values("strike", &strike)?;
+    let call = values("call", &call)?;
+    let put = values("put", &put)?;
+    let discount = if discount.is_undefined() || discount.is_null() {
+        None
+    } else {
+        Some(number("discount", &discount)?)
+    };
+    let fit = parity::parity_forward(&strike, &call, &put, discount).map_err(js_error)?;
+    let obj = Object::new();
+    set(&obj, "forward", &JsValue::from_f64(fit.forward));
+    set(&obj, "discount", &JsValue::from_f64(fit.discount));
+    set(&obj, "pairs", &JsValue::from_f64(fit.pairs as f64));
+    set(
+        &obj,
+        "used_pairs",
+        &JsValue::from_f64(fit.used_pairs as f64),
+    );
+    let used: Vec<u8> = fit.used.iter().map(|&u| u8::from(u)).collect();
+    set(&obj, "used", &Uint8Array::from(used.as_slice()));
     Ok(obj.into())
 }
 

@@ -22,6 +22,7 @@ pub mod monte_carlo;
 pub mod normal;
 pub mod normalised_black;
 pub mod parallel;
+pub mod parity;
 mod quadrature;
 pub mod ssvi;
 pub mod svi;

@@ -27,7 +27,7 @@ use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
 use crate::{
     black_scholes as bs_math, calibration, heston as heston_math, implied_vol as iv_math, parallel,
-    ssvi, svi,
+    parity, ssvi, svi,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -589,6 +589,41 @@ fn fit_svi<'py>(
     out.set_item("rmse_vol", fit.rmse_vol)?;
     out.set_item("min_g", fit.min_g)?;
     out.set_item("butterfly_free", fit.min_g >= 0.0)?;
+    Ok(out)
+}
+
+/// The forward and discount factor of one expiry by put-call parity (see
+/// `pricinglab.parity_forward`).
+#[pyfunction]
+#[pyo3(signature = (strike, call, put, discount=None))]
+fn parity_forward<'py>(
+    py: Python<'py>,
+    strike: &Bound<'py, PyAny>,
+    call: &Bound<'py, PyAny>,
+    put: &Bound<'py, PyAny>,
+    discount: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let values = |name: &str, obj: &Bound<'py, PyAny>| -> PyResult<Vec<f64>> {
+        let buf = column(name, obj)?;
+        match buf.view() {
+            Column::Values(v) => Ok(v.to_vec()),
+            Column::Scalar(_) => Err(wrong_column(name, obj)),
+        }
+    };
+    let strike = values("strike", strike)?;
+    let call = values("call", call)?;
+    let put = values("put", put)?;
+    let discount = match discount.filter(|d| !d.is_none()) {
+        Some(d) => Some(number("discount", d)?),
+        None => None,
+    };
+    let fit = parity::parity_forward(&strike, &call, &put, discount).or_raise(py)?;
+    let out = PyDict::new(py);
+    out.set_item("forward", fit.forward)?;
+    out.set_item("discount", fit.discount)?;
+    out.set_item("pairs", fit.pairs)?;
+    out.set_item("used_pairs", fit.used_pairs)?;
+    out.set_item("used", PyList::new(py, fit.used)?)?;
     Ok(out)
 }
 
@@ -1238,6 +1273,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(american_many, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate_heston, m)?)?;
     m.add_function(wrap_pyfunction!(fit_svi, m)?)?;
+    m.add_function(wrap_pyfunction!(parity_forward, m)?)?;
     m.add_function(wrap_pyfunction!(fit_ssvi, m)?)?;
     m.add_function(wrap_pyfunction!(black_scholes_many, m)?)?;
     m.add_function(wrap_pyfunction!(greeks_many, m)?)?;

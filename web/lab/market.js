@@ -1,9 +1,11 @@
 // The Market card: an option chain in (bid/ask or mid quotes, several expiries), its implied-vol
 // surface out, a raw SVI smile fitted to each expiry (`fit_svi`), Heston calibrated to the whole
 // chain (`calibrate_heston`), and one click to load the fitted parameters into the lab's Heston
-// inputs. Quotes are read by quotes.js (the smile card's reader); forwards come from the lab's
-// spot, rate and dividend. The fits run in a worker of their own (web/workers/fit.worker.js), which
-// reports each stage; a new Fit while one runs replaces it.
+// inputs. Quotes are read by quotes.js (the smile card's reader); each expiry's forward comes
+// from put-call parity (`parity_forward`, discounted at the rows' rate) where two or more strikes
+// have both sides, else from the lab's spot and the rows' (or the lab's) dividend. The fits run in
+// a worker of their own (web/workers/fit.worker.js), which reports each stage; a new Fit while one
+// runs replaces it.
 import { $, h, fmt } from "./dom.js";
 import { Chart } from "./charts.js";
 import { drawHeatmap } from "./heatmap.js";
@@ -71,8 +73,11 @@ export function initMarket(wasm, onChange) {
  * for rows without their own). */
 function readChain(p) {
   const { rows: read, errors } = parseQuotes($("market-csv").value, p);
-  const rows = read.map((q) => ({ ...q, rate: q.rate ?? p.rate, dividend: q.dividend ?? p.dividend }));
   const notes = [...errors];
+  const forwards = parityDividends(read, p, notes);
+  const rows = read.map((q) => ({
+    ...q, rate: q.rate ?? p.rate, dividend: q.dividend ?? forwards.get(q.expiry)?.dividend ?? p.dividend,
+  }));
   const usable = [];
   if (rows.length) {
     const vol = (prices) => engine.implied_vol_many(rows.map((q) => q.kind), Float64Array.from(prices),
@@ -93,7 +98,43 @@ function readChain(p) {
       usable.push({ ...q, forward, vol: mid.vol[i], bidVol: bid.vol[i], askVol: ask.vol[i] });
     });
   }
-  return { quotes: usable, notes };
+  return { quotes: usable, notes, forwards };
+}
+
+/** Per expiry whose rows carry no dividend of their own and quote two or more strikes on both
+ * sides: the forward by put-call parity at the rows' discount factor, and the dividend yield it
+ * implies, `q = r - ln(F/S)/T` (a map expiry -> {forward, dividend, pairs, used}). A fit that
+ * fails is a note; that expiry keeps the given dividend. */
+function parityDividends(rows, p, notes) {
+  const out = new Map();
+  const expiries = [...new Set(rows.filter((q) => q.dividend === undefined).map((q) => q.expiry))];
+  for (const t of expiries.sort((a, b) => a - b)) {
+    const slice = rows.filter((q) => q.expiry === t && q.dividend === undefined);
+    const strikes = [...new Set(slice.map((q) => q.strike))].sort((a, b) => a - b);
+    const side = (kind) => Float64Array.from(strikes, (k) => slice.find((q) => q.kind === kind && q.strike === k)?.price ?? NaN);
+    const call = side("call");
+    const put = side("put");
+    if (strikes.filter((_, i) => !Number.isNaN(call[i]) && !Number.isNaN(put[i])).length < 2) continue;
+    const rate = slice[0].rate ?? p.rate;
+    try {
+      const fit = engine.parity_forward(Float64Array.from(strikes), call, put, Math.exp(-rate * t));
+      out.set(t, { forward: fit.forward, dividend: rate - Math.log(fit.forward / p.spot) / t,
+        pairs: fit.pairs, used: fit.used_pairs });
+    } catch (e) {
+      notes.push(`expiry ${fmt(t, 4)}: forward from the given dividend (put-call parity: ${e.message})`);
+    }
+  }
+  return out;
+}
+
+/** The forwards line: which expiries' forwards came from parity, and what they imply. */
+function showForwards(forwards) {
+  const parts = [...forwards].map(([t, f]) =>
+    `${fmt(t * 365, 3)} d: F ${fmt(f.forward, 6)}, dividend ${fmt(100 * f.dividend, 3)} % ` +
+    `(${f.used} of ${f.pairs} put-call pairs)`);
+  const el = $("market-forwards");
+  el.textContent = parts.length ? `Forwards by put-call parity: ${parts.join("; ")}.` : "";
+  el.dataset.forwards = JSON.stringify([...forwards].map(([t, f]) => ({ expiry: t, ...f })));
 }
 
 /** The worker, started once: its own engine instance, from the page's compiled module. */
@@ -119,7 +160,8 @@ async function fitChain() {
   const list = $("market-errors");
   list.replaceChildren();
   $("market-status").textContent = "fitting…";
-  const { quotes, notes } = readChain(p);
+  const { quotes, notes, forwards } = readChain(p);
+  showForwards(forwards);
   const expiries = [...new Set(quotes.map((q) => q.expiry))].sort((a, b) => a - b);
   const slices = expiries.map((t) => {
     const slice = quotes.filter((q) => q.expiry === t);
