@@ -158,6 +158,18 @@ impl ColumnBuf {
 /// What a batch column must be, in JavaScript's words.
 const COLUMN_TYPES: &str = "a number, a Float64Array or an array of numbers";
 
+/// An argument that must be an array (a number is refused, not broadcast).
+fn array_values(name: &'static str, v: &JsValue) -> Result<Vec<f64>, JsValue> {
+    match column(name, v)? {
+        ColumnBuf::Values(x) => Ok(x),
+        ColumnBuf::Scalar(_) => Err(js_error(PricingError::wrong_type(
+            name,
+            "a Float64Array or an array of numbers",
+            type_name(v),
+        ))),
+    }
+}
+
 fn column(param: &'static str, v: &JsValue) -> Result<ColumnBuf, JsValue> {
     if let Some(x) = v.as_f64() {
         return Ok(ColumnBuf::Scalar(x));
@@ -470,23 +482,13 @@ pub fn fit_svi(
     #[wasm_bindgen(unchecked_param_type = "number")] forward: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Float64Array | number[] | undefined")] weight: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let values = |name: &'static str, v: &JsValue| -> Result<Vec<f64>, JsValue> {
-        match column(name, v)? {
-            ColumnBuf::Values(x) => Ok(x),
-            ColumnBuf::Scalar(_) => Err(js_error(PricingError::wrong_type(
-                name,
-                "a Float64Array or an array of numbers",
-                type_name(v),
-            ))),
-        }
-    };
-    let strike = values("strike", &strike)?;
-    let vol = values("vol", &vol)?;
+    let strike = array_values("strike", &strike)?;
+    let vol = array_values("vol", &vol)?;
     let (expiry, forward) = (number("expiry", &expiry)?, number("forward", &forward)?);
     let weight = if weight.is_undefined() || weight.is_null() {
         vec![1.0; strike.len()]
     } else {
-        values("weight", &weight)?
+        array_values("weight", &weight)?
     };
     let fit = svi::fit(&strike, &vol, &weight, expiry, forward).map_err(js_error)?;
     let obj = Object::new();
@@ -523,19 +525,9 @@ pub fn parity_forward(
     #[wasm_bindgen(unchecked_param_type = "Float64Array | number[]")] put: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number | undefined")] discount: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let values = |name: &'static str, v: &JsValue| -> Result<Vec<f64>, JsValue> {
-        match column(name, v)? {
-            ColumnBuf::Values(x) => Ok(x),
-            ColumnBuf::Scalar(_) => Err(js_error(PricingError::wrong_type(
-                name,
-                "a Float64Array or an array of numbers",
-                type_name(v),
-            ))),
-        }
-    };
-    let strike = values("strike", &strike)?;
-    let call = values("call", &call)?;
-    let put = values("put", &put)?;
+    let strike = array_values("strike", &strike)?;
+    let call = array_values("call", &call)?;
+    let put = array_values("put", &put)?;
     let discount = if discount.is_undefined() || discount.is_null() {
         None
     } else {

@@ -270,6 +270,15 @@ fn sequence_column<'py>(param: &str, obj: &Bound<'py, PyAny>) -> PyResult<Column
     Ok(ColumnBuf::Values(values))
 }
 
+/// An argument that must be an array (a number is refused, not broadcast).
+fn array_values(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    let buf = column(name, obj)?;
+    match buf.view() {
+        Column::Values(v) => Ok(v.to_vec()),
+        Column::Scalar(_) => Err(wrong_column(name, obj)),
+    }
+}
+
 fn column<'py>(param: &str, obj: &Bound<'py, PyAny>) -> PyResult<ColumnBuf<'py>> {
     if let Some(x) = as_number(obj)? {
         return Ok(ColumnBuf::Scalar(x));
@@ -557,18 +566,11 @@ fn fit_svi<'py>(
     forward: &Bound<'py, PyAny>,
     weight: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let values = |name: &str, obj: &Bound<'py, PyAny>| -> PyResult<Vec<f64>> {
-        let buf = column(name, obj)?;
-        match buf.view() {
-            Column::Values(v) => Ok(v.to_vec()),
-            Column::Scalar(_) => Err(wrong_column(name, obj)),
-        }
-    };
-    let strike = values("strike", strike)?;
-    let vol = values("vol", vol)?;
+    let strike = array_values("strike", strike)?;
+    let vol = array_values("vol", vol)?;
     let (expiry, forward) = (number("expiry", expiry)?, number("forward", forward)?);
     let weight = match weight.filter(|w| !w.is_none()) {
-        Some(w) => values("weight", w)?,
+        Some(w) => array_values("weight", w)?,
         None => vec![1.0; strike.len()],
     };
     let fit = py
@@ -603,16 +605,9 @@ fn parity_forward<'py>(
     put: &Bound<'py, PyAny>,
     discount: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let values = |name: &str, obj: &Bound<'py, PyAny>| -> PyResult<Vec<f64>> {
-        let buf = column(name, obj)?;
-        match buf.view() {
-            Column::Values(v) => Ok(v.to_vec()),
-            Column::Scalar(_) => Err(wrong_column(name, obj)),
-        }
-    };
-    let strike = values("strike", strike)?;
-    let call = values("call", call)?;
-    let put = values("put", put)?;
+    let strike = array_values("strike", strike)?;
+    let call = array_values("call", call)?;
+    let put = array_values("put", put)?;
     let discount = match discount.filter(|d| !d.is_none()) {
         Some(d) => Some(number("discount", d)?),
         None => None,

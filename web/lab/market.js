@@ -26,7 +26,8 @@ const EXAMPLES = {
     market: { spot: "100", rate: "0.03", dividend: "0.01" },
     source: "A chain generated from Heston's model (v0 0.04, kappa 2, theta 0.05, xi 0.6, rho -0.7; " +
       "S 100, r 0.03, q 0.01) with bid/ask spreads and rounding to cents (scripts/sample_chain.py). " +
-      "The lab's spot, rate and dividend were set to match.",
+      "The lab's spot, rate and dividend were set to match; each expiry's forward is inferred from its " +
+      "call-put pairs at the lab's rate, so a wrong dividend field does not move it.",
   },
   "market-example-dax": {
     file: "examples/chain_dax_sepp.csv",
