@@ -189,3 +189,70 @@ def test_single_worker_without_cross_origin_isolation(
     assert out["result"]["workers"] == 1
     assert out["result"]["price"] == out["single"]["price"]
     assert "not cross-origin isolated" in page.locator("#pool-info").inner_text()
+
+
+BATCH = """async ([fn, rows, extra]) => {
+    const pool = window.pricingLabPool;
+    let seed = 7;
+    const u = (lo, hi) => {
+        seed = (seed * 16807) % 2147483647;
+        return lo + ((hi - lo) * seed) / 2147483647;
+    };
+    const col = (lo, hi) => Float64Array.from({ length: rows }, () => u(lo, hi));
+    const kind = Array.from({ length: rows }, () => (u(0, 1) < 0.5 ? "call" : "put"));
+    const spot = col(50, 150);
+    const strike = col(50, 150);
+    const expiry = col(0.05, 3);
+    const vol = col(0.05, 0.8);
+    const args = fn === "implied_vol_many"
+        ? [kind, pricingLab.black_scholes_many(kind, spot, strike, expiry, 0.03, 0.01, vol).price,
+           spot, strike, expiry, 0.03, 0.01]
+        : [kind, spot, strike, expiry, 0.03, 0.01, vol, ...extra];
+    const split = await pool.batch(fn, args);
+    const whole = pricingLab[fn](...args);
+    const same = Object.keys(whole).every((k) => split[k].length === rows
+        && split[k].every((x, i) => Object.is(x, whole[k][i])));
+    const keys = Object.keys(split).sort();
+    return { same, keys, size: pool.size, isolated: crossOriginIsolated };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("fn", "rows", "extra"),
+    [
+        ("black_scholes_many", 120_001, []),
+        ("greeks_many", 45_001, []),
+        ("implied_vol_many", 45_001, []),
+        ("american_many", 61, ["fast"]),
+    ],
+)
+def test_batch_split_across_the_pool_is_the_engine_bit_for_bit(
+    lab: Page, fn: str, rows: int, extra: list[Any]
+) -> None:
+    out = lab.evaluate(BATCH, [fn, rows, extra])
+    assert out["isolated"] and out["size"] >= 2, out  # the split really happened
+    assert out["same"], out
+    assert "status" in out["keys"]
+
+
+def test_batch_with_columns_of_different_lengths_is_the_engines_error(lab: Page) -> None:
+    message = lab.evaluate(
+        """async () => {
+            try {
+                await window.pricingLabPool.batch("black_scholes_many",
+                    ["call", new Float64Array(200000).fill(100), new Float64Array(3).fill(100),
+                     1, 0.03, 0.01, 0.2]);
+            } catch (e) { return e.message; }
+        }"""
+    )
+    direct = lab.evaluate(
+        """() => { try { pricingLab.black_scholes_many("call", new Float64Array(200000).fill(100),
+                    new Float64Array(3).fill(100), 1, 0.03, 0.01, 0.2); }
+                  catch (e) { return e.message; } }"""
+    )
+    assert message == direct and "same length" in message
+    message = lab.evaluate(
+        "async () => { try { await window.pricingLabPool.batch('monte_carlo', []); }"
+        " catch (e) { return e.message; } }"
+    )
+    assert message.startswith("batch: fn must be one of black_scholes_many")

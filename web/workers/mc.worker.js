@@ -4,10 +4,15 @@
 //   {type: "init", module}                     instantiate the engine from a compiled WebAssembly.Module
 //   {type: "blocks", id, params, first, count} the moments of blocks first .. first+count-1
 //   {type: "paths", id, params, n, points}     n sample paths at `points` times, for the charts
+//   {type: "batch", id, fn, args}              rows of a batch function (pool.js `batch`)
 // Replies: {type: "ready"}, {type: "blocks", id, data: Float64Array}, {type: "paths", id, result},
+// {type: "batch", id, result} (its columns transferred),
 // {type: "error", id, message}. A run is cancelled by terminating the worker (the engine's loops
 // cannot be interrupted from outside), so there is no "cancel" message.
 import init, * as wasm from "../pkg/wasm_core.js";
+
+/** The engine's row-independent batch functions a worker runs for the pool. */
+const BATCH_FUNCTIONS = ["black_scholes_many", "greeks_many", "implied_vol_many", "american_many"];
 
 let ready = null;
 
@@ -29,6 +34,10 @@ self.onmessage = async (event) => {
     if (msg.type === "blocks") {
       const data = wasm.monte_carlo_blocks(msg.params, msg.first, msg.count);
       reply({ type: "blocks", id: msg.id, data }, [data.buffer]);
+    } else if (msg.type === "batch") {
+      if (!BATCH_FUNCTIONS.includes(msg.fn)) throw new Error(`mc.worker: ${msg.fn} is not a batch function`);
+      const result = wasm[msg.fn](...msg.args);
+      reply({ type: "batch", id: msg.id, result }, Object.values(result).map((column) => column.buffer));
     } else if (msg.type === "paths") {
       const result = wasm.monte_carlo_paths(msg.params, msg.n, msg.points);
       reply({ type: "paths", id: msg.id, result });
