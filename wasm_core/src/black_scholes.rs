@@ -37,6 +37,8 @@
 //! as its limit 0. The result is `+inf` only when the true price exceeds `f64::MAX`, and
 //! never NaN.
 
+pub(crate) mod fast;
+
 use crate::fastmath;
 use crate::inputs::{Inputs, OptionKind};
 use crate::normal::erf;
@@ -65,6 +67,12 @@ use crate::normalised_black::{ln_ratio, normalised_intrinsic_dd, otm_black, two_
 /// ```
 pub fn price(inputs: &Inputs) -> f64 {
     Market::new(inputs).price()
+}
+
+/// The batch functions' price: [`fast`]'s where its error bound proves it within
+/// [`fast::MAX_REL_ERROR`] (32 ulps), else the accurate [`price`] (a few ulps).
+pub(crate) fn batch_price(inputs: &Inputs) -> f64 {
+    fast::price(inputs).unwrap_or_else(|| price(inputs))
 }
 
 impl Market {

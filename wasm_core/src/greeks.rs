@@ -55,7 +55,7 @@
 //! grid (the rounding of d1 costs about d1²·ε in the far tails), except near a zero of the
 //! Greek, where the inputs' own rounding sets the accuracy.
 
-use crate::black_scholes::{mul_exp, Market};
+use crate::black_scholes::{fast, mul_exp, Market};
 use crate::errors::PricingError;
 use crate::inputs::Inputs;
 use crate::normal::{norm_cdf, norm_pdf};
@@ -191,13 +191,42 @@ pub fn try_greeks(inputs: &Inputs) -> Result<Greeks, PricingError> {
 /// assert!((g.vega - 18.9358).abs() < 5e-5);
 /// ```
 pub fn greeks(inputs: &Inputs) -> Greeks {
+    greeks_priced(inputs, Market::price)
+}
+
+/// [`greeks`] as the batch functions compute them: where the fast price's formula applies
+/// ([`fast::candidate`]), the same closed forms from the quantities it computed (one set of
+/// exp/erfc per row), with the price field the batch price (`black_scholes_many`'s).
+pub(crate) fn batch_greeks(inputs: &Inputs) -> Greeks {
+    let Some(c) = fast::candidate(inputs) else {
+        return greeks(inputs);
+    };
+    let shared = Shared {
+        theta: inputs.kind.sign(),
+        total_vol: c.total_vol,
+        sqrt_t: c.sqrt_t,
+        d1: c.d1,
+        d2: c.d2,
+        a1: c.a1,
+        a2: c.a2,
+        density: c.density,
+    };
+    let price = if c.is_accurate() {
+        c.price
+    } else {
+        Market::new(inputs).price()
+    };
+    smooth_core(&shared, inputs).unscale(price, 0.0, inputs.spot)
+}
+
+fn greeks_priced(inputs: &Inputs, price: impl FnOnce(&Market) -> f64) -> Greeks {
     let m = Market::new(inputs);
     let core = if m.total_vol == 0.0 {
         limit_core(&m, inputs)
     } else {
-        smooth_core(&m, inputs)
+        smooth_core(&Shared::new(&m), inputs)
     };
-    core.unscale(m.price(), m.ln_scale, inputs.spot)
+    core.unscale(price(&m), m.ln_scale, inputs.spot)
 }
 
 /// Greeks without their powers of `spot` and without the common scale `e^{ln_scale}`:
@@ -244,18 +273,24 @@ type Term<'a> = (&'a [f64], &'a [f64]);
 
 /// The value of a term, left to right; exactly 0 when a factor is 0, whatever the others
 /// (a density that underflowed to 0 kills its polynomial factor, as it does mathematically).
+#[inline(always)]
 fn term_value((num, den): Term) -> f64 {
-    if num.contains(&0.0) {
-        return 0.0;
-    }
     let product = num.iter().fold(1.0, |v, f| v * f);
-    den.iter().fold(product, |v, d| v / d)
+    let value = den.iter().fold(product, |v, d| v / d);
+    // With finite factors a zero factor already gives ±0 (+ 0.0 makes it +0); only an
+    // overflow times 0 is NaN, and a zero factor then wins.
+    if value.is_nan() && num.contains(&0.0) {
+        0.0
+    } else {
+        value + 0.0
+    }
 }
 
 /// Σ terms. Plain floating-point sum for every ordinary input; only when two terms overflow
 /// with opposite signs (absurd inputs such as rate = -1e90, where the sum is inf - inf) is
 /// the sum recomputed from the terms' logarithms, relative to the largest: then the result
 /// is the correctly signed ±inf, or a finite value good to about |ln(largest)|·ε, never NaN.
+#[inline(always)]
 fn sum(terms: &[Term]) -> f64 {
     let plain: f64 = terms.iter().map(|&t| term_value(t)).sum();
     if !plain.is_nan() {
@@ -281,9 +316,49 @@ fn sum(terms: &[Term]) -> f64 {
     mul_exp(scaled, pivot)
 }
 
+/// What the closed forms share: θ, σ√T, √T, d1, d2, A1, A2 and P (module note), on the
+/// rescaled market.
+struct Shared {
+    theta: f64,
+    total_vol: f64,
+    sqrt_t: f64,
+    d1: f64,
+    d2: f64,
+    a1: f64,
+    a2: f64,
+    density: f64,
+}
+
+impl Shared {
+    fn new(m: &Market) -> Shared {
+        let (th, s) = (m.theta, m.total_vol);
+        // d1 = u + h, d2 = u - h; as σ√T → ∞ (absurd inputs) d1 → +∞ and d2 → -∞.
+        let (d1, d2) = if s.is_finite() {
+            let (u, h) = (m.x / s, 0.5 * s);
+            (u + h, u - h)
+        } else {
+            (f64::INFINITY, f64::NEG_INFINITY)
+        };
+        // P = S e^{-qT} n(d1) = K e^{-rT} n(d2). Every term with P as a factor is exactly 0
+        // where P underflows, which is also where d1, d2 may be infinite; where P > 0 they
+        // are bounded (|d1| < 55), so every factor of the closed forms is finite.
+        let density = term_value((&[m.sdf, norm_pdf(d1)], &[]));
+        Shared {
+            theta: th,
+            total_vol: s,
+            sqrt_t: m.sqrt_t,
+            d1,
+            d2,
+            a1: term_value((&[m.sdf, norm_cdf(th * d1)], &[])),
+            a2: term_value((&[m.kdr, norm_cdf(th * d2)], &[])),
+            density,
+        }
+    }
+}
+
 /// The closed forms (Haug 2007, ch. 2) for σ√T > 0, on the rescaled market, each Greek as
 /// a sum of terms so that [`sum`] can rescue absurd inputs.
-fn smooth_core(m: &Market, inputs: &Inputs) -> Core {
+fn smooth_core(shared: &Shared, inputs: &Inputs) -> Core {
     let Inputs {
         expiry: t,
         rate: r,
@@ -291,20 +366,16 @@ fn smooth_core(m: &Market, inputs: &Inputs) -> Core {
         vol,
         ..
     } = *inputs;
-    let (th, s, sqrt_t) = (m.theta, m.total_vol, m.sqrt_t);
-    // d1 = u + h, d2 = u - h; as σ√T → ∞ (absurd inputs) d1 → +∞ and d2 → -∞.
-    let (d1, d2) = if s.is_finite() {
-        let (u, h) = (m.x / s, 0.5 * s);
-        (u + h, u - h)
-    } else {
-        (f64::INFINITY, f64::NEG_INFINITY)
-    };
-    let a1 = term_value((&[m.sdf, norm_cdf(th * d1)], &[]));
-    let a2 = term_value((&[m.kdr, norm_cdf(th * d2)], &[]));
-    // P = S e^{-qT} n(d1) = K e^{-rT} n(d2). Every term with P as a factor is exactly 0
-    // where P underflows, which is also where d1, d2 may be infinite; where P > 0 they are
-    // bounded (|d1| < 55), so every factor below is finite.
-    let p = term_value((&[m.sdf, norm_pdf(d1)], &[]));
+    let &Shared {
+        theta: th,
+        total_vol: s,
+        sqrt_t,
+        d1,
+        d2,
+        a1,
+        a2,
+        density: p,
+    } = shared;
     let (d1, d2) = if p == 0.0 { (0.0, 0.0) } else { (d1, d2) };
     // The cost of carry b = r - q, split into r and -q only if r - q overflows.
     let b = r - q;

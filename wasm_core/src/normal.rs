@@ -82,7 +82,7 @@ const CODY_Q: [f64; 5] = [
 ];
 
 /// Cody's first interval boundary.
-const CODY_SMALL: f64 = 0.46875;
+pub(crate) const CODY_SMALL: f64 = 0.46875;
 /// Beyond this, erfc underflows to zero even as a subnormal (erfc(27.3) < 2.5e-324).
 const ERFC_UNDERFLOW: f64 = 27.3;
 /// Below this, 2·e^{x²} overflows: the root of erfcx(x) = f64::MAX.
@@ -91,7 +91,7 @@ const ERFCX_OVERFLOW: f64 = -26.628_735_713_751_4;
 const ERFCX_HUGE: f64 = 6.71e7;
 
 /// erf(x) for |x| <= 0.46875 (Cody 1969, first approximation).
-fn erf_small(x: f64) -> f64 {
+pub(crate) fn erf_small(x: f64) -> f64 {
     let z = x * x;
     let num = (((CODY_A[4] * z + CODY_A[0]) * z + CODY_A[1]) * z + CODY_A[2]) * z + CODY_A[3];
     let den = (((z + CODY_B[0]) * z + CODY_B[1]) * z + CODY_B[2]) * z + CODY_B[3];
@@ -114,7 +114,7 @@ pub(crate) fn erfcx_tail_correction(y: f64) -> f64 {
 }
 
 /// erfcx(y) for y > 0.46875 (Cody 1969, second and third approximations).
-fn erfcx_large(y: f64) -> f64 {
+pub(crate) fn erfcx_large(y: f64) -> f64 {
     if y <= 4.0 {
         let mut num = CODY_C[8] * y;
         let mut den = y;

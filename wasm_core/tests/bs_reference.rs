@@ -5,6 +5,7 @@
 //! - put-call parity for the price and each Greek, the documented limits at expiry = 0 and
 //!   vol = 0, and a property test over random valid inputs (finite, never NaN).
 
+use wasm_core::batch::{black_scholes_many, greeks_many, BsColumns, Column, KindColumn};
 use wasm_core::black_scholes::price;
 use wasm_core::greeks::{greeks, Greeks};
 use wasm_core::inputs::{Inputs, OptionKind};
@@ -50,8 +51,35 @@ fn opt(kind: OptionKind, s: f64, k: f64, t: f64, r: f64, q: f64, v: f64) -> Inpu
     Inputs::new(kind, s, k, t, r, q, v).expect("valid test inputs")
 }
 
+/// One row through the batch functions (their fast path where its bound allows):
+/// `greeks_many`'s Greeks and `black_scholes_many`'s price.
+fn batch_row(i: &Inputs) -> (Greeks, f64) {
+    let kind = KindColumn::One(i.kind);
+    let args = BsColumns {
+        kind: &kind,
+        spot: Column::Scalar(i.spot),
+        strike: Column::Scalar(i.strike),
+        expiry: Column::Scalar(i.expiry),
+        rate: Column::Scalar(i.rate),
+        dividend: Column::Scalar(i.dividend),
+        vol: Column::Scalar(i.vol),
+    };
+    let (g, _) = greeks_many(&args, 1).unwrap();
+    let (p, _) = black_scholes_many(&args, 1).unwrap();
+    (g[0], p[0])
+}
+
+fn scalar_row(i: &Inputs) -> (Greeks, f64) {
+    (greeks(i), price(i))
+}
+
 /// Checks every row of an oracle table; returns the number of values checked.
 fn check_table(name: &str, table: &[[f64; 35]]) -> usize {
+    check_table_with(name, table, scalar_row)
+}
+
+/// As [`check_table`], with the Greeks and the price they must carry from `f`.
+fn check_table_with(name: &str, table: &[[f64; 35]], f: fn(&Inputs) -> (Greeks, f64)) -> usize {
     let mut failures = Vec::new();
     // The largest error as a fraction of its tolerance, and the largest relative error
     // among values not near a zero (where the relative part of the tolerance dominates).
@@ -66,11 +94,11 @@ fn check_table(name: &str, table: &[[f64; 35]]) -> usize {
             row[5],
             row[6],
         );
-        let ours = as_array(&greeks(&inputs));
+        let (g, p) = f(&inputs);
+        let ours = as_array(&g);
         assert_eq!(
-            ours[0],
-            price(&inputs),
-            "greeks().price must be price() for {inputs:?}"
+            ours[0], p,
+            "the Greeks' price must be the price for {inputs:?}"
         );
         for (i, greek) in NAMES.iter().enumerate() {
             let (want, cond) = (row[7 + i], row[21 + i]);
@@ -114,6 +142,13 @@ fn matches_mpmath_on_the_grid() {
 #[test]
 fn matches_mpmath_on_extreme_inputs() {
     check_table("EXTREME", data::EXTREME);
+}
+
+/// The batch functions, fast path included, to the same tolerances.
+#[test]
+fn batch_functions_match_mpmath_on_the_grid_and_extreme_inputs() {
+    check_table_with("GRID (batch)", data::GRID, batch_row);
+    check_table_with("EXTREME (batch)", data::EXTREME, batch_row);
 }
 
 /// Absurd-but-valid inputs (rate·expiry = 1000, strike/spot = 1e500, vol·√T = 164, ...):
