@@ -1,7 +1,8 @@
 // Boots Pyodide (vendored, never a CDN) with the wasm engine importable as `wasm_core` and the
 // pricinglab wheel installed, so `import pricinglab as pl` in Python uses the wasm backend.
 // Works on the main thread and in a (module) Web Worker: the notebook's kernel runs it there.
-import init, * as wasm from "./pkg/wasm_core.js";
+import init from "./pkg/wasm_core.js";
+import { splittingEngine, startHelpers } from "./workers/sync_batch.js";
 
 const here = (path) => new URL(path, import.meta.url).href;
 
@@ -21,7 +22,10 @@ export async function startPython({ onStatus = () => {} } = {}) {
   ]);
   const pyodide = await loadPyodide({ indexURL: here("./vendor/pyodide/") });
   onStatus("installing pricinglab");
-  pyodide.registerJsModule("wasm_core", wasm);
+  // In a worker (the notebook's kernel) of an isolated page, batches of many rows split across
+  // helper workers, one per further core (workers/sync_batch.js); elsewhere this is the engine.
+  pyodide.registerJsModule("wasm_core", splittingEngine());
+  startHelpers().catch((err) => console.warn("batch helpers not started:", err));
   await pyodide.loadPackage(here(`./wheels/${manifest.pricinglab}`));
   pyodide.runPython("import pricinglab");
   return pyodide;

@@ -319,6 +319,49 @@ def test_pyodide_monte_carlo_in_chunks_is_the_one_call_result(notebook: Page) ->
     expect(outputs(page).nth(0)).to_contain_text("(True, ")
 
 
+def test_large_batches_split_across_helper_workers_bit_identically(notebook: Page) -> None:
+    """200,000 rows of each batch function from Python: split over one helper per further core
+    (web/workers/sync_batch.js), equal to the same rows priced in unsplit chunks."""
+    page = notebook
+    new_notebook(
+        page,
+        [
+            "import array, random, js, wasm_core\n"
+            "import pricinglab as pl\n"
+            "random.seed(7)\n"
+            "n = 200_000\n"
+            "col = lambda lo, hi: array.array('d', (random.uniform(lo, hi) for _ in range(n)))\n"
+            "spot, strike, vol = col(50, 150), col(50, 150), col(0.05, 0.8)\n"
+            "kinds = [random.choice(['call', 'put']) for _ in range(n)]\n"
+            "def chunked(fn, *a, size=20_000):\n"
+            "    parts = [fn(*(x[i:i + size] if isinstance(x, (list, array.array)) else x\n"
+            "                  for x in a)) for i in range(0, n, size)]\n"
+            "    return {k: [v for p in parts for v in p[k]] for k in parts[0]}\n"
+            "cores = int(js.navigator.hardwareConcurrency)\n"
+            "import asyncio\n"
+            "for _ in range(400):  # the helpers start with the kernel: give them 20 s at most\n"
+            "    if wasm_core.batch_split_info().ready >= cores - 1:\n"
+            "        break\n"
+            "    await asyncio.sleep(0.05)\n"
+            "checks = []\n"
+            "a = (kinds, spot, strike, 1.0, 0.03, 0.01, vol)\n"
+            "for fn, min_rows in [(pl.black_scholes_many, 50_000), (pl.greeks_many, 20_000)]:\n"
+            "    whole = fn(*a)\n"
+            "    parts = wasm_core.batch_split_info().lastParts\n"
+            "    checks.append(whole == chunked(fn, *a) and parts == min(cores, n // min_rows))\n"
+            "prices = pl.black_scholes_many(kinds, spot, strike, 1.0, 0.03, 0.01, vol)['price']\n"
+            "iv = pl.implied_vol_many(kinds, prices, spot, strike, 1.0, 0.03, 0.01)\n"
+            "checks.append(iv == chunked(pl.implied_vol_many, kinds, array.array('d', prices),\n"
+            "                            spot, strike, 1.0, 0.03, 0.01))\n"
+            "('split', checks, cores)",
+        ],
+    )
+    cells(page).nth(0).locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+Enter")
+    wait_idle(page)
+    expect(outputs(page).nth(0)).to_contain_text("('split', [True, True, True], ")
+
+
 def test_restart_gives_a_fresh_python(notebook: Page) -> None:
     page = notebook
     new_notebook(page, ["secret = 41\nsecret + 1", "secret"])

@@ -35,7 +35,7 @@ export function defaultWorkers() {
  * rest: `accuracy` of `american_many`), and the fewest rows per part worth a worker, about 10 ms
  * of wasm each (about 0.25, 0.6, 0.8 and 500 µs a row): below it messaging costs what the split
  * saves. */
-const BATCH_FUNCTIONS = {
+export const BATCH_FUNCTIONS = {
   black_scholes_many: { columns: 7, minRows: 50_000 },
   greeks_many: { columns: 7, minRows: 20_000 },
   implied_vol_many: { columns: 7, minRows: 20_000 },
@@ -43,7 +43,7 @@ const BATCH_FUNCTIONS = {
 };
 
 /** A row column of a batch (an array or typed array; a number or a string broadcasts). */
-function isColumn(a) {
+export function isColumn(a) {
   return Array.isArray(a) || ArrayBuffer.isView(a);
 }
 
