@@ -305,10 +305,16 @@ const TAYLOR_RECIPROCALS: [f64; 40] = {
     table
 };
 
+/// Whether [`taylor_scaled`] is the form `otm_black` uses for (x, s) (x < 0, h = x/s, t = s/2):
+/// the cancelling region near the money, where its error was measured (under 1.2 ulps).
+pub(crate) fn taylor_applies(x: f64, h: f64, t: f64) -> bool {
+    h + t > ASYMPTOTIC_BELOW && t < CANCEL_SLOPE * -h + CANCEL_OFFSET && -x <= TAYLOR_MAX_ABS_X
+}
+
 /// Y(h+t) − Y(h−t) = 2·Σ_n M_{2n+1}·t^{2n+1}/(2n+1)! with M_k = Y^{(k)}(h) > 0, from
 /// M_0 = Y(h), M_1 = Y'(h) and M_{k+1} = h·M_k + k·M_{k−1} (differentiate Y' = 1 + h·Y).
 /// Every term is positive; for |x| = 2|h|t <= 2 the recurrence's error growth stays tame.
-fn taylor_scaled(h: f64, t: f64) -> f64 {
+pub(crate) fn taylor_scaled(h: f64, t: f64) -> f64 {
     let t2 = t * t;
     let (mut prev, mut cur) = mills::y_and_y_prime(h); // M_{k−1}, M_k with k = 1
     let mut power = t; // t^{2n+1}/(2n+1)!

@@ -21,6 +21,16 @@
 //! A. The constant parts combine as k (A - B) = k B expm1(x) when both terms have the same k
 //! (near the money both are ½, deep in the money both 1: no cancellation), else k1 A - k2 B.
 //!
+//! # Where the two terms cancel
+//! Out of the money the price is smaller than either term by κ = (T1 + T2)/V, and the
+//! terms' errors grow by κ. There the row is also evaluated as the out-of-the-money price
+//! `M/√(2π)·[Y(h+t) − Y(h−t)]` (Jäckel's Y = Φ/φ; P. Jäckel, "Let's Be Rational", Wilmott 2015),
+//! the bracket summed as the Taylor series of positive terms that `normalised_black::otm_black`
+//! uses in the same region (|x| <= 2, t < 0.4|h| + 0.5), plus in the money the intrinsic value
+//! B expm1(x); the smaller of the two bounds decides. What still fails is the log-moneyness's
+//! own rounding times the cancellation (x̃'s error times B Φ(-|d2|), far out of the money at
+//! small σ√T), the asymptotic far tail and |x| > 2.
+//!
 //! # What is carried beyond double precision, and why
 //! An error in h common to both terms (from rounding x or x/s) changes nothing to first order:
 //! ∂V/∂d1 = -∂V/∂d2 because A φ(d1) = B φ(d2). The roundings of h ± s/2 and of the scaling by
@@ -46,17 +56,20 @@
 use crate::fastmath;
 use crate::inputs::Inputs;
 use crate::normal::{erf_small, erfcx_large, CODY_SMALL};
-use crate::normalised_black::{two_product, two_sum};
+use crate::normalised_black::{taylor_applies, taylor_scaled, two_product, two_sum};
 
 /// A fast row's guaranteed relative error: 32 ulps (7.1e-15). The accurate path stays within a
-/// few ulps; at 32 the fast path takes about three quarters of ordinary rows (bench: spot and
-/// strike 50-150, expiry 0.05-3 years, vol 5-80 %).
+/// few ulps; at 32 the fast path takes about 91 % of ordinary rows (bench: spot and strike
+/// 50-150, expiry 0.05-3 years, vol 5-80 %, calls and puts).
 pub const MAX_REL_ERROR: f64 = 32.0 * f64::EPSILON;
 /// Relative error of Cody's erfcx on (0.46875, 27], in ulps: measured 2.95 on 3,000 points
 /// (the worst near y = 2.48), tested against mpmath below.
 pub(crate) const ERFCX_ULPS: f64 = 3.5;
 /// Relative error of Cody's erf on [-0.46875, 0.46875], in ulps: measured 1.93 on 1,000 points.
 pub(crate) const ERF_ULPS: f64 = 2.5;
+/// Relative error of `normalised_black::taylor_scaled` where `otm_black` uses it, in ulps
+/// (measured under 1.2 there; the bound's mpmath test below covers this region).
+const TAYLOR_ULPS: f64 = 2.0;
 /// `fastmath`'s tested bounds (fastmath.rs: exp 0.511, ln 0.5001, exp_m1 0.583 ulp).
 const EXP_ULPS: f64 = 0.52;
 const LN_ULPS: f64 = 0.52;
@@ -103,6 +116,8 @@ pub(crate) struct Candidate {
     pub a2: f64,
     /// A φ(d1) = B φ(d2).
     pub density: f64,
+    /// Whether the price is the cancelling rows' form (Taylor series of Y(h+t) - Y(h-t)).
+    pub taylor: bool,
 }
 
 impl Candidate {
@@ -214,17 +229,16 @@ pub(crate) fn candidate(inputs: &Inputs) -> Option<Candidate> {
     let x_err = 0.5 + LN_ULPS * ln_sk.abs() + carry.abs() + 0.5 * x.abs();
     let x_tilde_err = x_err + 0.5 * x.abs();
 
-    let (constant, constant_err) = if t1.k == t2.k && t1.k > 0.0 {
-        // k (A - B) = k B (e^x - 1): B's error, exp_m1's, one product; x's error times k B e^x
-        // (= k A, with a margin for the roundings of A and B).
+    let diff_form = t1.k == t2.k && t1.k > 0.0;
+    let (constant, constant_err) = if diff_form {
+        // k (A - B) = k B (e^x - 1): exp_m1's error and one product (B's own error is counted
+        // with B's below); x's error times k B e^x (= k A, with a margin for A's and B's).
         let kp = t1.k * b * fastmath::exp_m1(x);
-        (
-            kp,
-            (beta + EXP_M1_ULPS + 0.5) * kp.abs() + 1.01 * t1.k * a * x_err,
-        )
+        (kp, (EXP_M1_ULPS + 0.5) * kp.abs() + 1.01 * t1.k * a * x_err)
     } else {
+        // k ∈ {0, ½, 1}: the products are exact; one rounding in the difference.
         let kp = t1.k * a - t2.k * b;
-        (kp, alpha * t1.k * a + beta * t2.k * b + 0.5 * kp.abs())
+        (kp, 0.5 * kp.abs())
     };
     let sum = constant + t1.v - t2.v;
     let price = theta * sum;
@@ -233,24 +247,58 @@ pub(crate) fn candidate(inputs: &Inputs) -> Option<Candidate> {
     }
     let (v1, v2) = (t1.v.abs(), t2.v.abs());
     let function_ulps = |t: &Term| if t.tail { ERFCX_ULPS } else { ERF_ULPS } + 1.0;
-    // v1 is made from A; v2 from A (the shared mass, with x̃'s error) or from B.
-    let inputs_err = alpha * v1
-        + if t2.tail {
-            (alpha + x_tilde_err) * v2
-        } else {
-            beta * v2
-        };
+    // A's relative error scales every part made from A by the same factor, so it multiplies
+    // their signed sum (as they enter `sum`), and likewise B's: v1 and k1 A are made from A; v2
+    // from A when it comes from the shared mass (with x̃'s error on top), else from B; the
+    // constant of the difference form from B.
+    let v2_from_a = if t2.tail { t2.v } else { 0.0 };
+    let a_parts = t1.v - v2_from_a + if diff_form { 0.0 } else { t1.k * a };
+    let b_parts = -(t2.v - v2_from_a) + if diff_form { constant } else { -t2.k * b };
+    let inputs_err = alpha * a_parts.abs() + beta * b_parts.abs() + x_tilde_err * v2_from_a.abs();
     // The mass: exp, (1 - p_lo) and two products, common to every tail part; the second
     // term's correction factor adds a rounding and a product.
-    let tail_parts = if t1.tail { t1.v } else { 0.0 } - if t2.tail { t2.v } else { 0.0 };
-    let mass_err = (EXP_ULPS + 1.5) * tail_parts.abs() + if t2.tail { v2 } else { 0.0 };
+    let tail_parts = if t1.tail { t1.v } else { 0.0 } - v2_from_a;
+    let mass_err = (EXP_ULPS + 1.5) * tail_parts.abs() + v2_from_a.abs();
     let terms_err = function_ulps(&t1) * v1 + function_ulps(&t2) * v2;
     let sum_err = 0.5 * (constant.abs() + v1) + 0.5 * sum.abs();
     // s = vol·√T is rounded (one ulp): the price moves by ∂V/∂s = A φ(d1) = M/√(2π) per unit.
     let vol_err = 1.01 * FRAC_1_SQRT_2PI * m1 * s;
     let margin = sum.abs();
-    let bound = f64::EPSILON
+    let mut bound = f64::EPSILON
         * (inputs_err + mass_err + terms_err + constant_err + sum_err + vol_err + margin);
+    let mut price = price;
+    let mut taylor = false;
+    if bound > MAX_REL_ERROR * price {
+        // Where the two terms cancel (out of the money, or the time value in the money): the
+        // out-of-the-money option is the shared mass times Jäckel's Y(h+t) - Y(h-t) (module
+        // note of `normalised_black`), summed as a Taylor series of positive terms where
+        // `otm_black` would use it, plus in the money the intrinsic value k(A - B) = B
+        // expm1(x) of the difference form. The mass is taken at the exact h + t of the doubles
+        // h, t (the y1_lo factor), so the out-of-the-money price is W(A, x̃) of the module
+        // note: A's and the mass's errors are relative, x̃'s is times its second term,
+        // B Φ(-|d2|) (B - T2 in the money).
+        let in_the_money = theta * h > 0.0;
+        let (h_otm, x_otm) = (-(theta * h).abs(), -(theta * x).abs());
+        if taylor_applies(x_otm, h_otm, half) {
+            let mass = m1 * (1.0 - 2.0 * y1 * y1_lo);
+            let time_value = mass * FRAC_1_SQRT_2PI * taylor_scaled(h_otm, half);
+            let t2 = t2.k * b + t2.v;
+            let otm_second = if in_the_money { b - t2 } else { t2 }.abs() + f64::EPSILON * b;
+            let relative = alpha + EXP_ULPS + 1.5 + 1.0 + 1.0 + TAYLOR_ULPS + 0.5;
+            let time_value_err = relative * time_value + 1.01 * x_tilde_err * otm_second;
+            let (value, intrinsic_err) = if in_the_money {
+                let intrinsic = (theta * b * fastmath::exp_m1(x)).abs();
+                let err = (beta + EXP_M1_ULPS + 0.5) * intrinsic + 1.01 * a * x_err;
+                (intrinsic + time_value, err + 0.5 * (intrinsic + time_value))
+            } else {
+                (time_value, 0.0)
+            };
+            let taylor_bound = f64::EPSILON * (time_value_err + intrinsic_err + vol_err + value);
+            if taylor_bound < bound && value >= MIN_MAGNITUDE {
+                (price, bound, taylor) = (value, taylor_bound, true);
+            }
+        }
+    }
     Some(Candidate {
         price,
         bound,
@@ -261,6 +309,7 @@ pub(crate) fn candidate(inputs: &Inputs) -> Option<Candidate> {
         a1: t1.k * a + t1.v,
         a2: t2.k * b + t2.v,
         density: FRAC_1_SQRT_2PI * m1,
+        taylor,
     })
 }
 
@@ -312,7 +361,7 @@ mod tests {
     /// outside (up to twice it).
     #[test]
     fn the_bound_holds_against_mpmath_on_both_sides_of_the_limit() {
-        let (mut taken, mut inside, mut outside, mut refused) = (0, 0, 0, 0);
+        let (mut taken, mut inside, mut outside, mut refused, mut by_taylor) = (0, 0, 0, 0, 0);
         let mut tightest: f64 = 0.0;
         for row in mpmath::PRICES {
             let exact = row.7;
@@ -331,6 +380,7 @@ mod tests {
             let ratio = c.bound / (MAX_REL_ERROR * c.price);
             if ratio <= 1.0 {
                 taken += 1;
+                by_taylor += usize::from(c.taylor);
                 assert!(error <= MAX_REL_ERROR * exact + 0.5 * f64::EPSILON * exact);
                 if ratio > 0.5 {
                     inside += 1;
@@ -343,10 +393,11 @@ mod tests {
             }
         }
         eprintln!(
-            "taken {taken}, refused {refused}; just inside {inside}, just outside {outside}; \
-             largest error/bound {tightest:.3}"
+            "taken {taken} ({by_taylor} by the Taylor form), refused {refused}; just inside \
+             {inside}, just outside {outside}; largest error/bound {tightest:.3}"
         );
         assert!(inside >= 100 && outside >= 100, "{inside} / {outside}");
+        assert!(by_taylor >= 100, "{by_taylor}");
     }
 
     /// The batch answer of a refused row is the accurate path's, of a taken row the fast one.
