@@ -42,6 +42,7 @@ use fixed_rule::FixedRule;
 
 mod dual;
 mod fixed_rule;
+pub mod rough;
 
 /// Most Levenberg-Marquardt iterations.
 pub const MAX_ITERATIONS: usize = 300;
@@ -243,11 +244,11 @@ fn norm2(r: &[f64]) -> f64 {
     r.iter().map(|v| v * v).sum()
 }
 
-/// Solves the 5x5 symmetric positive definite system `a x = b` by Cholesky; None if singular.
+/// Solves the PxP symmetric positive definite system `a x = b` by Cholesky; None if singular.
 #[allow(clippy::needless_range_loop)] // triangular index arithmetic reads best as indices
-fn solve5(a: &[[f64; 5]; 5], b: &[f64; 5]) -> Option<[f64; 5]> {
-    let mut l = [[0.0; 5]; 5];
-    for i in 0..5 {
+fn solve<const P: usize>(a: &[[f64; P]; P], b: &[f64; P]) -> Option<[f64; P]> {
+    let mut l = [[0.0; P]; P];
+    for i in 0..P {
         for j in 0..=i {
             let mut s = a[i][j];
             for k in 0..j {
@@ -263,18 +264,18 @@ fn solve5(a: &[[f64; 5]; 5], b: &[f64; 5]) -> Option<[f64; 5]> {
             }
         }
     }
-    let mut y = [0.0; 5];
-    for i in 0..5 {
+    let mut y = [0.0; P];
+    for i in 0..P {
         let mut s = b[i];
         for k in 0..i {
             s -= l[i][k] * y[k];
         }
         y[i] = s / l[i][i];
     }
-    let mut x = [0.0; 5];
-    for i in (0..5).rev() {
+    let mut x = [0.0; P];
+    for i in (0..P).rev() {
         let mut s = y[i];
-        for k in i + 1..5 {
+        for k in i + 1..P {
             s -= l[k][i] * x[k];
         }
         x[i] = s / l[i][i];
@@ -471,8 +472,8 @@ pub fn quotes_from_columns(
 }
 
 /// How a Levenberg-Marquardt run ended.
-struct Minimum {
-    x: [f64; 5],
+struct Minimum<const P: usize = 5> {
+    x: [f64; P],
     iterations: usize,
     converged: bool,
     message: &'static str,
@@ -483,19 +484,19 @@ struct Minimum {
 /// Converged when a step moves no coordinate by more than `step_tol` (relative, plus it
 /// absolutely), the gradient vanishes, a step gains nothing, or `patience` steps in a row are
 /// rejected.
-fn levenberg_marquardt(
-    mut x: [f64; 5],
+fn levenberg_marquardt<const P: usize>(
+    mut x: [f64; P],
     n: usize,
     max_iterations: usize,
     step_tol: f64,
     patience: usize,
-    mut residuals: impl FnMut(&[f64; 5], &mut [f64]),
-    mut jacobian: impl FnMut(&[f64; 5], &mut [[f64; 5]]),
-) -> Minimum {
+    mut residuals: impl FnMut(&[f64; P], &mut [f64]),
+    mut jacobian: impl FnMut(&[f64; P], &mut [[f64; P]]),
+) -> Minimum<P> {
     let (mut r, mut r_trial) = (vec![0.0; n], vec![0.0; n]);
     residuals(&x, &mut r);
     let mut cost = norm2(&r);
-    let mut jac = vec![[0.0; 5]; n];
+    let mut jac = vec![[0.0; P]; n];
     let (mut mu, mut nu) = (-1.0, 2.0);
     let mut converged = false;
     let mut message = "the iteration limit was reached";
@@ -503,12 +504,12 @@ fn levenberg_marquardt(
     'outer: while iterations < max_iterations {
         iterations += 1;
         jacobian(&x, &mut jac);
-        let mut a = [[0.0; 5]; 5];
-        let mut g = [0.0; 5];
+        let mut a = [[0.0; P]; P];
+        let mut g = [0.0; P];
         for i in 0..n {
-            for p in 0..5 {
+            for p in 0..P {
                 g[p] += jac[i][p] * r[i];
-                for q in 0..5 {
+                for q in 0..P {
                     a[p][q] += jac[i][p] * jac[i][q];
                 }
             }
@@ -519,7 +520,7 @@ fn levenberg_marquardt(
             break;
         }
         if mu < 0.0 {
-            mu = 1e-3 * (0..5).map(|p| a[p][p]).fold(0.0, f64::max).max(1e-300);
+            mu = 1e-3 * (0..P).map(|p| a[p][p]).fold(0.0, f64::max).max(1e-300);
         }
         let mut rejected = 0;
         loop {
@@ -528,7 +529,7 @@ fn levenberg_marquardt(
                 row[p] += mu;
             }
             let neg_g = g.map(|v| -v);
-            let Some(step) = solve5(&damped, &neg_g) else {
+            let Some(step) = solve(&damped, &neg_g) else {
                 mu *= nu;
                 nu *= 2.0;
                 if !mu.is_finite() {
@@ -547,12 +548,12 @@ fn levenberg_marquardt(
                 break 'outer;
             }
             let mut trial = x;
-            for p in 0..5 {
+            for p in 0..P {
                 trial[p] += step[p];
             }
             residuals(&trial, &mut r_trial);
             let trial_cost = norm2(&r_trial);
-            let predicted: f64 = (0..5).map(|p| step[p] * (mu * step[p] - g[p])).sum::<f64>();
+            let predicted: f64 = (0..P).map(|p| step[p] * (mu * step[p] - g[p])).sum::<f64>();
             let rho_gain = (cost - trial_cost) / predicted.max(1e-300);
             if trial_cost.is_finite() && rho_gain > 0.0 {
                 let relative_drop = (cost - trial_cost) / cost.max(1e-300);

@@ -24,6 +24,7 @@ pub mod normalised_black;
 pub mod parallel;
 pub mod parity;
 mod quadrature;
+pub mod rough_heston;
 pub mod ssvi;
 pub mod svi;
 
