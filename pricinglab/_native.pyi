@@ -76,6 +76,22 @@ def american_many(
     threads: Any = None,
 ) -> dict[str, Any]: ...
 def calibrate_heston(params: Any) -> dict[str, Any]: ...
+def rough_heston_price(
+    kind: Any,
+    spot: Any,
+    strike: Any,
+    expiry: Any,
+    rate: Any,
+    dividend: Any,
+    v0: Any,
+    kappa: Any,
+    theta: Any,
+    xi: Any,
+    rho: Any,
+    hurst: Any,
+    steps: Any = None,
+) -> float: ...
+def calibrate_rough_heston(params: Any) -> dict[str, Any]: ...
 def fit_svi(
     strike: Any, vol: Any, expiry: Any, forward: Any, weight: Any = None
 ) -> dict[str, Any]: ...

@@ -101,6 +101,21 @@ class ReferenceBackend:
             "calibrate_heston runs in the engine only: pl.use_backend('native') (or 'wasm')"
         )
 
+    def rough_heston_price(self, *args: Any) -> float:
+        # The NumPy oracle, pricinglab.rough: its own Adams code, no extrapolation (its own
+        # default steps), its own checks; imported here as it needs NumPy.
+        from . import rough
+
+        *model, steps = args
+        if steps is None:
+            return rough.rough_heston_price(*model)
+        return rough.rough_heston_price(*model, steps=steps)
+
+    def calibrate_rough_heston(self, params: Any) -> dict[str, Any]:
+        raise NotImplementedError(
+            "calibrate_rough_heston runs in the engine only: pl.use_backend('native') (or 'wasm')"
+        )
+
     def fit_svi(
         self, strike: Any, vol: Any, expiry: Any, forward: Any, weight: Any = None
     ) -> dict[str, Any]:

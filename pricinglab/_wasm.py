@@ -242,16 +242,29 @@ class WasmBackend:
         result = self._call("american_many", *columns)
         return {"price": _column_to_list(result.price), "status": _column_to_list(result.status)}
 
-    def calibrate_heston(self, params: Any) -> dict[str, Any]:
-        result = self._call("calibrate_heston", self._scalar(params))
+    def rough_heston_price(self, *args: Any) -> float:
+        # steps=None is the default: left out, so JavaScript sees `undefined`.
+        values = [self._scalar(a) for a in args]
+        if values and values[-1] is None:
+            values.pop()
+        return float(self._call("rough_heston_price", *values))
+
+    def calibrate_rough_heston(self, params: Any) -> dict[str, Any]:
+        return self.calibrate_heston(params, function="calibrate_rough_heston")
+
+    def calibrate_heston(self, params: Any, function: str = "calibrate_heston") -> dict[str, Any]:
+        result = self._call(function, self._scalar(params))
         values = dict(result.to_py()) if hasattr(result, "to_py") else dict(result)
         prices = values["model_price"]
         values["model_price"] = (
             list(prices.tolist()) if hasattr(prices, "tolist") else _column_to_list(prices)
         )
-        values["iterations"] = int(values["iterations"])
-        for key in ("v0", "kappa", "theta", "xi", "rho", "rmse_vol", "rmse_price"):
-            values[key] = float(values[key])
+        for key in ("iterations", "steps"):
+            if key in values:
+                values[key] = int(values[key])
+        for key in ("v0", "kappa", "theta", "xi", "rho", "hurst", "rmse_vol", "rmse_price"):
+            if key in values:
+                values[key] = float(values[key])
         return values
 
     def fit_svi(

@@ -15,6 +15,7 @@ use crate::errors::{self, PricingError};
 use crate::greeks::{self, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
+use crate::rough_heston::{self, RoughParams};
 use crate::{black_scholes, calibration, heston, implied_vol, parity, ssvi, svi};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -68,6 +69,13 @@ export interface HestonCalibration extends HestonModel {
   rmse_vol: number; rmse_price: number; iterations: number; converged: boolean; feller: boolean;
   message: string; model_price: Float64Array;
 }
+export interface RoughHestonModel extends HestonModel { hurst: number; }
+/** What calibrate_rough_heston takes: calibrate_heston's request, a rough start, Adams steps. */
+export interface RoughHestonCalibrationParams extends Omit<HestonCalibrationParams, "initial"> {
+  initial?: RoughHestonModel; steps?: number;
+}
+/** What calibrate_rough_heston returns. */
+export interface RoughHestonCalibration extends HestonCalibration { hurst: number; steps: number; }
 "#;
 
 // ---------------------------------------------------------------------------------------------
@@ -368,27 +376,65 @@ pub fn heston_price(
     .map_err(js_error)
 }
 
-/// Fits Heston's parameters to option quotes (Levenberg-Marquardt on vega-scaled price errors).
-///
-/// `params`: `{spot, rate, dividend, kind, strike, expiry, price, weight?, initial?}` with `kind` one
-/// string or an array, `rate`/`dividend`/`strike`/`expiry`/`price` (and `weight`, default 1)
-/// numbers or arrays of one length, `initial` an optional `{v0, kappa, theta, xi, rho}` start. Returns `{v0, kappa, theta, xi,
-/// rho, rmse_vol, rmse_price, iterations, converged, feller, message, model_price}`.
-#[wasm_bindgen(unchecked_return_type = "HestonCalibration")]
-pub fn calibrate_heston(
-    #[wasm_bindgen(unchecked_param_type = "HestonCalibrationParams")] params: JsValue,
-) -> Result<JsValue, JsValue> {
-    plain_object("params", &params)?;
-    let record = JsRecord(&params);
-    calibration::check_fields(
-        &record.keys(),
-        &calibration::FIELDS,
-        &calibration::REQUIRED,
-        "params",
+/// European price under rough Heston (El Euch & Rosenbaum 2019): Heston's parameters and the
+/// Hurst exponent `hurst` in (0, 0.5] (0.5 is Heston), from the fractional Riccati equation by
+/// the Adams scheme at `steps` (default 200) steps with a Richardson companion at half of them.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn rough_heston_price(
+    #[wasm_bindgen(unchecked_param_type = "OptionKind")] kind_v: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] spot: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] strike: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] expiry: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] rate: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] dividend: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] v0: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] kappa: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] theta: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] xi: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] rho: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] hurst: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number | undefined")] steps: JsValue,
+) -> Result<f64, JsValue> {
+    let steps = if steps.is_undefined() {
+        rough_heston::DEFAULT_STEPS
+    } else {
+        rough_heston::steps_from(number("steps", &steps)?).map_err(js_error)?
+    };
+    rough_heston::price(
+        kind(&kind_v)?,
+        number("spot", &spot)?,
+        number("strike", &strike)?,
+        number("expiry", &expiry)?,
+        number("rate", &rate)?,
+        number("dividend", &dividend)?,
+        RoughParams {
+            heston: HestonParams {
+                v0: number("v0", &v0)?,
+                kappa: number("kappa", &kappa)?,
+                theta: number("theta", &theta)?,
+                xi: number("xi", &xi)?,
+                rho: number("rho", &rho)?,
+            },
+            hurst: number("hurst", &hurst)?,
+        },
+        steps,
     )
-    .map_err(js_error)?;
-    let field =
-        |k: &str| Reflect::get(&params, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    .map_err(js_error)
+}
+
+/// A calibration request's spot, quotes and `initial` values (in `initial_fields` order):
+/// `calibrate_heston`'s and `calibrate_rough_heston`'s shared reading of `params`.
+fn calibration_request(
+    params: &JsValue,
+    fields: &[&str],
+    initial_fields: &[&'static str],
+) -> Result<(f64, Vec<calibration::Quote>, Option<Vec<f64>>), JsValue> {
+    plain_object("params", params)?;
+    let record = JsRecord(params);
+    calibration::check_fields(&record.keys(), fields, &calibration::REQUIRED, "params")
+        .map_err(js_error)?;
+    let field = |k: &str| Reflect::get(params, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     let (spot, rate, dividend) = (
         number("spot", &field("spot"))?,
         column("rate", &field("rate"))?,
@@ -412,26 +458,14 @@ pub fn calibrate_heston(
     } else {
         plain_object("initial", &initial)?;
         let keys = JsRecord(&initial).keys();
-        calibration::check_fields(
-            &keys,
-            &calibration::INITIAL_FIELDS,
-            &calibration::INITIAL_FIELDS,
-            "initial",
-        )
-        .map_err(js_error)?;
-        let get = |k: &'static str| {
-            number(
-                k,
-                &Reflect::get(&initial, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED),
-            )
-        };
-        Some(HestonParams {
-            v0: get("v0")?,
-            kappa: get("kappa")?,
-            theta: get("theta")?,
-            xi: get("xi")?,
-            rho: get("rho")?,
-        })
+        calibration::check_fields(&keys, initial_fields, initial_fields, "initial")
+            .map_err(js_error)?;
+        let mut values = Vec::with_capacity(initial_fields.len());
+        for k in initial_fields {
+            let v = Reflect::get(&initial, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+            values.push(number(k, &v)?);
+        }
+        Some(values)
     };
     let quotes = calibration::quotes_from_columns(
         rate.view(),
@@ -443,6 +477,33 @@ pub fn calibrate_heston(
         weight.as_ref().map(ColumnBuf::view),
     )
     .map_err(js_error)?;
+    Ok((spot, quotes, initial))
+}
+
+/// Heston's five parameters from the values of `INITIAL_FIELDS`' order.
+fn heston_of(v: &[f64]) -> HestonParams {
+    HestonParams {
+        v0: v[0],
+        kappa: v[1],
+        theta: v[2],
+        xi: v[3],
+        rho: v[4],
+    }
+}
+
+/// Fits Heston's parameters to option quotes (Levenberg-Marquardt on implied-vol errors).
+///
+/// `params`: `{spot, rate, dividend, kind, strike, expiry, price, weight?, initial?}` with `kind` one
+/// string or an array, `rate`/`dividend`/`strike`/`expiry`/`price` (and `weight`, default 1)
+/// numbers or arrays of one length, `initial` an optional `{v0, kappa, theta, xi, rho}` start. Returns `{v0, kappa, theta, xi,
+/// rho, rmse_vol, rmse_price, iterations, converged, feller, message, model_price}`.
+#[wasm_bindgen(unchecked_return_type = "HestonCalibration")]
+pub fn calibrate_heston(
+    #[wasm_bindgen(unchecked_param_type = "HestonCalibrationParams")] params: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (spot, quotes, initial) =
+        calibration_request(&params, &calibration::FIELDS, &calibration::INITIAL_FIELDS)?;
+    let initial = initial.as_deref().map(heston_of);
     let fit = calibration::calibrate(spot, &quotes, initial).map_err(js_error)?;
     let obj = Object::new();
     let m = fit.model;
@@ -455,6 +516,57 @@ pub fn calibrate_heston(
         ("rmse_vol", fit.rmse_vol),
         ("rmse_price", fit.rmse_price),
         ("iterations", fit.iterations as f64),
+    ] {
+        set(&obj, k, &JsValue::from_f64(v));
+    }
+    set(&obj, "converged", &JsValue::from_bool(fit.converged));
+    set(&obj, "feller", &JsValue::from_bool(fit.feller));
+    set(&obj, "message", &JsValue::from_str(fit.message));
+    set(
+        &obj,
+        "model_price",
+        &Float64Array::from(fit.model_prices.as_slice()).into(),
+    );
+    Ok(obj.into())
+}
+
+/// Fits rough Heston's six parameters (Heston's five and `hurst`) to option quotes: the
+/// objective and request of `calibrate_heston`, the fractional Adams pricer at `steps` (default
+/// 100) Adams steps. `initial` is an optional `{v0, kappa, theta, xi, rho, hurst}`. Returns
+/// `calibrate_heston`'s fields, `hurst` and `steps`.
+#[wasm_bindgen(unchecked_return_type = "RoughHestonCalibration")]
+pub fn calibrate_rough_heston(
+    #[wasm_bindgen(unchecked_param_type = "RoughHestonCalibrationParams")] params: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (spot, quotes, initial) = calibration_request(
+        &params,
+        &calibration::rough::FIELDS,
+        &calibration::rough::INITIAL_FIELDS,
+    )?;
+    let initial = initial.map(|v| RoughParams {
+        heston: heston_of(&v),
+        hurst: v[5],
+    });
+    let steps = Reflect::get(&params, &JsValue::from_str("steps")).unwrap_or(JsValue::UNDEFINED);
+    let steps = if steps.is_undefined() {
+        calibration::rough::CALIBRATION_STEPS
+    } else {
+        rough_heston::steps_from(number("steps", &steps)?).map_err(js_error)?
+    };
+    let fit = calibration::rough::calibrate(spot, &quotes, initial, steps).map_err(js_error)?;
+    let obj = Object::new();
+    let m = fit.model.heston;
+    for (k, v) in [
+        ("v0", m.v0),
+        ("kappa", m.kappa),
+        ("theta", m.theta),
+        ("xi", m.xi),
+        ("rho", m.rho),
+        ("hurst", fit.model.hurst),
+        ("rmse_vol", fit.rmse_vol),
+        ("rmse_price", fit.rmse_price),
+        ("iterations", fit.iterations as f64),
+        ("steps", fit.steps as f64),
     ] {
         set(&obj, k, &JsValue::from_f64(v));
     }

@@ -25,6 +25,7 @@ use crate::errors::{PricingError, STATUS_MESSAGES};
 use crate::greeks::{self as greeks_math, Greeks};
 use crate::inputs::{Inputs, OptionKind};
 use crate::monte_carlo::{self as mc, BlockSums, HestonParams, McParams, McResult, BLOCK_SAMPLES};
+use crate::rough_heston::{self as rough_math, RoughParams};
 use crate::{
     black_scholes as bs_math, calibration, heston as heston_math, implied_vol as iv_math, parallel,
     parity, ssvi, svi,
@@ -451,12 +452,60 @@ fn heston_price(
         .or_raise(py)
 }
 
-/// Fits Heston's parameters to option quotes (see `pricinglab.calibrate_heston`).
+/// European price under rough Heston (see `pricinglab.rough_heston_price`).
 #[pyfunction]
-fn calibrate_heston<'py>(
-    py: Python<'py>,
-    params: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyDict>> {
+#[pyo3(signature = (kind, spot, strike, expiry, rate, dividend, v0, kappa, theta, xi, rho, hurst, steps=None))]
+#[allow(clippy::too_many_arguments)]
+fn rough_heston_price(
+    py: Python<'_>,
+    kind: &Bound<'_, PyAny>,
+    spot: &Bound<'_, PyAny>,
+    strike: &Bound<'_, PyAny>,
+    expiry: &Bound<'_, PyAny>,
+    rate: &Bound<'_, PyAny>,
+    dividend: &Bound<'_, PyAny>,
+    v0: &Bound<'_, PyAny>,
+    kappa: &Bound<'_, PyAny>,
+    theta: &Bound<'_, PyAny>,
+    xi: &Bound<'_, PyAny>,
+    rho: &Bound<'_, PyAny>,
+    hurst: &Bound<'_, PyAny>,
+    steps: Option<&Bound<'_, PyAny>>,
+) -> PyResult<f64> {
+    let k = self::kind(kind)?;
+    let x = [spot, strike, expiry, rate, dividend];
+    let names = ["spot", "strike", "expiry", "rate", "dividend"];
+    let mut m = [0.0; 5];
+    for i in 0..5 {
+        m[i] = number(names[i], x[i])?;
+    }
+    let model = RoughParams {
+        heston: HestonParams {
+            v0: number("v0", v0)?,
+            kappa: number("kappa", kappa)?,
+            theta: number("theta", theta)?,
+            xi: number("xi", xi)?,
+            rho: number("rho", rho)?,
+        },
+        hurst: number("hurst", hurst)?,
+    };
+    let steps = match steps.filter(|s| !s.is_none()) {
+        None => rough_math::DEFAULT_STEPS,
+        Some(s) => rough_math::steps_from(number("steps", s)?).or_raise(py)?,
+    };
+    py.detach(|| rough_math::price(k, m[0], m[1], m[2], m[3], m[4], model, steps))
+        .or_raise(py)
+}
+
+/// A calibration request's spot, quotes, `initial` values (in `initial_fields` order) and
+/// `steps` (None where absent): `calibrate_heston`'s and `calibrate_rough_heston`'s reading.
+#[allow(clippy::type_complexity)]
+fn calibration_request(
+    py: Python<'_>,
+    params: &Bound<'_, PyAny>,
+    fields: &[&str],
+    initial_fields: &[&str],
+) -> PyResult<(f64, Vec<calibration::Quote>, Option<Vec<f64>>, Option<f64>)> {
     let dict = params.cast::<PyDict>().map_err(|_| {
         py_err(
             py,
@@ -464,13 +513,7 @@ fn calibrate_heston<'py>(
         )
     })?;
     let keys = DictRecord(dict).keys();
-    calibration::check_fields(
-        &keys,
-        &calibration::FIELDS,
-        &calibration::REQUIRED,
-        "params",
-    )
-    .or_raise(py)?;
+    calibration::check_fields(&keys, fields, &calibration::REQUIRED, "params").or_raise(py)?;
     let field = |k: &str| dict.get_item(k).ok().flatten();
     let required = |k: &str| field(k).ok_or_else(|| invalid(py, k, "is required".into()));
     let spot = number("spot", &required("spot")?)?;
@@ -498,29 +541,23 @@ fn calibrate_heston<'py>(
                 )
             })?;
             let keys = DictRecord(d).keys();
-            calibration::check_fields(
-                &keys,
-                &calibration::INITIAL_FIELDS,
-                &calibration::INITIAL_FIELDS,
-                "initial",
-            )
-            .or_raise(py)?;
-            let get = |k: &str| -> PyResult<f64> {
-                number(
+            calibration::check_fields(&keys, initial_fields, initial_fields, "initial")
+                .or_raise(py)?;
+            let mut values = Vec::with_capacity(initial_fields.len());
+            for k in initial_fields {
+                values.push(number(
                     k,
                     &d.get_item(k)?
                         .ok_or_else(|| invalid(py, k, "is required".into()))?,
-                )
-            };
-            Some(HestonParams {
-                v0: get("v0")?,
-                kappa: get("kappa")?,
-                theta: get("theta")?,
-                xi: get("xi")?,
-                rho: get("rho")?,
-            })
+                )?);
+            }
+            Some(values)
         }
     };
+    let steps = field("steps")
+        .filter(|v| !v.is_none())
+        .map(|v| number("steps", &v))
+        .transpose()?;
     let quotes = calibration::quotes_from_columns(
         rate.view(),
         dividend.view(),
@@ -531,6 +568,33 @@ fn calibrate_heston<'py>(
         weight.as_ref().map(ColumnBuf::view),
     )
     .or_raise(py)?;
+    Ok((spot, quotes, initial, steps))
+}
+
+/// Heston's five parameters from values in `INITIAL_FIELDS`' order.
+fn heston_of(v: &[f64]) -> HestonParams {
+    HestonParams {
+        v0: v[0],
+        kappa: v[1],
+        theta: v[2],
+        xi: v[3],
+        rho: v[4],
+    }
+}
+
+/// Fits Heston's parameters to option quotes (see `pricinglab.calibrate_heston`).
+#[pyfunction]
+fn calibrate_heston<'py>(
+    py: Python<'py>,
+    params: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (spot, quotes, initial, _) = calibration_request(
+        py,
+        params,
+        &calibration::FIELDS,
+        &calibration::INITIAL_FIELDS,
+    )?;
+    let initial = initial.as_deref().map(heston_of);
     let fit = py
         .detach(|| calibration::calibrate(spot, &quotes, initial))
         .or_raise(py)?;
@@ -551,6 +615,52 @@ fn calibrate_heston<'py>(
     out.set_item("converged", fit.converged)?;
     out.set_item("feller", fit.feller)?;
     out.set_item("message", fit.message)?;
+    out.set_item("model_price", float_column(py, fit.model_prices)?)?;
+    Ok(out)
+}
+
+/// Fits rough Heston's six parameters to option quotes (see `pricinglab.calibrate_rough_heston`).
+#[pyfunction]
+fn calibrate_rough_heston<'py>(
+    py: Python<'py>,
+    params: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (spot, quotes, initial, steps) = calibration_request(
+        py,
+        params,
+        &calibration::rough::FIELDS,
+        &calibration::rough::INITIAL_FIELDS,
+    )?;
+    let initial = initial.map(|v| RoughParams {
+        heston: heston_of(&v),
+        hurst: v[5],
+    });
+    let steps = match steps {
+        None => calibration::rough::CALIBRATION_STEPS,
+        Some(s) => rough_math::steps_from(s).or_raise(py)?,
+    };
+    let fit = py
+        .detach(|| calibration::rough::calibrate(spot, &quotes, initial, steps))
+        .or_raise(py)?;
+    let out = PyDict::new(py);
+    let m = fit.model.heston;
+    for (k, v) in [
+        ("v0", m.v0),
+        ("kappa", m.kappa),
+        ("theta", m.theta),
+        ("xi", m.xi),
+        ("rho", m.rho),
+        ("hurst", fit.model.hurst),
+    ] {
+        out.set_item(k, v)?;
+    }
+    out.set_item("rmse_vol", fit.rmse_vol)?;
+    out.set_item("rmse_price", fit.rmse_price)?;
+    out.set_item("iterations", fit.iterations)?;
+    out.set_item("converged", fit.converged)?;
+    out.set_item("feller", fit.feller)?;
+    out.set_item("message", fit.message)?;
+    out.set_item("steps", fit.steps)?;
     out.set_item("model_price", float_column(py, fit.model_prices)?)?;
     Ok(out)
 }
@@ -1267,6 +1377,8 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(american_implied_vol, m)?)?;
     m.add_function(wrap_pyfunction!(american_many, m)?)?;
     m.add_function(wrap_pyfunction!(calibrate_heston, m)?)?;
+    m.add_function(wrap_pyfunction!(rough_heston_price, m)?)?;
+    m.add_function(wrap_pyfunction!(calibrate_rough_heston, m)?)?;
     m.add_function(wrap_pyfunction!(fit_svi, m)?)?;
     m.add_function(wrap_pyfunction!(parity_forward, m)?)?;
     m.add_function(wrap_pyfunction!(fit_ssvi, m)?)?;

@@ -32,6 +32,12 @@ pub const MAX_ITERATIONS: usize = 100;
 pub const STEP_TOL: f64 = 1e-8;
 /// Forward-difference step in the unconstrained coordinates.
 const DIFF_STEP: f64 = 1e-6;
+/// The fields of a `calibrate_rough_heston` request: `calibrate_heston`'s and `steps`.
+pub const FIELDS: [&str; 10] = [
+    "spot", "rate", "dividend", "kind", "strike", "expiry", "price", "weight", "initial", "steps",
+];
+/// The fields of `initial`.
+pub const INITIAL_FIELDS: [&str; 6] = ["v0", "kappa", "theta", "xi", "rho", "hurst"];
 /// Fewest quotes: six parameters need at least as many equations.
 pub const MIN_QUOTES: usize = 6;
 /// The Hurst exponents tried for the start.
