@@ -99,3 +99,28 @@ def test_wasm_parity_forward_matches_native(lab: Page) -> None:
         " catch (e) { return e.message; } }"
     )
     assert message == "put must have one price per strike (1); got 2"
+
+
+def test_wasm_rough_heston_matches_native(lab: Page) -> None:
+    # The same Rust in wasm and natively: prices to rounding, fits to NATIVE_AGREEMENT.
+    from test_rough_calibration import MODEL, oracle_surface
+
+    args = ["put", 100, 90, 1.0, 0.02, 0.01, *MODEL.values(), 0.1]
+    price = lab.evaluate("(a) => window.pricingLab.rough_heston_price(...a)", args)
+    assert price == pytest.approx(pl.rough_heston_price(*args), rel=1e-13)
+    surface = oracle_surface(0.3)
+    fit = lab.evaluate(
+        "(p) => { const r = window.pricingLab.calibrate_rough_heston(p);"
+        " return {...r, model_price: Array.from(r.model_price)}; }",
+        surface,
+    )
+    native = pl.calibrate_rough_heston(surface)
+    assert fit["converged"] and fit["steps"] == native["steps"]
+    for key in ("v0", "kappa", "theta", "xi", "rho", "hurst"):
+        assert fit[key] == pytest.approx(native[key], rel=NATIVE_AGREEMENT, abs=NATIVE_AGREEMENT)
+    message = lab.evaluate(
+        "(a) => { try { window.pricingLab.rough_heston_price(...a); }"
+        " catch (e) { return e.message; } }",
+        [*args[:-1], 0.1, 2.5],
+    )
+    assert message == "steps must be an integer in [1, 20000] (got 2.5)"
