@@ -11,6 +11,7 @@ import pricinglab as pl
 
 # wasm and native run the same Rust: the fits agree far better than the recovery tolerance.
 NATIVE_AGREEMENT = 1e-8
+ROUGH_NATIVE_AGREEMENT = 1e-6
 
 
 @pytest.mark.parametrize("name", ["equity-skew", "feller-violated"])
@@ -102,7 +103,9 @@ def test_wasm_parity_forward_matches_native(lab: Page) -> None:
 
 
 def test_wasm_rough_heston_matches_native(lab: Page) -> None:
-    # The same Rust in wasm and natively: prices to rounding, fits to NATIVE_AGREEMENT.
+    # The same Rust in wasm and natively: prices to rounding, fits to ROUGH_NATIVE_AGREEMENT
+    # (the two libms' exp/powf/sin_cos differ in the last ulp, and the fit's flattest direction,
+    # hurst against xi, amplifies that: 2e-7 relative measured on a 66-quote surface).
     from test_rough_calibration import MODEL, oracle_surface
 
     args = ["put", 100, 90, 1.0, 0.02, 0.01, *MODEL.values(), 0.1]
@@ -117,7 +120,7 @@ def test_wasm_rough_heston_matches_native(lab: Page) -> None:
     native = pl.calibrate_rough_heston(surface)
     assert fit["converged"] and fit["steps"] == native["steps"]
     for key in ("v0", "kappa", "theta", "xi", "rho", "hurst"):
-        assert fit[key] == pytest.approx(native[key], rel=NATIVE_AGREEMENT, abs=NATIVE_AGREEMENT)
+        assert fit[key] == pytest.approx(native[key], rel=ROUGH_NATIVE_AGREEMENT)
     message = lab.evaluate(
         "(a) => { try { window.pricingLab.rough_heston_price(...a); }"
         " catch (e) { return e.message; } }",
