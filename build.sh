@@ -247,6 +247,7 @@ case "$cmd" in
         build_all
         "$PY" benchmarks/run.py "$@"
         "$PY" -m benchmarks.calibration
+        "$PY" -m benchmarks.rough_calibration
         "$PY" -m benchmarks.mc_payoffs
         exec "$PY" -m benchmarks.american
         ;;
