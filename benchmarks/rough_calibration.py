@@ -32,7 +32,9 @@ def surface() -> dict[str, Any]:
             kinds.append(kind)
             strikes.append(k)
             expiries.append(t)
-            prices.append(pl.rough_heston_price(kind, 100, k, t, 0.02, 0.01, *TRUE.values(), 1600))
+            model = (TRUE["v0"], TRUE["kappa"], TRUE["theta"], TRUE["xi"], TRUE["rho"])
+            price = pl.rough_heston_price(kind, 100, k, t, 0.02, 0.01, *model, TRUE["hurst"], 1600)
+            prices.append(price)
     return {"spot": 100.0, "rate": 0.02, "dividend": 0.01, "kind": kinds, "strike": strikes,
             "expiry": expiries, "price": prices}  # fmt: skip
 
