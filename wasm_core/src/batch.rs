@@ -23,6 +23,7 @@ pub enum Column<'a> {
 }
 
 impl Column<'_> {
+    #[inline(always)]
     pub(crate) fn get(&self, row: usize) -> f64 {
         match self {
             Column::Scalar(x) => *x,
@@ -120,6 +121,24 @@ impl BsColumns<'_> {
         )
     }
 
+    /// [`Self::inputs`] where [`Inputs::everyday`] answers (None: ask `inputs`).
+    #[inline(always)]
+    fn everyday_inputs(&self, row: usize) -> Option<Inputs> {
+        let kind = match self.kind {
+            KindColumn::One(k) => *k,
+            KindColumn::PerRow(v) => *v[row].as_ref().ok()?,
+        };
+        Inputs::everyday(
+            kind,
+            self.spot.get(row),
+            self.strike.get(row),
+            self.expiry.get(row),
+            self.rate.get(row),
+            self.dividend.get(row),
+            self.vol.get(row),
+        )
+    }
+
     fn inputs(&self, row: usize) -> Result<Inputs, PricingError> {
         Inputs::new(
             self.kind.get(row)?,
@@ -174,9 +193,94 @@ pub fn black_scholes_many(
     threads: usize,
 ) -> Result<(Vec<f64>, Status), PricingError> {
     let n = args.len()?;
-    Ok(map_rows(n, threads, MIN_ROWS_PER_THREAD, f64::NAN, |row| {
-        args.inputs(row).map(|i| black_scholes::batch_price(&i))
-    }))
+    let mut values = vec![f64::NAN; n];
+    let mut status = vec![0; n];
+    parallel::for_chunks(
+        &mut values,
+        &mut status,
+        threads,
+        MIN_ROWS_PER_THREAD,
+        |first, values, status| price_chunk(args, first, values, status),
+    );
+    Ok((values, status))
+}
+
+/// Rows the SIMD fast path evaluates together (`black_scholes/fast/lanes.rs`): 16, so that each
+/// operation has four AVX2 registers (eight wasm f64x2) of independent work to hide its
+/// latency. Measured natively (AVX2), the block's first form: 16 and 32 lanes 30 ns a row,
+/// 4 and 8 lanes 55-60; in node, 16 lanes 154-158 ns per batch row against 171-176 for one.
+const LANES: usize = 16;
+
+/// [`price_rows`] with AVX2 where the CPU has it (x86-64 only; the same bits either way: the
+/// kernel is the same IEEE operations in the same order, and no FMA).
+fn price_chunk(args: &BsColumns<'_>, first: usize, values: &mut [f64], status: &mut [u8]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked on the line above.
+        return unsafe { price_rows_avx2(args, first, values, status) };
+    }
+    price_rows(args, first, values, status);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn price_rows_avx2(
+    args: &BsColumns<'_>,
+    first: usize,
+    values: &mut [f64],
+    status: &mut [u8],
+) {
+    price_rows(args, first, values, status);
+}
+
+/// Prices `values.len()` rows from row `first`: [`LANES`] at a time through the SIMD first form
+/// of the fast path, the lanes it does not decide (and a last partial block) through
+/// [`black_scholes::batch_price`] row by row.
+#[inline(always)]
+fn price_rows(args: &BsColumns<'_>, first: usize, values: &mut [f64], status: &mut [u8]) {
+    // Stands in for a bad row in a block (its lane's answer is discarded).
+    const FILLER: Inputs = Inputs {
+        kind: OptionKind::Call,
+        spot: 1.0,
+        strike: 1.0,
+        expiry: 1.0,
+        rate: 0.0,
+        dividend: 0.0,
+        vol: 0.2,
+    };
+    let mut blocks = values
+        .chunks_exact_mut(LANES)
+        .zip(status.chunks_exact_mut(LANES));
+    let mut row = first;
+    for (values, status) in &mut blocks {
+        let mut rows = [FILLER; LANES];
+        let mut valid = [false; LANES];
+        for lane in 0..LANES {
+            let checked = args
+                .everyday_inputs(row + lane)
+                .ok_or(())
+                .or_else(|()| args.inputs(row + lane));
+            match checked {
+                Ok(inputs) => (rows[lane], valid[lane]) = (inputs, true),
+                Err(e) => status[lane] = e.status_code(),
+            }
+        }
+        let forms = black_scholes::fast::lanes::first_forms(&rows);
+        for lane in 0..LANES {
+            if valid[lane] {
+                values[lane] = black_scholes::batch_price_of(&forms, lane, &rows[lane]);
+            }
+        }
+        row += LANES;
+    }
+    let rest = values.len() % LANES;
+    let tail = values.len() - rest;
+    for i in tail..values.len() {
+        match args.inputs(first + i) {
+            Ok(inputs) => values[i] = black_scholes::batch_price(&inputs),
+            Err(e) => status[i] = e.status_code(),
+        }
+    }
 }
 
 /// All Greeks of a batch, one `Greeks` per row (NaN in every field for a bad row).

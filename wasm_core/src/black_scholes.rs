@@ -75,6 +75,22 @@ pub(crate) fn batch_price(inputs: &Inputs) -> f64 {
     fast::price(inputs).unwrap_or_else(|| price(inputs))
 }
 
+/// [`batch_price`] of the row in lane `i` of a block whose first forms are computed.
+#[inline(always)]
+pub(crate) fn batch_price_of<const L: usize>(
+    forms: &fast::lanes::FirstForms<L>,
+    i: usize,
+    inputs: &Inputs,
+) -> f64 {
+    if forms.accurate(i) {
+        return forms.price[i];
+    }
+    match forms.candidate(i) {
+        Some(c) if c.is_accurate() => c.price,
+        _ => price(inputs),
+    }
+}
+
 impl Market {
     /// The price for these market quantities (see [`price`]).
     pub(crate) fn price(&self) -> f64 {

@@ -94,11 +94,36 @@ fn exp_reduce(x: f64) -> (i64, f64, f64, f64) {
 #[inline]
 pub fn exp(x: f64) -> f64 {
     if x.abs() < EXP_FAST_LIMIT {
-        let (e, hi, tail, p) = exp_reduce(x);
-        let scale = f64::from_bits(hi.to_bits().wrapping_add((e as u64) << 52));
-        return scale + scale * (tail + p);
+        return exp_normal(x);
     }
     exp_special(x)
+}
+
+/// `exp` for |x| < [`EXP_FAST_LIMIT`] (any other finite x gives a wrong value, never a panic):
+/// branch-free, so that [`exp_lanes`] vectorises it.
+#[inline(always)]
+fn exp_normal(x: f64) -> f64 {
+    let (e, hi, tail, p) = exp_reduce(x);
+    let scale = f64::from_bits(hi.to_bits().wrapping_add((e as u64) << 52));
+    scale + scale * (tail + p)
+}
+
+/// `exp` of each lane, bit for bit, for lanes with |x| < [`EXP_FAST_LIMIT`] ([`exp_lane_usable`];
+/// the others are garbage). Straight-line code over the lanes: the compiler turns it into SIMD
+/// (the table reads become lane loads).
+#[inline(always)]
+pub(crate) fn exp_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    let mut out = [0.0; L];
+    for i in 0..L {
+        out[i] = exp_normal(if exp_lane_usable(x[i]) { x[i] } else { 0.0 });
+    }
+    out
+}
+
+/// Whether [`exp_lanes`] is exact for `x` (the fast range of [`exp`]).
+#[inline(always)]
+pub(crate) fn exp_lane_usable(x: f64) -> bool {
+    x.abs() < EXP_FAST_LIMIT
 }
 
 /// `exp` where the scale `2^e` may leave the normal range: scaled in two exact-or-final steps.
@@ -125,6 +150,30 @@ fn exp_special(x: f64) -> f64 {
 
 /// `e^x - 1`, within 0.6 ulp, without cancellation near 0 (`exp_m1(-0.0) = -0.0`).
 pub fn exp_m1(x: f64) -> f64 {
+    if x == 0.0 {
+        return x; // keeps the sign of -0.0
+    }
+    if x.abs() <= EXP_M1_SERIES_LIMIT {
+        return exp_m1_series(x);
+    }
+    if x.is_nan() || x >= EXP_FAST_LIMIT {
+        return exp(x); // NaN, +inf, or e^x so large that subtracting 1 changes nothing
+    }
+    if x < EXP_M1_MINUS_ONE_BELOW {
+        return -1.0;
+    }
+    exp_m1_reduced(x)
+}
+
+/// `exp_m1`'s polynomial serves |x| <= this; above it, `exp`'s reduction, whose correction term
+/// `scale (tail + p)` is then below 1/20 of the result (so its rounding costs < 0.03 ulp).
+const EXP_M1_SERIES_LIMIT: f64 = 0.0625;
+/// Below this, e^x < 2^-54 and e^x - 1 rounds to -1.
+const EXP_M1_MINUS_ONE_BELOW: f64 = -38.0;
+
+/// `exp_m1` for 0 < |x| <= [`EXP_M1_SERIES_LIMIT`]: its Taylor series.
+#[inline(always)]
+fn exp_m1_series(x: f64) -> f64 {
     /// Taylor coefficients 1/n!, n = 2..=14: for |x| <= 1/16 the next term is below 2^-100 |x|.
     const INV_FACTORIAL: [f64; 13] = {
         let mut c = [0.0; 13];
@@ -137,32 +186,44 @@ pub fn exp_m1(x: f64) -> f64 {
         }
         c
     };
-    /// The polynomial serves |x| <= this; above it, `exp`'s reduction, whose correction term
-    /// `scale (tail + p)` is then below 1/20 of the result (so its rounding costs < 0.03 ulp).
-    const SERIES_LIMIT: f64 = 0.0625;
-    /// Below this, e^x < 2^-54 and e^x - 1 rounds to -1.
-    const MINUS_ONE_BELOW: f64 = -38.0;
-    if x == 0.0 {
-        return x; // keeps the sign of -0.0
+    // x + x^2 (1/2 + x/6 + ...): the second term is below |x|/30, so its rounding is small.
+    let mut q = INV_FACTORIAL[12];
+    for &c in INV_FACTORIAL[..12].iter().rev() {
+        q = c + x * q;
     }
-    if x.abs() <= SERIES_LIMIT {
-        // x + x^2 (1/2 + x/6 + ...): the second term is below |x|/30, so its rounding is small.
-        let mut q = INV_FACTORIAL[12];
-        for &c in INV_FACTORIAL[..12].iter().rev() {
-            q = c + x * q;
-        }
-        return x + x * (x * q);
-    }
-    if x.is_nan() || x >= EXP_FAST_LIMIT {
-        return exp(x); // NaN, +inf, or e^x so large that subtracting 1 changes nothing
-    }
-    if x < MINUS_ONE_BELOW {
-        return -1.0;
-    }
+    x + x * (x * q)
+}
+
+/// `exp_m1` for [`EXP_M1_MINUS_ONE_BELOW`] <= x < [`EXP_FAST_LIMIT`]: `exp`'s reduction with
+/// `scale - 1` taken exactly (2Sum).
+#[inline(always)]
+fn exp_m1_reduced(x: f64) -> f64 {
     let (e, hi, tail, p) = exp_reduce(x);
     let scale = hi * pow2(e);
     let (d, d_err) = two_sum(scale, -1.0);
     d + (d_err + scale * (tail + p))
+}
+
+/// `exp_m1` of each lane, bit for bit, for lanes with |x| < [`EXP_FAST_LIMIT`]
+/// ([`exp_lane_usable`]; the others are garbage): both forms, then a select.
+#[inline(always)]
+pub(crate) fn exp_m1_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    let mut out = [0.0; L];
+    for i in 0..L {
+        let x = if exp_lane_usable(x[i]) { x[i] } else { 0.0 };
+        let series = exp_m1_series(x);
+        let reduced = exp_m1_reduced(x.max(EXP_M1_MINUS_ONE_BELOW));
+        out[i] = if x == 0.0 {
+            x
+        } else if x.abs() <= EXP_M1_SERIES_LIMIT {
+            series
+        } else if x < EXP_M1_MINUS_ONE_BELOW {
+            -1.0
+        } else {
+            reduced
+        };
+    }
+    out
 }
 
 /// `ln x`, within 0.52 ulp. `ln(0) = -inf`, `ln(x < 0) = NaN`, `ln(+inf) = +inf`, `ln(NaN) = NaN`;
@@ -189,6 +250,29 @@ pub fn ln(x: f64) -> f64 {
         ix = (x * 4_503_599_627_370_496.0).to_bits();
         k_shift = -52;
     }
+    ln_normal(ix, k_shift)
+}
+
+/// `ln` of each lane, bit for bit, for lanes holding a positive normal finite double
+/// ([`ln_lane_usable`]; the others are garbage). Straight-line code, as [`exp_lanes`].
+#[inline(always)]
+pub(crate) fn ln_lanes<const L: usize>(x: [f64; L]) -> [f64; L] {
+    let mut out = [0.0; L];
+    for i in 0..L {
+        out[i] = ln_normal(if ln_lane_usable(x[i]) { x[i] } else { 1.0 }.to_bits(), 0);
+    }
+    out
+}
+
+/// Whether [`ln_lanes`] is exact for `x`: a positive normal finite double.
+#[inline(always)]
+pub(crate) fn ln_lane_usable(x: f64) -> bool {
+    (f64::MIN_POSITIVE..f64::INFINITY).contains(&x)
+}
+
+/// `ln` of the positive normal double with bits `ix`, times `2^k_shift`: branch-free.
+#[inline(always)]
+fn ln_normal(ix: u64, k_shift: i64) -> f64 {
     let tmp = ix.wrapping_sub(LOG_OFF);
     let i = ((tmp >> (52 - TABLE_BITS)) & N_MASK as u64) as usize;
     let k = ((tmp as i64) >> 52) + k_shift;
@@ -200,7 +284,9 @@ pub fn ln(x: f64) -> f64 {
     let zh = f64::from_bits(iz & SPLIT_MASK);
     let zl = z - zh;
     let (r, r_lo) = two_sum(zh * invc - 1.0, zl * invc);
-    let kd = k as f64;
+    // k as f64, by the rounding shift (exact for |k| < 2^51): SIMD has no 64-bit integer
+    // conversion before AVX-512.
+    let kd = f64::from_bits((k as u64).wrapping_add(ROUND_SHIFT.to_bits())) - ROUND_SHIFT;
     // k ln2_hi + logc_hi is exact (|k| <= 1075 < 2^11, both on the 2^-42 grid, |sum| < 2^10);
     // Fast2Sum keeps the rounding error of adding r (|s| >= |r| unless s = 0, where it is exact).
     let s = kd * LN2_HI + logc_hi;

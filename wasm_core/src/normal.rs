@@ -91,6 +91,7 @@ const ERFCX_OVERFLOW: f64 = -26.628_735_713_751_4;
 const ERFCX_HUGE: f64 = 6.71e7;
 
 /// erf(x) for |x| <= 0.46875 (Cody 1969, first approximation).
+#[inline(always)]
 pub(crate) fn erf_small(x: f64) -> f64 {
     let z = x * x;
     let num = (((CODY_A[4] * z + CODY_A[0]) * z + CODY_A[1]) * z + CODY_A[2]) * z + CODY_A[3];
@@ -102,6 +103,7 @@ pub(crate) fn erf_small(x: f64) -> f64 {
 /// approximation is erfcx(y) = (1/√π − z·P(z)/Q(z))/y with z = 1/y², so the difference is
 /// z·P(z)/Q(z) itself (Cody 1969). Relative accuracy about 1e-16 for y <= 15; it degrades
 /// slowly beyond (4e-15 at y = 100) because Cody minimised the error of erfcx, not of this.
+#[inline(always)]
 pub(crate) fn erfcx_tail_correction(y: f64) -> f64 {
     let z = 1.0 / (y * y);
     let mut num = CODY_P[5] * z;
@@ -115,19 +117,49 @@ pub(crate) fn erfcx_tail_correction(y: f64) -> f64 {
 
 /// erfcx(y) for y > 0.46875 (Cody 1969, second and third approximations).
 pub(crate) fn erfcx_large(y: f64) -> f64 {
-    if y <= 4.0 {
-        let mut num = CODY_C[8] * y;
-        let mut den = y;
-        for i in 0..7 {
-            num = (num + CODY_C[i]) * y;
-            den = (den + CODY_D[i]) * y;
-        }
-        (num + CODY_C[7]) / (den + CODY_D[7])
+    if y <= ERFCX_NEAR_MAX {
+        erfcx_near(y)
     } else if y >= ERFCX_HUGE {
         FRAC_1_SQRT_PI / y
     } else {
         (FRAC_1_SQRT_PI - erfcx_tail_correction(y)) / y
     }
+}
+
+/// Where Cody's second approximation ends and his third begins.
+const ERFCX_NEAR_MAX: f64 = 4.0;
+
+/// erfcx(y) on (0.46875, 4]: Cody's second approximation (branch-free).
+#[inline(always)]
+fn erfcx_near(y: f64) -> f64 {
+    let mut num = CODY_C[8] * y;
+    let mut den = y;
+    for i in 0..7 {
+        num = (num + CODY_C[i]) * y;
+        den = (den + CODY_D[i]) * y;
+    }
+    (num + CODY_C[7]) / (den + CODY_D[7])
+}
+
+/// [`erfcx_large`] of each lane, bit for bit, for lanes in (0.46875, [`ERFCX_HUGE`]) (the
+/// others are garbage). The third approximation is computed only if some lane needs it.
+#[inline(always)]
+pub(crate) fn erfcx_large_lanes<const L: usize>(y: [f64; L]) -> [f64; L] {
+    let mut out = [0.0; L];
+    for i in 0..L {
+        out[i] = erfcx_near(y[i].min(ERFCX_NEAR_MAX));
+    }
+    if y.iter().all(|&v| v <= ERFCX_NEAR_MAX) {
+        return out;
+    }
+    for i in 0..L {
+        let far = y[i].max(ERFCX_NEAR_MAX);
+        let far = (FRAC_1_SQRT_PI - erfcx_tail_correction(far)) / far;
+        if y[i] > ERFCX_NEAR_MAX {
+            out[i] = far;
+        }
+    }
+    out
 }
 
 /// Splits `x` (|x| < 64) as `h + l` with `h` a multiple of 2⁻²⁰, so `h²` is exact in double

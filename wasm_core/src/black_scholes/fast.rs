@@ -53,10 +53,12 @@
 //! out are below ε²·(1 + |x|)²/s² relative in the domain (s >= 1e-3, |x| <= 50), which the
 //! one ulp of margin covers.
 
+pub(crate) mod lanes;
+
 use crate::fastmath;
 use crate::inputs::Inputs;
-use crate::normal::{erf_small, erfcx_large, CODY_SMALL};
-use crate::normalised_black::{taylor_applies, taylor_scaled, two_product, two_sum};
+use crate::normalised_black::{taylor_applies, taylor_scaled};
+use lanes::FirstForms;
 
 /// A fast row's guaranteed relative error: 32 ulps (7.1e-15). The accurate path stays within a
 /// few ulps; at 32 the fast path takes about 91 % of ordinary rows (bench: spot and strike
@@ -129,190 +131,76 @@ impl Candidate {
     }
 }
 
-/// One term c Φ(θd) = k c + v (module note); `tail` when v comes from the shared mass.
-struct Term {
-    k: f64,
-    v: f64,
-    tail: bool,
-}
-
-/// c Φ(θd) = ½ c erfc(y_hi + y_lo) split as in the module note, with mass m = c e^{-y_hi²}.
-fn term(c: f64, y: f64, y_lo: f64, m: f64) -> Term {
-    let correction = -m * y_lo * FRAC_1_SQRT_PI;
-    if y > CODY_SMALL {
-        Term {
-            k: 0.0,
-            v: 0.5 * m * erfcx_large(y) + correction,
-            tail: true,
-        }
-    } else if y < -CODY_SMALL {
-        Term {
-            k: 1.0,
-            v: correction - 0.5 * m * erfcx_large(-y),
-            tail: true,
-        }
-    } else {
-        Term {
-            k: 0.5,
-            v: correction - 0.5 * c * erf_small(y),
-            tail: false,
-        }
-    }
-}
-
-/// y = sign·(h + half)/√2 as hi + lo (exact to first order in ε).
-fn scaled(sign: f64, h: f64, half: f64) -> (f64, f64) {
-    let (d, d_lo) = two_sum(h, half);
-    let u = sign * d;
-    let (y, e) = two_product(u, FRAC_1_SQRT_2_HI);
-    (
-        y,
-        e + sign * (d * FRAC_1_SQRT_2_LO + d_lo * FRAC_1_SQRT_2_HI),
-    )
-}
-
-fn magnitude_in_range(v: f64) -> bool {
-    (MIN_MAGNITUDE..=MAX_MAGNITUDE).contains(&v)
-}
-
 /// The fast formula and its bound (module note), or None outside the bound's domain.
 pub(crate) fn candidate(inputs: &Inputs) -> Option<Candidate> {
-    let Inputs {
-        kind,
-        spot,
-        strike,
-        expiry,
-        rate,
-        dividend,
-        vol,
-    } = *inputs;
-    let theta = kind.sign();
-    if !(expiry > 0.0 && vol > 0.0) {
-        return None;
-    }
-    let sqrt_t = expiry.sqrt();
-    let s = vol * sqrt_t;
-    let (q_t, r_t) = (dividend * expiry, rate * expiry);
-    if !((MIN_TOTAL_VOL..=MAX_TOTAL_VOL).contains(&s)
-        && q_t.abs() <= MAX_RATE_TIME
-        && r_t.abs() <= MAX_RATE_TIME)
-    {
-        return None;
-    }
-    let a = spot * fastmath::exp(-q_t);
-    let b = strike * fastmath::exp(-r_t);
-    let ln_sk = fastmath::ln(spot / strike);
-    let carry = (rate - dividend) * expiry;
-    let x = ln_sk + carry;
-    if !(magnitude_in_range(a) && magnitude_in_range(b) && x.abs() <= MAX_ABS_X) {
-        return None;
-    }
-    let h = x / s;
-    let half = 0.5 * s;
-    let (y1, y1_lo) = scaled(-theta, h, half);
-    let (y2, y2_lo) = scaled(-theta, h, -half);
-    if !(y1.abs() <= MAX_ABS_Y && y2.abs() <= MAX_ABS_Y) {
-        return None;
-    }
-    let (p, p_lo) = two_product(y1, y1);
-    let m1 = a * fastmath::exp(-p) * (1.0 - p_lo);
-    if m1.is_nan() || m1 < MIN_MAGNITUDE {
-        return None;
-    }
-    let m2 = m1 * (1.0 + 2.0 * (y2 * y2_lo - y1 * y1_lo));
-    let t1 = term(a, y1, y1_lo, m1);
-    let t2 = term(b, y2, y2_lo, m2);
+    lanes::first_forms(&[*inputs]).candidate(0)
+}
 
-    // Relative errors of the inputs' roundings, in ulps (module note): A and B (exp of a
-    // rounded argument, then a product), x (the quotient, ln, the carry and the sum), and
-    // x̃ = h·s, the log-moneyness the shared mass implies (h's rounding on top of x's).
-    let alpha = 0.5 + EXP_ULPS + 0.5 * q_t.abs();
-    let beta = 0.5 + EXP_ULPS + 0.5 * r_t.abs();
-    let x_err = 0.5 + LN_ULPS * ln_sk.abs() + carry.abs() + 0.5 * x.abs();
-    let x_tilde_err = x_err + 0.5 * x.abs();
-
-    let diff_form = t1.k == t2.k && t1.k > 0.0;
-    let (constant, constant_err) = if diff_form {
-        // k (A - B) = k B (e^x - 1): exp_m1's error and one product (B's own error is counted
-        // with B's below); x's error times k B e^x (= k A, with a margin for A's and B's).
-        let kp = t1.k * b * fastmath::exp_m1(x);
-        (kp, (EXP_M1_ULPS + 0.5) * kp.abs() + 1.01 * t1.k * a * x_err)
-    } else {
-        // k ∈ {0, ½, 1}: the products are exact; one rounding in the difference.
-        let kp = t1.k * a - t2.k * b;
-        (kp, 0.5 * kp.abs())
-    };
-    let sum = constant + t1.v - t2.v;
-    let price = theta * sum;
-    if price.is_nan() || price < MIN_MAGNITUDE {
-        return None;
-    }
-    let (v1, v2) = (t1.v.abs(), t2.v.abs());
-    let function_ulps = |t: &Term| if t.tail { ERFCX_ULPS } else { ERF_ULPS } + 1.0;
-    // A's relative error scales every part made from A by the same factor, so it multiplies
-    // their signed sum (as they enter `sum`), and likewise B's: v1 and k1 A are made from A; v2
-    // from A when it comes from the shared mass (with x̃'s error on top), else from B; the
-    // constant of the difference form from B.
-    let v2_from_a = if t2.tail { t2.v } else { 0.0 };
-    let a_parts = t1.v - v2_from_a + if diff_form { 0.0 } else { t1.k * a };
-    let b_parts = -(t2.v - v2_from_a) + if diff_form { constant } else { -t2.k * b };
-    let inputs_err = alpha * a_parts.abs() + beta * b_parts.abs() + x_tilde_err * v2_from_a.abs();
-    // The mass: exp, (1 - p_lo) and two products, common to every tail part; the second
-    // term's correction factor adds a rounding and a product.
-    let tail_parts = if t1.tail { t1.v } else { 0.0 } - v2_from_a;
-    let mass_err = (EXP_ULPS + 1.5) * tail_parts.abs() + v2_from_a.abs();
-    let terms_err = function_ulps(&t1) * v1 + function_ulps(&t2) * v2;
-    let sum_err = 0.5 * (constant.abs() + v1) + 0.5 * sum.abs();
-    // s = vol·√T is rounded (one ulp): the price moves by ∂V/∂s = A φ(d1) = M/√(2π) per unit.
-    let vol_err = 1.01 * FRAC_1_SQRT_2PI * m1 * s;
-    let margin = sum.abs();
-    let mut bound = f64::EPSILON
-        * (inputs_err + mass_err + terms_err + constant_err + sum_err + vol_err + margin);
-    let mut price = price;
-    let mut taylor = false;
-    if bound > MAX_REL_ERROR * price {
-        // Where the two terms cancel (out of the money, or the time value in the money): the
-        // out-of-the-money option is the shared mass times Jäckel's Y(h+t) - Y(h-t) (module
-        // note of `normalised_black`), summed as a Taylor series of positive terms where
-        // `otm_black` would use it, plus in the money the intrinsic value k(A - B) = B
-        // expm1(x) of the difference form. The mass is taken at the exact h + t of the doubles
-        // h, t (the y1_lo factor), so the out-of-the-money price is W(A, x̃) of the module
-        // note: A's and the mass's errors are relative, x̃'s is times its second term,
-        // B Φ(-|d2|) (B - T2 in the money).
-        let in_the_money = theta * h > 0.0;
-        let (h_otm, x_otm) = (-(theta * h).abs(), -(theta * x).abs());
-        if taylor_applies(x_otm, h_otm, half) {
-            let mass = m1 * (1.0 - 2.0 * y1 * y1_lo);
-            let time_value = mass * FRAC_1_SQRT_2PI * taylor_scaled(h_otm, half);
-            let t2 = t2.k * b + t2.v;
-            let otm_second = if in_the_money { b - t2 } else { t2 }.abs() + f64::EPSILON * b;
-            let relative = alpha + EXP_ULPS + 1.5 + 1.0 + 1.0 + TAYLOR_ULPS + 0.5;
-            let time_value_err = relative * time_value + 1.01 * x_tilde_err * otm_second;
-            let (value, intrinsic_err) = if in_the_money {
-                let intrinsic = (theta * b * fastmath::exp_m1(x)).abs();
-                let err = (beta + EXP_M1_ULPS + 0.5) * intrinsic + 1.01 * a * x_err;
-                (intrinsic + time_value, err + 0.5 * (intrinsic + time_value))
-            } else {
-                (time_value, 0.0)
-            };
-            let taylor_bound = f64::EPSILON * (time_value_err + intrinsic_err + vol_err + value);
-            if taylor_bound < bound && value >= MIN_MAGNITUDE {
-                (price, bound, taylor) = (value, taylor_bound, true);
+impl<const L: usize> FirstForms<L> {
+    /// Lane `i` as a [`Candidate`]: the first form, or the second (the Taylor form) where the
+    /// first's bound fails and the second's is smaller; None outside the domain.
+    pub(crate) fn candidate(&self, i: usize) -> Option<Candidate> {
+        if !self.ok[i] {
+            return None;
+        }
+        let (mut price, mut bound, mut taylor) = (self.price[i], self.bound[i], false);
+        if bound > MAX_REL_ERROR * price {
+            if let Some((value, taylor_bound)) = self.taylor_form(i) {
+                if taylor_bound < bound {
+                    (price, bound, taylor) = (value, taylor_bound, true);
+                }
             }
         }
+        let (h, half) = (self.h[i], self.half[i]);
+        Some(Candidate {
+            price,
+            bound,
+            total_vol: self.total_vol[i],
+            sqrt_t: self.sqrt_t[i],
+            d1: h + half,
+            d2: h - half,
+            a1: self.a1[i],
+            a2: self.a2[i],
+            density: FRAC_1_SQRT_2PI * self.m1[i],
+            taylor,
+        })
     }
-    Some(Candidate {
-        price,
-        bound,
-        total_vol: s,
-        sqrt_t,
-        d1: h + half,
-        d2: h - half,
-        a1: t1.k * a + t1.v,
-        a2: t2.k * b + t2.v,
-        density: FRAC_1_SQRT_2PI * m1,
-        taylor,
-    })
+
+    /// The second form and its bound, where the Taylor series applies.
+    ///
+    /// Where the two terms cancel (out of the money, or the time value in the money): the
+    /// out-of-the-money option is the shared mass times Jäckel's Y(h+t) - Y(h-t) (module note
+    /// of `normalised_black`), summed as a Taylor series of positive terms where `otm_black`
+    /// would use it, plus in the money the intrinsic value k(A - B) = B expm1(x) of the
+    /// difference form. The mass is taken at the exact h + t of the doubles h, t (the y1_lo
+    /// factor), so the out-of-the-money price is W(A, x̃) of the module note: A's and the
+    /// mass's errors are relative, x̃'s is times its second term, B Φ(-|d2|) (B - T2 in the
+    /// money).
+    fn taylor_form(&self, i: usize) -> Option<(f64, f64)> {
+        let (theta, h, x, half) = (self.theta[i], self.h[i], self.x[i], self.half[i]);
+        let (a, b) = (self.a[i], self.b[i]);
+        let in_the_money = theta * h > 0.0;
+        let (h_otm, x_otm) = (-(theta * h).abs(), -(theta * x).abs());
+        if !taylor_applies(x_otm, h_otm, half) {
+            return None;
+        }
+        let mass = self.m1[i] * (1.0 - 2.0 * self.y1[i] * self.y1_lo[i]);
+        let time_value = mass * FRAC_1_SQRT_2PI * taylor_scaled(h_otm, half);
+        let t2 = self.a2[i];
+        let otm_second = if in_the_money { b - t2 } else { t2 }.abs() + f64::EPSILON * b;
+        let relative = self.alpha[i] + EXP_ULPS + 1.5 + 1.0 + 1.0 + TAYLOR_ULPS + 0.5;
+        let time_value_err = relative * time_value + 1.01 * self.x_tilde_err[i] * otm_second;
+        let (value, intrinsic_err) = if in_the_money {
+            let intrinsic = (theta * b * fastmath::exp_m1(x)).abs();
+            let err = (self.beta[i] + EXP_M1_ULPS + 0.5) * intrinsic + 1.01 * a * self.x_err[i];
+            (intrinsic + time_value, err + 0.5 * (intrinsic + time_value))
+        } else {
+            (time_value, 0.0)
+        };
+        let taylor_bound =
+            f64::EPSILON * (time_value_err + intrinsic_err + self.vol_err[i] + value);
+        (value >= MIN_MAGNITUDE).then_some((value, taylor_bound))
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +208,7 @@ mod tests {
     use super::*;
     use crate::black_scholes::{self, batch_price as batch_row};
     use crate::inputs::OptionKind;
+    use crate::normal::{erf_small, erfcx_large};
 
     #[allow(clippy::all)]
     mod mpmath {
